@@ -1,0 +1,58 @@
+# The two commands of the README:
+#   make demo   builds the Viet Nam example profile (examples/viet-nam/out/)
+#   make test   runs the whole test suite
+# Both set up everything they need first: system packages (fonts, poppler, Java) and a
+# virtual environment in .venv with migprofile installed in editable mode.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 poppler-utils
+JAVA_PACKAGE := openjdk-17-jre-headless
+
+.PHONY: demo test lint catalogs setup system-packages clean
+
+demo: setup
+	$(BIN)/migprofile build examples/viet-nam
+	@echo "The Viet Nam profile is in examples/viet-nam/out/ (en/profile.pdf, vi/profile.pdf, ...)."
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+LOCALES := src/migprofile/report/locales
+REPORT_LANGUAGES := vi lo ko
+
+# Refresh the report's message catalogs after changing a translatable text; then translate
+# the new entries in $(LOCALES)/LANG/LC_MESSAGES/migprofile.po (the tests check that none is
+# missing).
+catalogs: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --no-wrap \
+	  --project migprofile -o $(LOCALES)/migprofile.pot .
+	for lang in $(REPORT_LANGUAGES); do \
+	  $(BIN)/pybabel update -i $(LOCALES)/migprofile.pot -d $(LOCALES) -D migprofile -l $$lang \
+	    --init-missing --no-wrap --no-fuzzy-matching --ignore-obsolete \
+	    --ignore-pot-creation-date; \
+	done
+
+setup: system-packages $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $@
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	command -v java >/dev/null 2>&1 || missing="$$missing $(JAVA_PACKAGE)"; \
+	if [ -n "$$(echo $$missing)" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) examples/*/out examples/*/warehouse.duckdb

@@ -1,0 +1,3 @@
+from migprofile.cli import run
+
+run()

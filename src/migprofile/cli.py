@@ -1,0 +1,523 @@
+"""The ``migprofile`` command line: parses arguments, calls the layers, prints.
+
+Heavy layers are imported inside the commands that need them, so that quick commands
+(``init``, ``--help``) start at once.
+
+Every command is a thin wrapper around a function of the Python API, so that the command
+line, Python and the web app do the same thing. Errors in the user's input are printed as
+one paragraph (no traceback) and set the exit status: 1 for validation errors, 2 for
+unusable input or usage errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from migprofile.codes import countries
+from migprofile.errors import MigprofileError
+from migprofile.profile import Profile, create_profile
+from migprofile.warehouse import ENGINES
+
+app = typer.Typer(
+    name="migprofile",
+    help="Build and keep current a country's Migration Profile.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _date(value: str | None, *, option: str) -> dt.date | None:
+    """An option's date, written YYYY-MM-DD."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise MigprofileError(f"{option} {value!r} is not a date like 2026-03-31 "
+                              "(YYYY-MM-DD).") from exc
+
+
+def _languages(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def init(
+    country: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code, e.g. VNM.")],
+    directory: Annotated[Path, typer.Argument(help="Folder to create the profile in.")],
+    languages: Annotated[str | None, typer.Option(
+        help="Report languages, comma-separated (en, vi, lo, ko). "
+             "Default: English plus the country's own language.")] = None,
+    edition: Annotated[str | None, typer.Option(help="Edition label; default: this year.")] = None,
+) -> None:
+    """Create a profile folder for a country, wired to the bundled international sources."""
+    profile = create_profile(country, directory, languages=_languages(languages),
+                             edition=edition)
+    typer.echo(
+        f"Created the profile of {profile.country} in {directory} "
+        f"(languages: {', '.join(profile.languages)}).\n"
+        f"Next: migprofile build {directory}"
+    )
+
+
+@app.command("countries")
+def list_countries(
+    language: Annotated[str, typer.Option(help="Language of the names.")] = "en",
+) -> None:
+    """List every country and area code the bundled data know."""
+    for code, item in countries().items():
+        typer.echo(f"{code}  {item.name(language)}")
+
+
+def _progress(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def build(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    force: Annotated[bool, typer.Option(
+        help="Rebuild even if no input changed since the last build.")] = False,
+) -> None:
+    """Ingest the sources, compute the indicators and write every output to DIR/out/."""
+    from migprofile.build import build_profile
+
+    result = build_profile(directory, force=force, progress=_progress)
+    out = result.profile.out_dir
+    if result.up_to_date:
+        typer.echo(f"Up to date: no input changed since the last build ({out}).")
+        return
+    changed = len(result.written)
+    typer.echo(
+        f"Built the profile of {result.profile.country} in {result.seconds:.1f} s: "
+        f"{result.indicator_values:,} indicator values; {changed} file(s) written in {out}."
+    )
+    for language in result.profile.languages:
+        typer.echo(f"  {out / language / 'profile.pdf'}")
+
+
+@app.command()
+def sources(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+) -> None:
+    """List the profile's sources with provider, licence, revision, date and sha256."""
+    from migprofile.build import resolve_sources
+
+    for source in resolve_sources(Profile.load(directory)):
+        meta = source.meta
+        where = "bundled" if source.bundled else str(source.path)
+        typer.echo(
+            f"{source.name}\n"
+            f"  dataset   {meta.title}\n"
+            f"  provider  {meta.provider}\n"
+            f"  licence   {meta.licence}\n"
+            f"  revision  {meta.revision}\n"
+            f"  obtained  {meta.obtained.isoformat()}\n"
+            f"  file      {source.path.name} ({where})\n"
+            f"  sha256    {source.sha256}"
+        )
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _value_table(rows: list[dict]) -> str:
+    from migprofile.report.tables import format_value
+
+    columns = ["indicator", "counterpart_area", "time_period", "sex", "value", "unit", "source",
+               "revision"]
+    cells = [[format_value(r[c]) if c == "value" else str(r[c]) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    for row in cells:
+        lines.append("  ".join(
+            cell.rjust(w) if columns[i] == "value" else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))))
+    return "\n".join(lines)
+
+
+@app.command()
+def indicators(
+    directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
+    indicator: Annotated[str | None, typer.Option(help="Show only this indicator id.")] = None,
+    output: Annotated[OutputFormat, typer.Option(
+        "--format", help="table (aligned text), csv (as out/indicators.csv) or json.")
+    ] = OutputFormat.table,
+) -> None:
+    """Show the computed indicator values of the last build."""
+    from migprofile.indicators import stored_values
+    from migprofile.report.tables import indicators_csv
+
+    rows = stored_values(Profile.load(directory), indicator_id=indicator)
+    if output is OutputFormat.csv:
+        typer.echo(indicators_csv(rows).decode("utf-8"), nl=False)
+    elif output is OutputFormat.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(_value_table(rows))
+
+
+@app.command("import")
+def import_file(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    file: Annotated[Path, typer.Argument(help="The agency's CSV or XLSX file, as it came.")],
+    dataflow: Annotated[str, typer.Option(
+        help="National dataflow the file holds, e.g. LABOUR_DEPLOYMENTS.")],
+    provider: Annotated[str, typer.Option(help="The agency that sent the file.")],
+    sheet: Annotated[str | None, typer.Option(
+        help="Sheet of the workbook to read; default: the first visible one.")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        help="TOML file naming columns and labels migprofile does not recognise.")] = None,
+    accept_warnings: Annotated[bool, typer.Option(
+        help="Import even if there are warnings (hidden rows, missing years).")] = False,
+    citation: Annotated[str, typer.Option(help="How to cite the data.")] = "",
+    title: Annotated[str, typer.Option(help="Title of the dataset.")] = "",
+    url: Annotated[str, typer.Option(help="Where the data are published.")] = "",
+    licence: Annotated[str, typer.Option(help="Terms of use.")] = "not stated",
+    obtained: Annotated[str | None, typer.Option(
+        help="Date the file was received (YYYY-MM-DD); default: today.")] = None,
+    notes: Annotated[str, typer.Option(help="Anything a reader should know.")] = "",
+) -> None:
+    """Validate an agency's file and keep it as the dataflow's next revision."""
+    from migprofile.sources.national.store import Provenance, import_national
+
+    given = {"provider": provider, "citation": citation, "title": title, "url": url,
+             "licence": licence, "notes": notes}
+    if obtained:
+        given["obtained"] = _date(obtained, option="--obtained")
+    result = import_national(directory, file, dataflow_id=dataflow,
+                             provenance=Provenance(**given), sheet=sheet,
+                             mapping_file=mapping, accept_warnings=accept_warnings)
+    read, revision = result.read, result.revision
+    periods = read.periods
+    span = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
+    typer.echo(
+        f"Imported {file.name} as revision {revision.name} of {read.dataflow.id}: "
+        f"{len(read.records)} figure(s) for {span}"
+        + (f", {read.dropped_totals} total(s) checked against their parts and dropped"
+           if read.dropped_totals else "")
+        + f".\nKept as {revision.path.relative_to(Path(directory))}.")
+    if read.warnings:
+        typer.echo(f"{len(read.warnings)} warning(s) accepted; report: "
+                   + ", ".join(str(p) for p in result.reports))
+    if result.saved_mapping:
+        typer.echo(f"The mapping is kept for the next import: {result.saved_mapping}")
+    typer.echo(f"Next: migprofile build {directory}")
+
+
+@app.command()
+def history(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    dataflow: Annotated[str, typer.Argument(help="National dataflow, e.g. LABOUR_DEPLOYMENTS.")],
+) -> None:
+    """List a dataflow's revisions and what each changed (added, removed, changed values)."""
+    from migprofile.sources.national.history import dataflow_history, describe_key
+
+    flow, entries = dataflow_history(directory, dataflow)
+    if not entries:
+        typer.echo(f"{flow.id}: nothing imported yet.")
+        return
+    typer.echo(f"{flow.id} ({flow.names['en']}): {len(entries)} revision(s)")
+    for entry in entries:
+        meta = entry.revision.meta
+        span = f"{entry.periods[0]}–{entry.periods[-1]}" if len(entry.periods) > 1 \
+            else entry.periods[0]
+        typer.echo(f"\n{entry.revision.name}  imported {meta.imported_at:%Y-%m-%d %H:%M} UTC  "
+                   f"file {entry.revision.path.name}  periods {span}\n"
+                   f"    provider  {meta.provider}\n    citation  {meta.citation or '-'}\n"
+                   f"    sha256    {meta.sha256}")
+        counts = {k: sum(1 for c in entry.changes if c.kind == k)
+                  for k in ("added", "removed", "changed")}
+        typer.echo(f"    {counts['added']} added, {counts['removed']} removed, "
+                   f"{counts['changed']} changed, {entry.unchanged} unchanged")
+        for change in entry.changes:
+            if change.kind == "added" and entry.revision.number == 1:
+                continue
+            old = "" if change.old is None else f"{change.old:,.0f}"
+            new = "" if change.new is None else f"{change.new:,.0f}"
+            typer.echo(f"    {change.kind:8} {describe_key(flow, change.key) or 'total'}: "
+                       f"{old or '-'} -> {new or '-'}")
+
+
+@app.command()
+def template(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    dataflow: Annotated[str, typer.Argument(help="National dataflow, e.g. LABOUR_DEPLOYMENTS.")],
+    out: Annotated[Path, typer.Option(help="The workbook to write (.xlsx).")],
+) -> None:
+    """Write a blank workbook for an agency to fill in: the dataflow's columns, dropdown
+    lists of valid codes in the profile's languages, and instructions."""
+    from migprofile.report.agency_template import write_template
+
+    path = write_template(directory, dataflow, out=out)
+    typer.echo(f"Wrote {path}. Send it to the agency; import the filled file with:\n"
+               f"  migprofile import {directory} FILLED.xlsx --dataflow {dataflow.upper()} "
+               "--provider AGENCY")
+
+
+@app.command()
+def classify(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT",
+                                               help="Crossings, .csv or .parquet.")],
+    out: Annotated[Path, typer.Option(help="Output file, .csv or .parquet.")],
+    data_end: Annotated[str | None, typer.Option(
+        help="Last date the data cover (YYYY-MM-DD); default: the latest crossing.")] = None,
+    window: Annotated[int, typer.Option(help="Test window W in days.")] = 487,
+    threshold: Annotated[int, typer.Option(help="Residence threshold V in days.")] = 365,
+    on_gap: Annotated[str, typer.Option(
+        help="Two crossings in the same direction: reject the person, or impute the "
+             "missing crossing halfway.")] = "reject",
+    initial_status: Annotated[Path | None, typer.Option(
+        help="File of person_id, status (0/1), as_of: status before the first crossing.")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    columns: Annotated[str | None, typer.Option(
+        help="Column mapping: person_id=PID,date_crossing=DT,is_arrival=DIR, or a .toml "
+             "file that can also map direction codes.")] = None,
+    memory_limit: Annotated[str, typer.Option(
+        help="DuckDB memory limit; larger sorts spill to disk.")] = "4GB",
+) -> None:
+    """Classify border crossings with the residence rule (no profile folder needed)."""
+    from migprofile.crossings import RuleParameters, classify_file
+    from migprofile.sources.crossings import parse_columns
+
+    if on_gap not in ("reject", "impute"):
+        raise MigprofileError(f"--on-gap must be reject or impute, not {on_gap!r}.")
+    if engine not in ENGINES:
+        raise MigprofileError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
+    try:
+        rule = RuleParameters(window=window, threshold=threshold, on_gap=on_gap)
+    except ValueError as exc:
+        raise MigprofileError(str(exc)) from exc
+    summary = classify_file(
+        input_file, out, rule=rule, data_end=_date(data_end, option="--data-end"),
+        initial_status=initial_status, engine=engine, columns=parse_columns(columns),
+        memory_limit=memory_limit,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+    typer.echo("\n".join(summary.lines()))
+
+
+crossings_app = typer.Typer(
+    help="Border-crossing microdata in a profile.", no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(crossings_app, name="crossings")
+
+
+@crossings_app.command("import")
+def crossings_import(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    file: Annotated[Path, typer.Argument(help="Crossings, .csv or .parquet.")],
+    columns: Annotated[str | None, typer.Option(
+        help="Column mapping (inline or .toml), as for `classify`; also citizenship, sex, "
+             "birth_year or age, port.")] = None,
+) -> None:
+    """Load crossings into the profile's warehouse; person identifiers are stored as keys."""
+    from migprofile.crossings import import_crossings
+    from migprofile.sources.crossings import parse_columns
+
+    summary = import_crossings(directory, file, columns=parse_columns(columns))
+    typer.echo("\n".join(summary.lines()))
+
+
+# exchanging data with partners ----------------------------------------------------------
+
+keys_app = typer.Typer(help="The agency's signing key for exchange packages.",
+                       no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(keys_app, name="keys")
+partners_app = typer.Typer(help="Partner agencies and their public keys.",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(partners_app, name="partners")
+exchange_app = typer.Typer(help="Signed SDMX packages exchanged with partners.",
+                           no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(exchange_app, name="exchange")
+
+
+def _show_key(public_key: str, fingerprint: str) -> None:
+    typer.echo(f"Public key:  {public_key}\nFingerprint: {fingerprint}\n"
+               "Give both to your partners; they check the fingerprint with you by "
+               "telephone or in person before registering the key.")
+
+
+@keys_app.command("init")
+def keys_init(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
+    """Create the profile's Ed25519 key pair (the private key stays in DIR/.secret/)."""
+    from migprofile.exchange.keys import init_keys
+
+    keys = init_keys(directory)
+    typer.echo(f"Created the signing key of {directory} (kept private, mode 0600).")
+    _show_key(keys.public_key, keys.fingerprint)
+
+
+@keys_app.command("show")
+def keys_show(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
+    """Print the public key and its fingerprint, to give to partners."""
+    from migprofile.exchange.keys import load_keys
+
+    keys = load_keys(Profile.load(directory))
+    _show_key(keys.public_key, keys.fingerprint)
+
+
+@partners_app.command("add")
+def partners_add(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    partner_id: Annotated[str, typer.Argument(
+        metavar="ID", help="The partner's agency id, as its profile names it, e.g. LA_MOLSW.")],
+    country: Annotated[str, typer.Option(help="ISO 3166 alpha-3 code of its country.")],
+    key: Annotated[str, typer.Option(help="Its public key, as `keys show` printed it.")],
+    name: Annotated[str, typer.Option(help="The partner agency's name.")] = "",
+    agency: Annotated[str, typer.Option(help="Its ministry or parent agency.")] = "",
+    valid_until: Annotated[str | None, typer.Option(
+        help="Last day its packages are accepted with this key (YYYY-MM-DD).")] = None,
+    replace: Annotated[bool, typer.Option(
+        help="Replace an already registered partner (a new key, for instance).")] = False,
+) -> None:
+    """Register a partner agency and its public key in profile.toml."""
+    from migprofile.exchange.partners import add_partner
+
+    partner = add_partner(directory, partner_id, country=country, public_key=key, name=name,
+                          agency=agency, valid_until=_date(valid_until, option="--valid-until"),
+                          replace=replace)
+    typer.echo(f"Registered {partner.id} ({partner.settings.country}); key fingerprint "
+               f"{partner.fingerprint}.\nCheck this fingerprint with the partner before "
+               "importing its packages.")
+
+
+@partners_app.command("list")
+def partners_list(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
+    """List the registered partners with their countries, key fingerprints and expiry."""
+    from migprofile.exchange.partners import list_partners
+
+    partners = list_partners(Profile.load(directory))
+    if not partners:
+        typer.echo("No partners yet; add one with `migprofile partners add`.")
+    for partner in partners:
+        until = partner.settings.valid_until
+        typer.echo(f"{partner.id}  {partner.settings.country}  {partner.settings.name or '-'}\n"
+                   f"    fingerprint  {partner.fingerprint}\n"
+                   f"    valid until  {until.isoformat() if until else 'no end date'}")
+
+
+@exchange_app.command("export")
+def exchange_export(
+    directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
+    to: Annotated[str, typer.Option(help="The partner's id.")],
+    out: Annotated[Path, typer.Option(help="The package to write (.zip).")],
+    dataflow: Annotated[list[str] | None, typer.Option(
+        help="A dataflow to send (repeatable); default: every dataflow with data of the "
+             "profile's own.")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="FROM:TO, years or months, e.g. 2017:2023.")] = None,
+) -> None:
+    """Write a signed SDMX package of the profile's data for a partner."""
+    from migprofile.exchange.export import export_package
+
+    result = export_package(directory, to=to, out=out, dataflows=dataflow or (), period=period)
+    manifest = result.manifest
+    typer.echo(f"Wrote {result.path} for {to}: package {manifest.package_id}.")
+    for entry in manifest.dataflows:
+        rule = entry.disclosure
+        protection = (f"rounded to base {rule['rounding_base']}, {entry.withheld} cell(s) "
+                      "withheld" if rule["enabled"] else "no disclosure control")
+        typer.echo(f"  {entry.id}: {entry.observations} observations, "
+                   f"{entry.periods[0] if entry.periods else '-'}–"
+                   f"{entry.periods[-1] if entry.periods else '-'} ({protection})")
+
+
+@exchange_app.command("import")
+def exchange_import(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    file: Annotated[Path, typer.Argument(help="The partner's package (.zip).")],
+) -> None:
+    """Verify a partner's package (signature, receiver, checksums, data) and keep it."""
+    from migprofile.exchange.importing import import_package
+
+    result = import_package(directory, file)
+    manifest = result.verified.manifest
+    if result.already:
+        typer.echo(f"Package {manifest.package_id} from {manifest.sender.agency} was already "
+                   f"imported ({result.path.relative_to(directory)}); nothing to do.")
+        return
+    count = sum(len(rows) for rows in result.verified.observations.values())
+    typer.echo(f"Imported package {manifest.package_id} from {manifest.sender.agency} "
+               f"({manifest.sender.country}): {count} observations of "
+               f"{', '.join(e.id for e in manifest.dataflows)}.\n"
+               f"Kept as {result.path.relative_to(directory)}.\nNext: migprofile build "
+               f"{directory}, then migprofile reconcile {directory}")
+
+
+@app.command()
+def reconcile(
+    directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
+    partner: Annotated[str | None, typer.Option(
+        help="Only the mirror pairs with this partner.")] = None,
+) -> None:
+    """Compare figures that should agree (two sources; ours and a partner's) and write
+    DIR/out/reconciliation.csv."""
+    from migprofile.files import write_if_changed
+    from migprofile.indicators.comparisons import reconcile_profile
+    from migprofile.report.tables import reconciliation_csv
+    from migprofile.warehouse import Warehouse
+
+    profile = Profile.load(directory)
+    if partner is not None and partner not in profile.settings.partners:
+        raise MigprofileError(f"{partner!r} is not a registered partner (registered: "
+                              f"{', '.join(profile.settings.partners) or 'none'}).",
+                              path=profile.settings_path)
+    with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
+        everything = reconcile_profile(profile, warehouse)
+    shown = [r for r in everything if partner is None or r.partner == partner]
+    path = profile.out_dir / "reconciliation.csv"
+    write_if_changed(path, reconciliation_csv(everything))
+    typer.echo(_reconciliation_table(shown) if shown else "No pair has figures on both sides.")
+    flagged = sum(1 for r in shown if r.flagged)
+    typer.echo(f"\n{len(shown)} comparison(s), {flagged} above the "
+               f"{profile.settings.reconciliation.threshold_pct:g}% threshold. Written: {path}")
+
+
+def _reconciliation_table(rows) -> str:
+    from migprofile.report.tables import format_value
+
+    columns = ["pair", "partner", "period", "first", "A", "second", "B", "asymmetry", "flag"]
+    cells = [[r.pair, r.partner or "-", r.period, r.first, format_value(r.first_value),
+              r.second, format_value(r.second_value),
+              "" if r.asymmetry_pct is None else f"{r.asymmetry_pct:.1f}%",
+              "*" if r.flagged else ""] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+                     .rstrip() for row in [columns, *cells])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit status (used by tests and ``run``)."""
+    try:
+        app(args=argv, prog_name="migprofile")
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        typer.echo(exc.code, err=True)
+        return 1
+    except MigprofileError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    return 0
+
+
+def run() -> None:
+    """Console entry point."""
+    sys.exit(main())

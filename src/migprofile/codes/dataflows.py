@@ -1,0 +1,301 @@
+"""Dataflows: the declared structure of each kind of aggregate data.
+
+A dataflow declares its dimensions (each tied to a codelist), its measures and units, and
+its names in every report language, once, in a TOML file. The same declaration drives
+validation of imported files, the canonical observations (each dimension is a canonical
+column, or a key of ``dims``), and the SDMX data structure definitions of exchange
+packages. migprofile ships its declarations in ``codes/dataflows/``; a profile can add its
+own in its ``dataflows/`` folder without code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from migprofile.codes.countries import REPORT_LANGUAGES, countries
+from migprofile.codes.dimensions import SEX_CODES, TOTAL
+from migprofile.errors import MigprofileError
+
+__all__ = [
+    "CANONICAL_DIMENSIONS",
+    "COMMON_DIMENSIONS",
+    "Codelist",
+    "Dataflow",
+    "Dimension",
+    "Measure",
+    "builtin_dataflows",
+    "codelist",
+    "codelist_codes",
+    "load_dataflows",
+]
+
+CANONICAL_DIMENSIONS = ("ref_area", "counterpart_area", "time_period", "sex", "age")
+"""Dimensions that are columns of the observations table; any other goes into ``dims``."""
+
+BUILTIN_CODELISTS = ("CL_AREA", "CL_SEX", "CL_AGE")
+
+Names = dict[str, str]
+
+
+class _Declared(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @staticmethod
+    def _complete(names: Names, what: str) -> Names:
+        missing = [lang for lang in REPORT_LANGUAGES if not names.get(lang)]
+        if missing:
+            raise ValueError(f"{what} has no name in {', '.join(missing)}")
+        return names
+
+
+class Codelist(_Declared):
+    """Codes with their names in every report language."""
+
+    id: str
+    names: Names
+    codes: dict[str, Names] = Field(default_factory=dict)
+    aliases: dict[str, str] = Field(
+        default_factory=dict,
+        description="other labels agencies write for a code, e.g. { \"Tu nghiệp sinh\" = "
+                    "\"TRAINING\" }; matched without regard to case or accents")
+    closed: bool = Field(
+        default=False,
+        description="the codes cover every case (like women and men): a total is derived "
+                    "from the parts only when every code has a value")
+    additive: bool = Field(
+        default=True,
+        description="values of different codes can be added up; false for concepts that "
+                    "overlap (citizens abroad, persons of national origin)")
+    open: bool = Field(
+        default=False,
+        description="no fixed list: each label is kept, as a code made of its letters "
+                    "(provinces, for instance)")
+
+    @model_validator(mode="after")
+    def _aliases_name_codes(self) -> Codelist:
+        unknown = sorted(set(self.aliases.values()) - set(self.codes) - {TOTAL})
+        if unknown:
+            raise ValueError(f"codelist {self.id}: aliases point to unknown codes {unknown}")
+        return self
+
+
+COMMON_DIMENSIONS: dict[str, dict] = {
+    "ref_area": {"codelist": "CL_AREA", "names": {
+        "en": "Country", "vi": "Quốc gia", "lo": "ປະເທດ", "ko": "국가"}},
+    "counterpart_area": {"codelist": "CL_AREA", "names": {
+        "en": "Partner country", "vi": "Quốc gia đối tác", "lo": "ປະເທດຄູ່ຮ່ວມ",
+        "ko": "상대국"},
+        "aliases": ["Country", "Country or area", "Quốc gia", "Quốc gia/vùng lãnh thổ", "Nước",
+                    "ປະເທດ", "국가", "국가명"]},
+    "time_period": {"codelist": None, "names": {
+        "en": "Period", "vi": "Thời kỳ", "lo": "ໄລຍະເວລາ", "ko": "기간"},
+        "aliases": ["Year", "Năm", "Kỳ", "ປີ", "연도", "년도"]},
+    "sex": {"codelist": "CL_SEX", "names": {
+        "en": "Sex", "vi": "Giới tính", "lo": "ເພດ", "ko": "성별"},
+        "aliases": ["Gender", "Giới", "ເພດ", "성"]},
+    "age": {"codelist": "CL_AGE", "names": {
+        "en": "Age group", "vi": "Nhóm tuổi", "lo": "ກຸ່ມອາຍຸ", "ko": "연령대"}},
+}
+"""Defaults for the canonical dimensions: a declaration may give just their id."""
+
+
+class Dimension(_Declared):
+    """One dimension of a dataflow; canonical ones need only their id."""
+
+    id: str = Field(description="canonical column (ref_area, ...) or a key of `dims`")
+    names: Names = Field(default_factory=dict)
+    codelist: str | None = Field(
+        default=None, description="CL_AREA, CL_SEX, CL_AGE or a codelist of the dataflow; "
+                                  "none for time_period")
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other column headings agencies use for this dimension, e.g. \"Thị "
+                    "trường\"")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: dict) -> dict:
+        common = COMMON_DIMENSIONS.get(data.get("id", "")) if isinstance(data, dict) else None
+        if common:
+            data = {"codelist": common["codelist"], **data,
+                    "names": {**common["names"], **data.get("names", {})},
+                    "aliases": [*common.get("aliases", []), *data.get("aliases", [])]}
+        return data
+
+
+class Measure(_Declared):
+    id: str
+    names: Names
+    unit: str
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other column headings agencies use for the value, e.g. \"Số lao động\"")
+
+
+class Dataflow(_Declared):
+    """The structure of one dataflow."""
+
+    id: str
+    version: str = "1.0"
+    names: Names
+    description: Names = Field(default_factory=dict)
+    agency: str = "MIGPROFILE"
+    dimensions: list[Dimension]
+    measures: list[Measure]
+    codelists: list[Codelist] = Field(default_factory=list)
+    microdata: bool = Field(
+        default=False,
+        description="built from records about individual people (disclosure control on)",
+    )
+    national: bool = Field(
+        default=False,
+        description="national administrative data imported with `migprofile import`: the "
+                    "country is the profile's own (ref_area is not declared), the partner "
+                    "country is counterpart_area",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Dataflow:
+        self._complete(self.names, f"dataflow {self.id}")
+        own = {c.id for c in self.codelists} | set(shared_codelists())
+        for dimension in self.dimensions:
+            self._complete(dimension.names, f"dimension {dimension.id}")
+            if dimension.id == "time_period":
+                continue
+            if dimension.codelist not in own | set(BUILTIN_CODELISTS):
+                raise ValueError(f"dimension {dimension.id}: unknown codelist "
+                                 f"{dimension.codelist}")
+        for measure in self.measures:
+            self._complete(measure.names, f"measure {measure.id}")
+        for codelist in self.codelists:
+            self._complete(codelist.names, f"codelist {codelist.id}")
+            for code, names in codelist.codes.items():
+                self._complete(names, f"code {code} of {codelist.id}")
+        if not any(d.id == "time_period" for d in self.dimensions):
+            raise ValueError("a dataflow needs a time_period dimension")
+        if self.national and any(d.id == "ref_area" for d in self.dimensions):
+            raise ValueError("a national dataflow does not declare ref_area: it is the "
+                             "profile's own country")
+        if self.national and len(self.measures) != 1:
+            raise ValueError("a national dataflow has exactly one measure")
+        return self
+
+    @property
+    def source_id(self) -> str:
+        """The ``source`` of this dataflow's imported observations (``labour_deployments``)."""
+        return self.id.lower()
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        return next(d for d in self.dimensions if d.id == dimension_id)
+
+    @property
+    def extra_dimensions(self) -> list[Dimension]:
+        """Dimensions stored in ``dims`` rather than in a column of their own."""
+        return [d for d in self.dimensions if d.id not in CANONICAL_DIMENSIONS]
+
+    def codes(self, codelist_id: str) -> dict[str, Names]:
+        return codelist_codes(codelist_id, self)
+
+
+def codelist(codelist_id: str, dataflow: Dataflow | None = None) -> Codelist:
+    """A built-in codelist or one of the dataflow's own."""
+    if codelist_id == "CL_SEX":
+        return SEX_CODELIST
+    if codelist_id == "CL_AGE":
+        return AGE_CODELIST
+    if codelist_id == "CL_AREA":
+        return Codelist(id="CL_AREA", names=COMMON_DIMENSIONS["ref_area"]["names"],
+                        codes={code: dict(c.names) for code, c in countries().items()})
+    if dataflow is not None:
+        for own in dataflow.codelists:
+            if own.id == codelist_id:
+                return own
+    if codelist_id in shared_codelists():
+        return shared_codelists()[codelist_id]
+    raise KeyError(codelist_id)
+
+
+def _shipped_tomls(folder: str) -> list[tuple[str, str]]:
+    """(name, text) of each TOML file shipped in a folder of the package, by name."""
+    entries = resources.files("migprofile").joinpath(folder).iterdir()
+    return [(entry.name, entry.read_text(encoding="utf-8"))
+            for entry in sorted(entries, key=lambda e: e.name) if entry.name.endswith(".toml")]
+
+
+@cache
+def shared_codelists() -> dict[str, Codelist]:
+    """Codelists shipped in ``codes/codelists/`` that any dataflow may use (CL_OCCUPATION)."""
+    found = {}
+    for _, text in _shipped_tomls("codes/codelists"):
+        item = Codelist.model_validate(tomllib.loads(text))
+        for code, names in item.codes.items():
+            _Declared._complete(names, f"code {code} of {item.id}")
+        found[item.id] = item
+    return found
+
+
+def codelist_codes(codelist_id: str, dataflow: Dataflow | None = None) -> dict[str, Names]:
+    """The codes of a built-in or a dataflow's own codelist, with their names."""
+    return codelist(codelist_id, dataflow).codes
+
+
+SEX_NAMES = {
+    "_T": {"en": "Total", "vi": "Tổng", "lo": "ລວມ", "ko": "합계"},
+    "F": {"en": "Female", "vi": "Nữ", "lo": "ຍິງ", "ko": "여성"},
+    "M": {"en": "Male", "vi": "Nam", "lo": "ຊາຍ", "ko": "남성"},
+    "_U": {"en": "Not recorded", "vi": "Không ghi nhận", "lo": "ບໍ່ໄດ້ບັນທຶກ", "ko": "기록 없음"},
+}
+
+SEX_CODELIST = Codelist(
+    id="CL_SEX",
+    names=COMMON_DIMENSIONS["sex"]["names"],
+    codes={code: dict(SEX_NAMES[code]) for code in SEX_CODES},
+    aliases={label: "F" for label in (
+        "Women", "Woman", "Females", "Phụ nữ", "Lao động nữ", "Trong đó nữ", "Trong đó: Nữ",
+        "Của đó nữ", "ເພດຍິງ", "ແມ່ຍິງ", "여", "여자")}
+    | {label: "M" for label in (
+        "Men", "Man", "Males", "Lao động nam", "ເພດຊາຍ", "남", "남자")},
+    closed=True,
+)
+
+AGE_CODELIST = Codelist(id="CL_AGE", names=COMMON_DIMENSIONS["age"]["names"],
+                        codes={TOTAL: dict(SEX_NAMES[TOTAL])})
+
+
+def _load_file(path: Path | str, text: str) -> Dataflow:
+    try:
+        return Dataflow.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise MigprofileError(f"not valid TOML: {exc}", path=path) from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors())
+        raise MigprofileError(f"invalid dataflow declaration: {problems}", path=path) from exc
+
+
+@cache
+def builtin_dataflows() -> dict[str, Dataflow]:
+    """The dataflows shipped with migprofile, by id."""
+    flows = {}
+    for name, text in _shipped_tomls("codes/dataflows"):
+        flow = _load_file(name, text)
+        flows[flow.id] = flow
+    return flows
+
+
+def load_dataflows(folder: Path | None = None) -> dict[str, Dataflow]:
+    """Built-in dataflows plus those a profile declares in ``folder`` (its ``dataflows/``)."""
+    flows = dict(builtin_dataflows())
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            flow = _load_file(path, path.read_text(encoding="utf-8"))
+            if flow.id in builtin_dataflows():
+                raise MigprofileError(f"dataflow {flow.id} is already declared by migprofile; "
+                                      "choose another id.", path=path)
+            flows[flow.id] = flow
+    return flows

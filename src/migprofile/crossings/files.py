@@ -1,0 +1,338 @@
+"""Classifying a file of crossings into a file of classified crossings (``migprofile classify``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
+
+from migprofile.crossings.rule import (
+    ERROR_MESSAGES,
+    RESULT_COLUMNS,
+    RuleParameters,
+    classify_crossings,
+)
+from migprofile.errors import MigprofileError
+from migprofile.sources.crossings import (
+    FORMATS,
+    REQUIRED,
+    CrossingColumns,
+    check_columns,
+    normalize_crossings,
+    read_initial_status,
+    row_label,
+)
+from migprofile.warehouse import Engine, connect
+from migprofile.warehouse.crossings import arrow_table, load_crossings_file
+
+__all__ = ["ClassifySummary", "classify_file"]
+
+SHOWN_PROBLEMS = 10
+PROGRESS_EVERY = 2.0  # seconds
+
+
+@dataclass
+class ClassifySummary:
+    """What a classification run read, classified, rejected and found."""
+
+    input: Path
+    output: Path
+    rule: RuleParameters
+    data_end: dt.date
+    rows_read: int = 0
+    classified: int = 0
+    rejected: dict[int, int] = field(default_factory=dict)
+    imputed: int = 0
+    provisional: int = 0
+    ltm_arrivals: int = 0
+    ltm_departures: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary as printed by ``migprofile classify``."""
+        rejected = sum(self.rejected.values())
+        by_code = ", ".join(f"{code} {ERROR_MESSAGES[code]}: {count:,}"
+                            for code, count in sorted(self.rejected.items()))
+        lines = [
+            f"Classified {self.input} -> {self.output} (window {self.rule.window}, threshold "
+            f"{self.rule.threshold}, data end {self.data_end}, gaps: {self.rule.on_gap})",
+            f"  rows read             {self.rows_read:>12,}",
+            f"  classified            {self.classified:>12,}",
+            f"  rejected              {rejected:>12,}" + (f"  ({by_code})" if by_code else ""),
+            f"  imputed crossings     {self.imputed:>12,}",
+            f"  provisional           {self.provisional:>12,}",
+            f"  long-term arrivals    {self.ltm_arrivals:>12,}",
+            f"  long-term departures  {self.ltm_departures:>12,}",
+        ]
+        if self.problems:
+            lines.append("First problems (these persons are classified as errors):")
+            lines += [f"  {problem}" for problem in self.problems]
+        return lines
+
+
+def classify_file(input_path: Path | str, output_path: Path | str, *,
+                  rule: RuleParameters | None = None,
+                  data_end: dt.date | None = None,
+                  initial_status: Path | str | None = None,
+                  engine: Engine = "duckdb",
+                  columns: CrossingColumns | None = None,
+                  memory_limit: str = "4GB",
+                  progress: Callable[[str], None] | None = None) -> ClassifySummary:
+    """Classify every crossing of a CSV or Parquet file and write them with the results.
+
+    Parameters
+    ----------
+    input_path
+        Crossings, one row per crossing (see :mod:`migprofile.sources.crossings`).
+    output_path
+        ``.csv`` or ``.parquet``: the input columns in the input's row order plus
+        :data:`~migprofile.crossings.RESULT_COLUMNS`; imputed crossings are extra rows.
+        Written to a temporary file first, then moved into place.
+    rule
+        Window, threshold and gap policy; default: 12/16, reject.
+    data_end
+        Last date the data cover; default: the latest crossing date.
+    initial_status
+        Optional file of ``person_id, status, as_of``.
+    engine
+        ``duckdb`` or ``spark``.
+    columns
+        Column names and direction codes of the input.
+    memory_limit
+        DuckDB's memory limit; beyond it, sorts spill to a temporary folder beside the
+        output.
+    progress
+        Called with short progress messages (the command line prints them on stderr).
+
+    Returns
+    -------
+    ClassifySummary
+        Counts of rows read, classified, rejected (by error code), imputed, provisional,
+        and long-term arrivals and departures; ``rows_read == classified + rejected``.
+    """
+    input_path, output_path = Path(input_path), Path(output_path)
+    rule = rule or RuleParameters()
+    columns = columns or CrossingColumns()
+    if output_path.suffix.lower() not in FORMATS:
+        raise MigprofileError("the output must end in .csv or .parquet.", path=output_path)
+    if not output_path.parent.is_dir():
+        raise MigprofileError("the output's folder does not exist.", path=output_path)
+    if output_path.resolve() == input_path.resolve():
+        raise MigprofileError("the output would overwrite the input.", path=output_path)
+    say = progress or (lambda message: None)
+    spill = Path(tempfile.mkdtemp(prefix=".migprofile-", dir=output_path.parent or "."))
+    con = None
+    try:
+        con = connect(engine, memory_limit=memory_limit, temp_directory=spill)
+        say(f"Reading {input_path}")
+        table = load_crossings_file(con, input_path)
+        check_columns([c for c in table.columns if c != "_row"],
+                      [columns.names[k] for k in REQUIRED], input_path, "the crossings")
+        table = normalize_crossings(table, columns)
+        scan = scan_crossings(con, table, input_path, columns)
+        summary = ClassifySummary(input=input_path, output=output_path, rule=rule,
+                                  data_end=data_end or scan.latest, problems=scan.problems)
+        irs = None
+        if initial_status is not None:
+            irs = _initial_status_table(con, Path(initial_status), table._person.type())
+        say("Classifying (sorting every person's crossings)")
+        result = classify_crossings(table, rule=rule, data_end=summary.data_end,
+                                    initial_status=irs, carry=(columns.names["person_id"],))
+        output = _output_table(result, table, columns, scan)
+        _write(con, output, output_path, summary, say, spill, input_path)
+    finally:
+        if con is not None and con.name == "duckdb":
+            con.disconnect()  # before its spill files go
+        shutil.rmtree(spill, ignore_errors=True)
+    return summary
+
+
+@dataclass
+class _Scan:
+    """What one pass over the input tells before classifying."""
+
+    latest: dt.date
+    arrival_code: object
+    departure_code: object
+    problems: list[str]
+
+
+def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
+                   columns: CrossingColumns) -> _Scan:
+    """Whole-file checks, the latest date, the direction codes used, the first bad rows.
+
+    Raises :class:`MigprofileError` for an empty file, missing person identifiers, or a
+    file where no crossing can be read.
+    """
+    person = table[columns.names["person_id"]]
+    direction = table[columns.names["is_arrival"]]
+    missing_person = person.isnull() | (person.cast("string").strip() == "")
+    counts = con.execute(table.aggregate(
+        rows=table.count(),
+        missing_person=missing_person.sum(),
+        unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
+        latest=table._date.max(),
+        arrival_code=direction.cast("string").min(where=table._arr == 1),
+        departure_code=direction.cast("string").min(where=table._arr == 0),
+    )).iloc[0]
+    if counts["rows"] == 0:
+        raise MigprofileError("the file has no crossings (no data rows); nothing was written.",
+                              path=path)
+    if counts["missing_person"]:
+        rows = con.execute(table.filter(missing_person).order_by("_row")
+                           .select("_row").limit(SHOWN_PROBLEMS))["_row"]
+        raise MigprofileError(
+            f"{int(counts['missing_person']):,} crossing(s) have no person identifier "
+            f"(column {columns.names['person_id']!r}), first at "
+            f"{', '.join(row_label(path, int(r)) for r in rows)}; nothing was written.",
+            path=path,
+        )
+    problems = _first_unreadable(con, table, path, columns) if counts["unreadable"] else []
+    if counts["unreadable"] == counts["rows"]:
+        raise MigprofileError(
+            "no crossing has both a readable date and a known direction code; is the "
+            "column mapping right? Nothing was written. First problems:\n  "
+            + "\n  ".join(problems),
+            path=path,
+        )
+    return _Scan(latest=_as_date(counts["latest"]), problems=problems,
+                 arrival_code=counts["arrival_code"], departure_code=counts["departure_code"])
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _first_unreadable(con: BaseBackend, table: ir.Table, path: Path,
+                      columns: CrossingColumns) -> list[str]:
+    date_col, dir_col = columns.names["date_crossing"], columns.names["is_arrival"]
+    bad = table.filter(table._date.isnull() | table._arr.isnull()).order_by("_row")
+    rows = con.execute(bad.select("_row", "_date", "_arr", date=table[date_col].cast("string"),
+                                  direction=table[dir_col].cast("string"))
+                       .limit(SHOWN_PROBLEMS))
+    problems = []
+    for row in rows.itertuples():
+        where = row_label(path, int(row._1))
+        if row._3 is None or row._3 != row._3:  # null or NaN
+            problems.append(f"{where}, column {dir_col!r}: unknown direction code "
+                            f"{row.direction!r} (error 3)")
+        if row._2 is None or row._2 != row._2:
+            problems.append(f"{where}, column {date_col!r}: not a date {row.date!r} (error 4)")
+    return problems[:SHOWN_PROBLEMS]
+
+
+def _initial_status_table(con: BaseBackend, path: Path, person_type) -> ir.Table:
+    data = read_initial_status(path)
+    table = arrow_table(con, "initial_status", data)
+    # an identifier that cannot be one of the crossings' (text in a file of numbers) matches
+    # no person, as any identifier absent from the crossings
+    return table.select(_person=table.person_id.try_cast(person_type), status=table.status,
+                        as_of=table.as_of)
+
+
+def _output_table(result: ir.Table, table: ir.Table, columns: CrossingColumns,
+                  scan: _Scan) -> ir.Table:
+    """Input columns in order (imputed rows get their date and direction), then results."""
+    inputs = [c for c in table.columns if not c.startswith("_")]
+    imputed = result.imputed == 1
+    fill = {
+        columns.names["date_crossing"]: result._date,
+        # the codes the file itself uses (1/0 when it has no crossing of that direction)
+        columns.names["is_arrival"]: ibis.cases(
+            (result._arr == 1, ibis.literal(str(_code_or(scan.arrival_code, "1")))),
+            else_=ibis.literal(str(_code_or(scan.departure_code, "0"))),
+        ),
+    }
+    selected = {}
+    for name in inputs:
+        value = result[name]
+        if name in fill:
+            value = ibis.cases((imputed, fill[name].cast(value.type())), else_=value)
+        selected[name] = value
+    return result.order_by("_seq").select(**selected, **{c: result[c] for c in RESULT_COLUMNS},
+                                          _arr=result._arr, _row=result._row)
+
+
+def _code_or(value, default):
+    return default if value is None or value != value else value  # None or NaN
+
+
+def _write(con: BaseBackend, table: ir.Table, path: Path, summary: ClassifySummary,
+           say: Callable[[str], None], spill: Path, input_path: Path) -> None:
+    """Stream the rows into a temporary file beside ``path``, counting; then move it there."""
+    partial = spill / f"partial{path.suffix.lower()}"
+    writer = None
+    last_report = time.monotonic()
+    try:
+        for batch in con.to_pyarrow_batches(table, chunk_size=1_000_000):
+            _count(batch, summary)
+            _note_rejected_persons(batch, summary, input_path)
+            batch = batch.drop_columns(["_arr", "_row"])
+            if writer is None:
+                writer = _writer(partial, batch.schema)
+            writer.write_batch(batch)
+            if time.monotonic() - last_report > PROGRESS_EVERY:
+                say(f"  {summary.rows_read + summary.imputed:,} rows written")
+                last_report = time.monotonic()
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(partial, path)
+
+
+def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary,
+                           input_path: Path) -> None:
+    """The first crossings rejected for their order or direction, to show with the summary."""
+    if len(summary.problems) >= SHOWN_PROBLEMS:
+        return
+    error = batch["error_code"]
+    sequence_errors = pc.and_(pc.is_in(error, value_set=pa.array([1, 2], error.type)),
+                              pc.equal(batch["imputed"], 0))
+    found = batch.filter(sequence_errors).slice(0, SHOWN_PROBLEMS - len(summary.problems))
+    for row, code in zip(found["_row"].to_pylist(), found["error_code"].to_pylist(),
+                         strict=True):
+        summary.problems.append(
+            f"{row_label(input_path, row)}: person rejected, {ERROR_MESSAGES[code]} "
+            f"(error {code})")
+
+
+def _writer(path: Path, schema: pa.Schema):
+    if path.suffix == ".csv":
+        return pa_csv.CSVWriter(path, schema,
+                                write_options=pa_csv.WriteOptions(quoting_style="needed"))
+    return pq.ParquetWriter(path, schema)
+
+
+def _count(batch: pa.RecordBatch, summary: ClassifySummary) -> None:
+    imputed = pc.equal(batch["imputed"], 1)
+    error = batch["error_code"]
+    real = pc.invert(imputed)
+    summary.rows_read += pc.sum(real.cast(pa.int64())).as_py() or 0
+    summary.imputed += pc.sum(imputed.cast(pa.int64())).as_py() or 0
+    codes = pc.value_counts(pc.filter(error, pc.and_(real, pc.greater(error, 0))))
+    for item in codes.to_pylist():
+        summary.rejected[item["values"]] = summary.rejected.get(item["values"], 0) + item[
+            "counts"]
+    summary.classified = summary.rows_read - sum(summary.rejected.values())
+    valid = pc.equal(error, 0)
+
+    def count(mask) -> int:
+        return pc.sum(pc.and_(valid, mask).cast(pa.int64())).as_py() or 0
+
+    summary.provisional += count(pc.equal(batch["provisional"], 1))
+    ltm = pc.equal(batch["is_long_term_mig"], 1)
+    summary.ltm_arrivals += count(pc.and_(ltm, pc.equal(batch["_arr"], 1)))
+    summary.ltm_departures += count(pc.and_(ltm, pc.equal(batch["_arr"], 0)))

@@ -1,0 +1,363 @@
+"""Importing a partner's package: verify everything, then keep it as the record.
+
+A package is accepted only when its manifest is signed by the registered key of its
+sender, the key has not expired, this profile's agency is its receiver, every file is the
+one the manifest names (no more, no fewer, same sha256), the structure message is valid
+SDMX-ML 2.1 and every observation fits the dataflow's structure (codes in codelists, every
+dimension given, numeric values). Only then is it written: unchanged, as
+``sources/partners/PARTNER/PACKAGE_ID.zip`` with a sidecar ``PACKAGE_ID.meta.toml``. The
+build reads it again through the same checks, against the key it was accepted with, and
+stores its observations with ``source`` naming the partner and ``revision`` the package.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import io
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import sdmx
+from pydantic import Field, ValidationError
+
+from migprofile.codes import Dataflow, codelist, load_dataflows
+from migprofile.errors import MigprofileError
+from migprofile.exchange.export import require_agency
+from migprofile.exchange.keys import verify
+from migprofile.exchange.package import (
+    LIMITS,
+    SIGNATURE,
+    STRUCTURE,
+    Manifest,
+    data_files,
+    expected_files,
+    parse_manifest,
+    read_zip,
+    sha256,
+)
+from migprofile.exchange.partners import public_key_fingerprint
+from migprofile.exchange.schemas import dataset_schema, schema_problems, validate_structure_message
+from migprofile.exchange.sdmx_ml import Observation, read_data, withheld
+from migprofile.exchange.structure import DataflowStructure, structure_message
+from migprofile.files import write_if_changed
+from migprofile.profile import Profile
+from migprofile.sources.canonical import OBSERVATION_SCHEMA
+from migprofile.sources.national.validation import toml_string
+from migprofile.sources.partners import partner_kind
+from migprofile.sources.registry import ResolvedSource, SourceKind
+from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+
+__all__ = [
+    "ImportedPackage",
+    "PartnerMeta",
+    "VerifiedPackage",
+    "import_package",
+    "partner_sources",
+    "verify_package",
+]
+
+PARTNERS_FOLDER = "partners"
+
+
+class PartnerMeta(SourceMeta):
+    """The sidecar of an accepted package."""
+
+    kind: str = "partner"
+    partner: str = Field(description="The sender's agency id.")
+    partner_country: str
+    package_id: str
+    created: dt.datetime
+    imported_at: dt.datetime
+    dataflows: list[str]
+    periods: list[str]
+    withheld: int = Field(description="Cells the sender withheld (not loaded).")
+    public_key: str = Field(description="The key the package was verified with.")
+    fingerprint: str
+
+
+@dataclass
+class VerifiedPackage:
+    """A package whose signature, receiver, files and data all passed."""
+
+    manifest: Manifest
+    observations: dict[str, list[Observation]]
+
+    @property
+    def withheld(self) -> int:
+        return sum(1 for rows in self.observations.values() for r in rows
+                   if withheld(r["value"]))
+
+
+@dataclass
+class ImportedPackage:
+    """What an import did; ``already`` when the same package was imported before."""
+
+    path: Path
+    verified: VerifiedPackage
+    already: bool
+
+
+def _refused(file: Path | str, message: str) -> MigprofileError:
+    return MigprofileError(f"package refused: {message} Nothing was imported.", path=file)
+
+
+def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: str) -> None:
+    raw = files.get(SIGNATURE)
+    if raw is None:
+        raise _refused(file, f"it is not signed (no {SIGNATURE}).")
+    try:
+        signature = base64.b64decode(raw.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise _refused(file, f"{SIGNATURE} is not a signature.") from exc
+    manifest = files.get("manifest.json", b"")
+    if not verify(public_key, manifest, signature):
+        raise _refused(file, "the signature does not match the sender's registered key: the "
+                             "manifest was changed after signing, or someone else signed it.")
+
+
+def _check_files(file: Path | str, files: Mapping[str, bytes], manifest: Manifest) -> None:
+    wanted = expected_files(manifest)
+    extra, missing = sorted(set(files) - wanted), sorted(wanted - set(files))
+    if extra:
+        raise _refused(file, f"it holds file(s) its manifest does not list: {', '.join(extra)}.")
+    if missing:
+        raise _refused(file, f"file(s) missing: {', '.join(missing)}.")
+    unlisted = sorted(wanted - {"manifest.json", SIGNATURE} - set(manifest.files))
+    if unlisted:
+        raise _refused(file, f"the manifest gives no checksum for {', '.join(unlisted)}.")
+    for name, digest in manifest.files.items():
+        if sha256(files[name]) != digest:
+            raise _refused(file, f"{name} was changed after the package was signed (its "
+                                 "sha256 differs from the manifest's).")
+
+
+def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
+                flows: Mapping[str, Dataflow]) -> dict[str, DataflowStructure]:
+    """Our structures of the package's dataflows, once its structure message is valid and
+    describes them as we do."""
+    problems = validate_structure_message(files[STRUCTURE])
+    if problems:
+        raise _refused(file, f"{STRUCTURE} is not valid SDMX-ML 2.1: {'; '.join(problems)}.")
+    theirs = sdmx.read_sdmx(io.BytesIO(files[STRUCTURE]))
+    unknown = [e.id for e in manifest.dataflows if e.id not in flows]
+    if unknown:
+        raise _refused(file, f"this profile does not know the dataflow(s) {', '.join(unknown)}.")
+    used = {entry.id: _open_codes(theirs, flows[entry.id]) for entry in manifest.dataflows}
+    _, ours = structure_message([flows[e.id] for e in manifest.dataflows], languages=["en"],
+                                used=used, header=sdmx.message.Header())
+    for entry in manifest.dataflows:
+        dsd = theirs.structure.get(ours[entry.id].dsd.id)
+        mine = [d.id for d in ours[entry.id].dsd.dimensions.components]
+        given = [d.id for d in dsd.dimensions.components] if dsd is not None else []
+        if given != mine:
+            raise _refused(file, f"its structure of {entry.id} has the dimensions "
+                                 f"{given or 'none'}, not {mine}.")
+    return ours
+
+
+def _open_codes(theirs, flow: Dataflow) -> dict[str, list[str]]:
+    """Codes the sender lists for the open codelists (provinces, say) of a dataflow."""
+    used = {}
+    for dimension in flow.extra_dimensions:
+        found = codelist(dimension.codelist, flow)
+        if found.open and found.id in theirs.codelist:
+            used[dimension.id] = [code.id for code in theirs.codelist[found.id]]
+    return used
+
+
+def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
+                  structures: Mapping[str, DataflowStructure]) -> dict[str, list[Observation]]:
+    found = {}
+    for entry in manifest.dataflows:
+        xml_name, _ = data_files(entry.id)
+        structure = structures[entry.id]
+        problems = schema_problems(dataset_schema(structure), files[xml_name])
+        if problems:
+            raise _refused(file, f"{xml_name} does not fit the structure of {entry.id}: "
+                                 f"{'; '.join(problems)}.")
+        rows = list(read_data(files[xml_name], structure))
+        if len(rows) != entry.observations:
+            raise _refused(file, f"{xml_name} holds {len(rows)} observations, the manifest "
+                                 f"says {entry.observations}.")
+        found[entry.id] = rows
+    return found
+
+
+def verify_package(data: bytes, *, profile: Profile, file: Path | str,
+                   public_key: str | None = None, as_of: dt.date | None = None,
+                   check_receiver: bool = True) -> VerifiedPackage:
+    """Check a package completely, in memory; raise :class:`MigprofileError` if it fails.
+
+    Parameters
+    ----------
+    data
+        The zip's bytes.
+    profile
+        The receiving profile: its agency, partners and dataflows.
+    file
+        The package's name, for messages.
+    public_key
+        Verify with this key instead of the sender's registered one (the build re-reads
+        accepted packages with the key they were accepted with).
+    as_of
+        The day the sender's key must still be valid on (default: today).
+    check_receiver
+        Whether this profile's agency must be the receiver.
+    """
+    files = read_zip(data, limits=LIMITS)
+    manifest = parse_manifest(files)
+    sender = manifest.sender.agency
+    if public_key is None:
+        partner = profile.settings.partners.get(sender)
+        if partner is None:
+            raise _refused(file, f"its sender {sender} is not a registered partner; register "
+                                 "it with `migprofile partners add` (after checking its key's "
+                                 "fingerprint with the sender).")
+        until = partner.valid_until
+        if until is not None and (as_of or dt.date.today()) > until:
+            raise _refused(file, f"the key registered for {sender} expired on "
+                                 f"{until.isoformat()}; ask the partner for its new key.")
+        public_key = partner.public_key
+    _check_signature(file, files, public_key)
+    if check_receiver:
+        agency = require_agency(profile)
+        if manifest.receiver.agency != agency.id:
+            raise _refused(file, f"it is addressed to {manifest.receiver.agency}, not to "
+                                 f"this profile's agency {agency.id}.")
+    _check_files(file, files, manifest)
+    flows = load_dataflows(profile.root / "dataflows")
+    structures = _structures(file, files, manifest, flows)
+    return VerifiedPackage(manifest, _observations(file, files, manifest, structures))
+
+
+def _package_path(profile: Profile, manifest: Manifest) -> Path:
+    return (profile.sources_dir / PARTNERS_FOLDER / manifest.sender.agency
+            / f"{manifest.package_id}.zip")
+
+
+def _meta(verified: VerifiedPackage, *, public_key: str, sha: str,
+          provider: str) -> PartnerMeta:
+    manifest = verified.manifest
+    flows = [e.id for e in manifest.dataflows]
+    periods = sorted({p for e in manifest.dataflows for p in e.periods})
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return PartnerMeta(
+        title=f"Exchange package {manifest.package_id}: {', '.join(flows)}",
+        provider=provider, licence="exchanged under the partners' agreement",
+        revision=manifest.package_id, obtained=now.date(), via="migprofile exchange",
+        sha256=sha, partner=manifest.sender.agency, partner_country=manifest.sender.country,
+        package_id=manifest.package_id, created=manifest.created, imported_at=now,
+        dataflows=flows, periods=periods, withheld=verified.withheld, public_key=public_key,
+        fingerprint=public_key_fingerprint(public_key))
+
+
+def render_meta(meta: PartnerMeta) -> str:
+    """The sidecar's text (TOML), fields in a fixed order."""
+    lines = ["# Written by `migprofile exchange import`; the package beside it must not be "
+             "changed."]
+    for key, value in meta.model_dump().items():
+        if isinstance(value, list):
+            text = "[" + ", ".join(toml_string(v) for v in value) + "]"
+        elif isinstance(value, dt.datetime | dt.date):
+            text = value.isoformat()
+        elif isinstance(value, int):
+            text = str(value)
+        else:
+            text = toml_string(str(value))
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
+    """Verify a partner's package and keep it in the profile as the record of its data.
+
+    Raises
+    ------
+    MigprofileError
+        The package is refused; the reason says which check failed. Nothing is written.
+    """
+    profile = Profile.load(root)
+    file = Path(file)
+    if not file.is_file():
+        raise MigprofileError("no such file.", path=file)
+    if file.stat().st_size > LIMITS.package_bytes:
+        raise _refused(file, f"it is larger than {LIMITS.package_bytes:,} bytes.")
+    data = file.read_bytes()
+    verified = verify_package(data, profile=profile, file=file)
+    target = _package_path(profile, verified.manifest)
+    if target.is_file():
+        if file_sha256(target) != sha256(data):
+            raise _refused(file, f"a different package with the id "
+                                 f"{verified.manifest.package_id} was imported before.")
+        return ImportedPackage(target, verified, True)
+    sender = verified.manifest.sender
+    partner = profile.settings.partners[sender.agency]
+    meta = _meta(verified, public_key=partner.public_key, sha=sha256(data),
+                 provider=partner.name or sender.name or sender.agency)
+    write_if_changed(target, data)
+    try:
+        write_if_changed(sidecar_path(target), render_meta(meta).encode("utf-8"))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return ImportedPackage(target, verified, False)
+
+
+# reading accepted packages at build ---------------------------------------------------
+
+def _read_meta(sidecar: Path) -> PartnerMeta:
+    try:
+        return PartnerMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
+        raise MigprofileError(f"invalid sidecar of an exchange package: {exc}",
+                              path=sidecar) from exc
+
+
+def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
+    """The published observations (withheld cells are not loaded), canonical columns."""
+    rows = []
+    for flow_id, observations in verified.observations.items():
+        for row in observations:
+            if withheld(row["value"]):
+                continue
+            rows.append({"dataflow": flow_id, **row, "source": kind,
+                         "revision": verified.manifest.package_id, "source_row": None})
+    return rows
+
+
+def _resolved(profile: Profile, path: Path) -> ResolvedSource:
+    sidecar = sidecar_path(path)
+    if not sidecar.is_file():
+        raise MigprofileError(f"the package has no sidecar {sidecar.name}; import it again "
+                              "with `migprofile exchange import`.", path=path)
+    meta = _read_meta(sidecar)
+    sha = file_sha256(path)
+    if sha != meta.sha256:
+        raise MigprofileError(f"the package's sha256 is {sha} but its sidecar records "
+                              f"{meta.sha256}: an imported package must not be changed.",
+                              path=path)
+    kind = partner_kind(meta.partner)
+
+    def read(package: Path, _: SourceMeta):
+        verified = verify_package(package.read_bytes(), profile=profile, file=package,
+                                  public_key=meta.public_key, check_receiver=False)
+        rows = _canonical(verified, kind=kind)
+        return ibis.memtable(pa.Table.from_pylist(rows, schema=OBSERVATION_SCHEMA.to_pyarrow()))
+
+    return ResolvedSource(f"partners/{meta.partner}/{meta.package_id}", SourceKind(kind, read),
+                          path, meta, sha, False,
+                          display_path=str(path.relative_to(profile.root)))
+
+
+def partner_sources(profile: Profile) -> list[ResolvedSource]:
+    """Every accepted package of every partner, as sources the build reads."""
+    folder = profile.sources_dir / PARTNERS_FOLDER
+    if not folder.is_dir():
+        return []
+    return [_resolved(profile, path) for path in sorted(folder.glob("*/*.zip"))]

@@ -1,0 +1,33 @@
+"""SDMX-CSV: the same data as the SDMX-ML message, for a spreadsheet or a script.
+
+sdmx1 writes the table (SDMX-CSV 2.0: ``STRUCTURE, STRUCTURE_ID, ACTION``, one column
+per dimension, ``OBS_VALUE``, then the observation attributes); a withheld cell has an
+empty ``OBS_VALUE`` and ``CONF_STATUS`` ``C``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+import pandas as pd
+import sdmx
+
+from migprofile.exchange.sdmx_ml import Observation, data_set, sdmx_value
+from migprofile.exchange.structure import DataflowStructure
+
+__all__ = ["read_csv_rows", "write_csv"]
+
+
+def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> bytes:
+    """SDMX-CSV of one dataflow's observations, UTF-8, one line per observation."""
+    table = sdmx.to_csv(data_set(structure, rows), rtype=pd.DataFrame, attributes="o")
+    table["OBS_VALUE"] = [None if pd.isna(v) else sdmx_value(float(v))
+                          for v in table["OBS_VALUE"]]
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def read_csv_rows(data: bytes) -> list[dict[str, str]]:
+    """The lines of an SDMX-CSV file as text, for comparing it with the SDMX-ML copy."""
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))

@@ -1,0 +1,38 @@
+"""Computing every registered indicator for a profile's country."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import ibis
+import ibis.expr.types as ir
+
+from migprofile.indicators.registry import REGISTRY, Inputs, indicator
+from migprofile.profile import Profile
+from migprofile.warehouse import Warehouse
+
+__all__ = ["compute_indicators", "stored_values"]
+
+ORDER = ("indicator", "counterpart_area", "time_period", "sex")
+
+
+def compute_indicators(observations: ir.Table, *, area: str,
+                       revisions: Mapping[str, str]) -> ir.Table:
+    """All indicators of ``area`` as one table in the shape of ``indicator_values``.
+
+    ``revisions`` names the revision of each source kind to use.
+    """
+    inputs = Inputs(observations=observations, area=area, revisions=revisions)
+    parts = [item.values(inputs) for item in REGISTRY.values()]
+    return ibis.union(*parts).order_by(*ORDER)
+
+
+def stored_values(profile: Profile, *, indicator_id: str | None = None) -> list[dict]:
+    """The indicator values of the profile's last build, optionally of one indicator."""
+    if indicator_id is not None:
+        indicator(indicator_id)  # an unknown id is an error, not an empty answer
+    with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
+        values = warehouse.table("indicator_values")
+        if indicator_id is not None:
+            values = values.filter(values.indicator == indicator_id)
+        return values.order_by(*ORDER).to_pyarrow().to_pylist()

@@ -1,0 +1,366 @@
+"""Disclosure control: what leaves the profile never reveals small counts about people.
+
+Applied where outputs are written (exchange packages, the report, ``tables.xlsx``,
+``indicators.csv``) to the counts of every protected dataflow, one published table at a
+time. A table is a set of cells and the additive relations between them (a total equals
+the sum of its parts). Three steps, as statistical offices do for their border data:
+
+1. **Primary suppression**: a count from 1 to ``threshold - 1`` is withheld.
+2. **Complementary suppression**: more cells are withheld until no withheld cell can be
+   computed back from the published cells and totals of the same table. A withheld cell
+   ``k`` is determined exactly when the unit vector ``e_k`` lies in the row space of the
+   table's constraint matrix restricted to the withheld cells, that is when every vector
+   of that matrix's null space is zero at ``k``; while one is, the smallest published cell
+   sharing a relation with it is withheld too.
+3. **Random rounding** to base 3 (as Stats NZ publishes its migration counts) of every
+   published count, totals included, each on its own: a count ``v`` with remainder
+   ``r = v mod 3`` becomes ``v - r`` with probability ``(3 - r) / 3`` and ``v - r + 3``
+   with probability ``r / 3``, so the expected value is ``v``. The draw is seeded by a
+   hash of the profile's private salt, the table and the cell: the same build gives the
+   same bytes, and nobody without the salt can undo the rounding by repeating it.
+
+Withheld cells are marked ``C`` (SDMX ``CONF_STATUS`` "confidential") and never shown as
+zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from migprofile.codes import TOTAL, Dataflow
+from migprofile.indicators.registry import Indicator
+from migprofile.profile import DisclosureSettings, Profile
+from migprofile.sources.canonical import parse_dims
+from migprofile.warehouse import Warehouse
+
+__all__ = [
+    "COUNT_UNITS",
+    "FREE",
+    "WITHHELD",
+    "DisclosureRule",
+    "Table",
+    "determined_cells",
+    "disclosure_rule",
+    "disclosure_salt",
+    "protect_indicator_values",
+    "protect_observations",
+    "protect_table",
+    "published_values",
+    "rounded",
+    "table_from_cells",
+]
+
+WITHHELD = "C"
+"""Mark of a withheld cell (SDMX CONF_STATUS "confidential")."""
+
+FREE = "F"
+"""SDMX CONF_STATUS of a published cell."""
+
+COUNT_UNITS = frozenset({"persons", "consultations", "associations"})
+"""Units of counts: only counts are rounded and suppressed."""
+
+SALT_FILE = "disclosure-salt"
+
+Key = Hashable
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """How one dataflow's counts are protected when they leave the profile."""
+
+    enabled: bool
+    threshold: int
+    rounding_base: int
+
+    def describe(self) -> dict:
+        """The rule as recorded in an exchange package's manifest."""
+        return {"enabled": self.enabled, "threshold": self.threshold,
+                "rounding_base": self.rounding_base}
+
+
+def disclosure_rule(settings: DisclosureSettings, flow: Dataflow) -> DisclosureRule:
+    """The rule of a dataflow: its own settings, else the defaults; on by default only
+    for dataflows built from records about individual people."""
+    own = settings.dataflows.get(flow.id)
+    enabled = own.enabled if own is not None and own.enabled is not None else (
+        flow.microdata and settings.microdata)
+    threshold = own.threshold if own is not None and own.threshold else settings.threshold
+    base = (own.rounding_base if own is not None and own.rounding_base
+            else settings.rounding_base)
+    return DisclosureRule(enabled, threshold, base)
+
+
+def disclosure_salt(profile: Profile) -> bytes:
+    """The profile's private salt for the rounding draws, created (mode 0600) when needed."""
+    path = profile.secret(SALT_FILE, create=lambda: secrets.token_hex(32).encode("ascii"))
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+@dataclass
+class Table:
+    """Cells of one published table and the totals that bind them.
+
+    ``relations`` are (total, parts): the cell ``total`` is the sum of the cells ``parts``.
+    """
+
+    cells: dict[Key, float]
+    relations: list[tuple[Key, tuple[Key, ...]]]
+
+
+def table_from_cells(cells: Mapping[Key, float], dimensions: Sequence[int]) -> Table:
+    """The table of cells keyed by tuples of codes, with the totals their ``_T`` codes give.
+
+    For each position ``d`` in ``dimensions``, a cell whose code there is ``_T`` is taken
+    as the total of the cells that differ from it only there. Taking every such relation
+    as exact is the cautious reading: a published residual ("other countries") or a total
+    the parts do not quite reach never makes a withheld cell easier to find.
+    """
+    relations = []
+    for d in dimensions:
+        groups: dict[tuple, list[Key]] = {}
+        for key in cells:
+            groups.setdefault(key[:d] + key[d + 1:], []).append(key)
+        for members in groups.values():
+            totals = [k for k in members if k[d] == TOTAL]
+            parts = tuple(sorted((k for k in members if k[d] != TOTAL), key=repr))
+            if totals and parts:
+                relations.append((totals[0], parts))
+    return Table(dict(cells), relations)
+
+
+def _constraint_matrix(table: Table, withheld: Sequence[Key]) -> np.ndarray:
+    """One row per relation touching a withheld cell: +1 per part, -1 for the total,
+    restricted to the withheld cells (the published ones are known numbers)."""
+    column = {key: j for j, key in enumerate(withheld)}
+    rows = []
+    for total, parts in table.relations:
+        members = [total, *parts]
+        if not any(m in column for m in members):
+            continue
+        row = np.zeros(len(withheld))
+        for member in parts:
+            if member in column:
+                row[column[member]] += 1.0
+        if total in column:
+            row[column[total]] -= 1.0
+        rows.append(row)
+    return np.array(rows).reshape(len(rows), len(withheld))
+
+
+def determined_cells(table: Table, withheld: Iterable[Key]) -> list[Key]:
+    """The withheld cells that the published cells and the totals determine exactly.
+
+    Cell ``k`` is determined iff ``e_k`` is in the row space of the constraint matrix
+    restricted to the withheld cells, i.e. iff every null-space vector is zero at ``k``.
+    """
+    withheld = sorted(set(withheld), key=repr)
+    if not withheld:
+        return []
+    matrix = _constraint_matrix(table, withheld)
+    if matrix.shape[0] == 0:
+        return []
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    rank = int((singular > 1e-9 * max(1.0, singular.max(initial=0.0))).sum())
+    null_space = vt[rank:]
+    freedom = np.linalg.norm(null_space, axis=0) if len(null_space) else np.zeros(
+        len(withheld))
+    return [key for key, f in zip(withheld, freedom, strict=True) if f < 1e-9]
+
+
+def _members(relation: tuple[Key, tuple[Key, ...]]) -> tuple[Key, ...]:
+    total, parts = relation
+    return (total, *parts)
+
+
+def _complement(table: Table, exposed: Key, withheld: set[Key]) -> Key | None:
+    """The published cell to withhold with ``exposed``.
+
+    Taken from a relation in which ``exposed`` is the only withheld cell (else from any
+    of its relations), preferring a cell whose other relations already hold a withheld
+    cell (it closes a cycle instead of exposing a new cell), then parts over totals, then
+    the smallest.
+    """
+    mine = [r for r in table.relations if exposed in _members(r)]
+    lonely = [r for r in mine if not (set(_members(r)) - {exposed}) & withheld] or mine
+    candidates = {m for r in lonely for m in _members(r)} - withheld
+    if not candidates:
+        return None
+    totals = {total for total, _ in table.relations}
+
+    def benefit(cell: Key) -> int:
+        return sum(1 for r in table.relations
+                   if cell in _members(r) and set(_members(r)) & withheld)
+
+    return min(candidates, key=lambda k: (-benefit(k), k in totals, table.cells[k], repr(k)))
+
+
+def suppressed_cells(table: Table, *, threshold: int) -> set[Key]:
+    """Primary suppression (counts below ``threshold``), then complementary suppression,
+    one cell at a time, until no withheld cell is determined by the rest of the table."""
+    withheld = {k for k, v in table.cells.items() if not math.isnan(v) and 0 < v < threshold}
+    while exposed := determined_cells(table, withheld):
+        complement = next((c for c in (_complement(table, k, withheld) for k in exposed)
+                           if c is not None), None)
+        if complement is None:
+            return withheld
+        withheld.add(complement)
+    return withheld
+
+
+def _draw(salt: bytes, table_id: str, key: Key) -> float:
+    """A number in [0, 1) fixed by the salt, the table and the cell."""
+    digest = hashlib.sha256(salt + table_id.encode("utf-8") + b"\x00" + repr(key).encode())
+    return int.from_bytes(digest.digest()[:8], "big") / 2**64
+
+
+def rounded(value: float, *, base: int, draw: float) -> float:
+    """Unbiased random rounding of a count to a multiple of ``base``."""
+    if base <= 1 or math.isnan(value):
+        return value
+    remainder = value % base
+    down = value - remainder
+    return down + base if draw < remainder / base else down
+
+
+def protect_table(table: Table, *, rule: DisclosureRule, salt: bytes,
+                  table_id: str) -> dict[Key, float]:
+    """The published values of a table: withheld cells are NaN, the others rounded.
+
+    Parameters
+    ----------
+    table
+        The cells (true counts) and their relations.
+    rule
+        Threshold and rounding base; a disabled rule returns the cells unchanged.
+    salt
+        The profile's private salt (:func:`disclosure_salt`).
+    table_id
+        Names the table in the rounding draws (dataflow, measure and period, say).
+    """
+    if not rule.enabled:
+        return dict(table.cells)
+    withheld = suppressed_cells(table, threshold=rule.threshold)
+    return {key: math.nan if key in withheld else
+            rounded(value, base=rule.rounding_base, draw=_draw(salt, table_id, key))
+            for key, value in table.cells.items()}
+
+
+def _observation_key(row: Mapping) -> tuple:
+    """The cell of an observation within its table: every dimension but measure and period,
+    extra dimensions one position each (``dims`` sorted by key)."""
+    dims = parse_dims(row["dims"]).values()
+    return (row["ref_area"], row["counterpart_area"], row["sex"], row["age"], *dims)
+
+
+def protect_observations(rows: Sequence[dict], *, rule: DisclosureRule, salt: bytes,
+                         dataflow_id: str) -> list[dict]:
+    """Observations of one dataflow as they may leave the profile.
+
+    Each measure and period is one table whose cells are keyed by every other dimension;
+    a ``_T`` code makes a cell the total of the cells it adds up. Counts are suppressed
+    and rounded (:func:`protect_table`); a withheld cell keeps its row with value NaN.
+    Values in other units, and every value when the rule is off, are unchanged.
+    """
+    if not rule.enabled:
+        return [dict(row) for row in rows]
+    tables: dict[tuple[str, str], dict[tuple, dict]] = {}
+    for row in rows:
+        if row["unit"] in COUNT_UNITS:
+            tables.setdefault((row["measure"], row["time_period"]), {})[
+                _observation_key(row)] = row
+    published = {}
+    for (measure, period), cells in tables.items():
+        width = len(next(iter(cells)))
+        table = table_from_cells({k: float(r["value"]) for k, r in cells.items()},
+                                 range(width))
+        values = protect_table(table, rule=rule, salt=salt,
+                               table_id=f"{dataflow_id}/{measure}/{period}")
+        published.update({id(cells[k]): v for k, v in values.items()})
+    return [{**row, "value": published.get(id(row), row["value"])} for row in rows]
+
+
+def _indicator_rule(indicator: Indicator, rules: Mapping[str, DisclosureRule],
+                    source_dataflows: Mapping[str, set[str]]) -> DisclosureRule | None:
+    """The rule of the first protected dataflow an indicator of counts is computed from."""
+    if indicator.unit not in COUNT_UNITS:
+        return None
+    flows = sorted({f for kind in indicator.sources for f in source_dataflows.get(kind, ())})
+    return next((rules[f] for f in flows if f in rules and rules[f].enabled), None)
+
+
+def _family(indicator: Indicator) -> str:
+    """The indicator whose table a value belongs to: a by-partner indicator and its total
+    over partners make one table (partners by sex, with totals)."""
+    return indicator.partner_total or indicator.id
+
+
+def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, DisclosureRule],
+                             source_dataflows: Mapping[str, set[str]],
+                             salt: bytes) -> list[dict]:
+    """Indicator values as the report, ``tables.xlsx`` and ``indicators.csv`` publish them.
+
+    The values of an indicator of counts computed from a protected dataflow are protected
+    table by table: for each year, the indicator by partner and sex, with its total over
+    partners (``partner_total``) and over sexes. Each returned row has ``conf_status``:
+    ``C`` for a withheld value (NaN), ``F`` otherwise.
+
+    Parameters
+    ----------
+    rows
+        Rows of ``indicator_values``.
+    rules
+        Disclosure rule by dataflow id.
+    source_dataflows
+        The dataflows of each source kind's observations (an indicator names its sources).
+    salt
+        The profile's private salt.
+    """
+    from migprofile.indicators.registry import REGISTRY
+
+    protected = {key: rule for key, item in REGISTRY.items()
+                 if (rule := _indicator_rule(item, rules, source_dataflows)) is not None}
+    tables: dict[tuple[str, str], dict[tuple, int]] = {}
+    for index, row in enumerate(rows):
+        item = REGISTRY.get(row["indicator"])
+        if item is None or item.id not in protected:
+            continue
+        partner = row["counterpart_area"] if item.by_partner else TOTAL
+        tables.setdefault((_family(item), row["time_period"]), {})[
+            (partner, row["sex"])] = index
+    values = {}
+    for (family, period), cells in tables.items():
+        rule = protected[rows[next(iter(cells.values()))]["indicator"]]
+        table = table_from_cells({k: float(rows[i]["value"]) for k, i in cells.items()},
+                                 (0, 1))
+        published = protect_table(table, rule=rule, salt=salt, table_id=f"{family}/{period}")
+        values.update({cells[k]: v for k, v in published.items()})
+    return [{**row, "value": values.get(i, row["value"]),
+             "conf_status": WITHHELD if math.isnan(values.get(i, 0.0)) else FREE}
+            for i, row in enumerate(rows)]
+
+
+def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
+    """The profile's indicator values as every output publishes them (see
+    :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
+    from migprofile.codes import load_dataflows
+
+    rows = warehouse.table("indicator_values").order_by(
+        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
+    flows = load_dataflows(profile.root / "dataflows")
+    rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
+             for flow_id, flow in flows.items()}
+    pairs = warehouse.observations.select("source", "dataflow").distinct().to_pyarrow()
+    source_dataflows: dict[str, set[str]] = {}
+    for pair in pairs.to_pylist():
+        source_dataflows.setdefault(pair["source"], set()).add(pair["dataflow"])
+    held = {f for flows_of in source_dataflows.values() for f in flows_of}
+    if not any(rules[f].enabled for f in held if f in rules):
+        return [{**row, "conf_status": FREE} for row in rows]
+    return protect_indicator_values(rows, rules=rules, source_dataflows=source_dataflows,
+                                    salt=disclosure_salt(profile))

@@ -1,0 +1,134 @@
+"""The indicator registry: one declaration per indicator, metadata next to the computation.
+
+A declaration gives the id, the name and definition in every report language, the unit,
+the sources it is computed from and its SDG / GCM reference. Its ``compute`` function gets
+:class:`Inputs` (the warehouse's observations, restricted to the profile's chosen revision
+of each source) and returns rows ``ref_area, counterpart_area, time_period, sex, value``;
+the registry adds the indicator id, unit, source and revision.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from migprofile.codes import REPORT_LANGUAGES
+from migprofile.errors import MigprofileError
+
+__all__ = ["REGISTRY", "Indicator", "Inputs", "Text", "indicator", "register", "text"]
+
+Text = Mapping[str, str]
+"""A text in every report language, keyed by language code."""
+
+
+def text(**by_language: str) -> Text:
+    """A :data:`Text`; refuses to be built without every report language."""
+    missing = [lang for lang in REPORT_LANGUAGES if not by_language.get(lang)]
+    if missing:
+        raise ValueError(f"text lacks language(s) {missing}: {by_language.get('en')!r}")
+    return dict(by_language)
+
+
+UNITS = {
+    "persons": text(en="persons", vi="người", lo="ຄົນ", ko="명"),
+    "USD": text(en="US dollars", vi="đô la Mỹ", lo="ໂດລາສະຫະລັດ", ko="미국 달러"),
+    "percent": text(en="per cent", vi="phần trăm", lo="ສ່ວນຮ້ອຍ", ko="퍼센트"),
+    "per_100k": text(en="per 100,000 population", vi="trên 100.000 dân",
+                     lo="ຕໍ່ປະຊາກອນ 100.000 ຄົນ", ko="인구 10만 명당"),
+    "consultations": text(en="consultations", vi="lượt tư vấn", lo="ຄັ້ງການປຶກສາ",
+                          ko="상담 건수"),
+    "associations": text(en="associations", vi="hội đoàn", lo="ສະມາຄົມ", ko="단체"),
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What an indicator is computed from: observations of the profile's sources."""
+
+    observations: ir.Table
+    area: str
+    revisions: Mapping[str, str]
+    """The revision to use for each source kind (the profile's first source of that kind)."""
+
+    def source(self, kind: str, measure: str) -> ir.Table:
+        """Observations of one measure from the chosen revision of one source."""
+        obs = self.observations
+        revision = self.revisions.get(kind)
+        if revision is None:
+            return obs.filter(ibis.literal(False))
+        return obs.filter((obs.source == kind) & (obs.revision == revision)
+                          & (obs.measure == measure))
+
+
+Compute = Callable[[Inputs], ir.Table]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator's declaration."""
+
+    id: str
+    name: Text
+    definition: Text
+    unit: str
+    sources: tuple[str, ...]
+    compute: Compute
+    reference: str = ""
+    by_partner: bool = False
+    section: str = ""
+    derived_from: str = ""
+    partner_total: str = ""
+    """For a by-partner indicator, the indicator holding its total over partners: the two
+    make one table for disclosure control."""
+    """An indicator this one is computed from: it should have a value for each of its years."""
+
+    def values(self, inputs: Inputs) -> ir.Table:
+        """Computed values in the shape of ``indicator_values``.
+
+        A computation may give each row its own ``revision`` (national data take, for each
+        year, the latest revision that covers it); otherwise the revision is the chosen
+        one of each source.
+        """
+        rows = self.compute(inputs)
+        revision = rows.revision if "revision" in rows.columns else ibis.literal(
+            "+".join(inputs.revisions.get(k, "") for k in self.sources))
+        return rows.select(
+            indicator=ibis.literal(self.id),
+            ref_area=rows.ref_area,
+            counterpart_area=rows.counterpart_area,
+            time_period=rows.time_period,
+            sex=rows.sex,
+            value=rows.value.cast("float64"),
+            unit=ibis.literal(self.unit),
+            source=ibis.literal("+".join(self.sources)),
+            revision=revision.cast("string"),
+        )
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(item: Indicator) -> Indicator:
+    if item.id in REGISTRY:
+        raise ValueError(f"indicator {item.id!r} declared twice")
+    if item.unit not in UNITS:
+        raise ValueError(f"indicator {item.id!r}: unknown unit {item.unit!r}")
+    REGISTRY[item.id] = item
+    return item
+
+
+def indicator(indicator_id: str) -> Indicator:
+    """The declaration of ``indicator_id``; an unknown id is a :class:`MigprofileError`."""
+    found = REGISTRY.get(indicator_id)
+    if found is None:
+        close = difflib.get_close_matches(indicator_id, list(REGISTRY), n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise MigprofileError(
+            f"unknown indicator {indicator_id!r}.{hint} Known indicators: "
+            f"{', '.join(sorted(REGISTRY))}."
+        )
+    return found

@@ -1,0 +1,374 @@
+"""The profile folder a country owns: its settings (``profile.toml``) and where things live.
+
+A profile folder holds ``profile.toml``, ``sources/`` (input files with sidecars),
+``narrative/`` (the working group's text, per section and language), the built
+``warehouse.duckdb`` and the built ``out/`` folder. This module reads and writes the settings
+and names the paths; it knows nothing about how sources are read or reports are made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from migprofile.codes import REPORT_LANGUAGES, UnknownCountry, country
+from migprofile.errors import MigprofileError
+
+__all__ = [
+    "DEFAULT_SOURCES",
+    "AgencySettings",
+    "CrossingsSettings",
+    "DataflowDisclosure",
+    "DisclosureSettings",
+    "PartnerSettings",
+    "Profile",
+    "ProfileSettings",
+    "ReconciliationSettings",
+    "ReportSettings",
+    "SourceSettings",
+    "create_profile",
+    "default_languages",
+]
+
+PROFILE_FILE = "profile.toml"
+
+OWN_LANGUAGE = {"VNM": "vi", "LAO": "lo", "KOR": "ko", "PRK": "ko"}
+"""The report language of a country, where the report has one besides English."""
+
+
+AGENCY_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,49}$")
+
+
+def _iso3(value: str) -> str:
+    try:
+        return country(value).iso3
+    except UnknownCountry as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _agency_id(value: str) -> str:
+    if not AGENCY_ID.match(value):
+        raise ValueError(f"agency id {value!r}: use letters, digits, '_' or '-', starting "
+                         "with a letter (at most 50), e.g. VN_DOLAB")
+    return value
+
+
+Iso3 = Annotated[str, AfterValidator(_iso3)]
+AgencyId = Annotated[str, AfterValidator(_agency_id)]
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CountrySettings(_Settings):
+    country: Iso3 = Field(description="ISO 3166 alpha-3 code of the country the profile is about.")
+    edition: str = Field(description="Edition label printed on the report, e.g. 2026.")
+    languages: list[str] = Field(description="Report languages, e.g. [\"en\", \"vi\"].")
+    title: dict[str, str] = Field(
+        default_factory=dict,
+        description="Report title per language; the default is 'Migration Profile: COUNTRY'.",
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _supported_languages(cls, value: list[str]) -> list[str]:
+        unknown = [lang for lang in value if lang not in REPORT_LANGUAGES]
+        if unknown:
+            raise ValueError(
+                f"unsupported language(s) {unknown}; the report is available in "
+                f"{', '.join(REPORT_LANGUAGES)}"
+            )
+        if not value:
+            raise ValueError("at least one language is needed")
+        return list(dict.fromkeys(value))
+
+
+class SourceSettings(_Settings):
+    kind: str = Field(description="Reader to use: undesa_ims, wdi, unhcr, knomad_brm, knomad_bmm.")
+    revision: str | None = Field(
+        default=None,
+        description="Edition of a bundled source to use (undesa_ims: 2024 or 2020).",
+    )
+    path: str | None = Field(
+        default=None,
+        description="File relative to the profile folder; empty means the bundled copy.",
+    )
+
+
+class ReportSettings(_Settings):
+    top_n: int = Field(default=10, ge=1, le=50, description="Partner countries in top-N charts.")
+    stale_after_years: int = Field(
+        default=5, ge=1,
+        description="An indicator whose latest year is older than edition minus this is stale.",
+    )
+    disagreement_pct: float = Field(
+        default=10.0, gt=0,
+        description="Two sources disagree when they differ by more than this percentage.",
+    )
+
+
+class CrossingsSettings(_Settings):
+    window: int = Field(default=487, ge=1, description="Test window W in days (12/16 rule: 487).")
+    threshold: int = Field(default=365, ge=1, description="Residence threshold V in days.")
+    on_gap: Literal["reject", "impute"] = Field(
+        default="reject",
+        description="Persons with two crossings in the same direction: reject or impute.",
+    )
+    data_end: dt.date | None = Field(
+        default=None,
+        description="Last date the crossing data cover; default: the latest crossing date.",
+    )
+
+    @field_validator("threshold")
+    @classmethod
+    def _threshold_within_window(cls, value: int, info) -> int:
+        window = info.data.get("window")
+        if window is not None and value > window:
+            raise ValueError(f"threshold ({value}) must not exceed the window ({window})")
+        return value
+
+
+class AgencySettings(_Settings):
+    id: AgencyId = Field(description="This agency's id in exchange packages, e.g. VN_DOLAB.")
+    name: str = Field(description="The agency's name, as partners see it.")
+    country: Iso3 = Field(description="ISO 3166 alpha-3 code of the agency's country.")
+
+
+class PartnerSettings(_Settings):
+    country: Iso3 = Field(description="ISO 3166 alpha-3 code of the partner's country.")
+    name: str = Field(default="", description="The partner agency's name.")
+    agency: str = Field(default="", description="The partner's ministry or parent agency.")
+    public_key: str = Field(description="The partner's Ed25519 public key (base64), "
+                                        "as `migprofile keys show` prints it.")
+    valid_until: dt.date | None = Field(
+        default=None, description="Last day packages signed with this key are accepted.")
+
+
+class DataflowDisclosure(_Settings):
+    enabled: bool | None = Field(
+        default=None, description="Protect this dataflow; default: on for microdata.")
+    threshold: int | None = Field(default=None, ge=1,
+                                  description="Counts below this are suppressed.")
+    rounding_base: int | None = Field(default=None, ge=1,
+                                      description="Random rounding base (1: none).")
+
+
+class DisclosureSettings(_Settings):
+    microdata: bool = Field(
+        default=True, description="Protect dataflows built from records about people.")
+    threshold: int = Field(default=5, ge=1,
+                           description="Counts from 1 to threshold - 1 are suppressed.")
+    rounding_base: int = Field(default=3, ge=1,
+                               description="Published counts are randomly rounded to a "
+                                           "multiple of this (1: no rounding).")
+    dataflows: dict[str, DataflowDisclosure] = Field(
+        default_factory=dict, description="Per-dataflow overrides, by dataflow id.")
+
+
+class ReconciliationSettings(_Settings):
+    threshold_pct: float = Field(
+        default=10.0, gt=0,
+        description="A pair is flagged when its asymmetry index exceeds this (%).")
+
+
+DEFAULT_SOURCES: dict[str, SourceSettings] = {
+    "undesa_ims": SourceSettings(kind="undesa_ims", revision="2024"),
+    "undesa_ims_data_type": SourceSettings(kind="undesa_ims_data_type"),
+    "wdi": SourceSettings(kind="wdi"),
+    "unhcr": SourceSettings(kind="unhcr"),
+    "knomad_brm": SourceSettings(kind="knomad_brm"),
+    "knomad_bmm": SourceSettings(kind="knomad_bmm"),
+}
+"""The international sources every new profile is wired to (bundled copies)."""
+
+
+class ProfileSettings(_Settings):
+    profile: CountrySettings
+    sources: dict[str, SourceSettings] = Field(default_factory=lambda: dict(DEFAULT_SOURCES))
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    crossings: CrossingsSettings = Field(default_factory=CrossingsSettings)
+    agency: AgencySettings | None = None
+    partners: dict[AgencyId, PartnerSettings] = Field(default_factory=dict)
+    disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
+    reconciliation: ReconciliationSettings = Field(default_factory=ReconciliationSettings)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def _validated(data: dict, path: Path) -> ProfileSettings:
+    try:
+        return ProfileSettings.model_validate(data)
+    except ValidationError as exc:
+        raise MigprofileError(describe_validation_error(exc), path=path) from exc
+
+
+class Profile:
+    """A profile folder on disk and its settings."""
+
+    def __init__(self, root: Path, settings: ProfileSettings) -> None:
+        self.root = root
+        self.settings = settings
+
+    @classmethod
+    def load(cls, root: Path | str) -> Profile:
+        """Read ``root/profile.toml``; a missing or invalid file is a :class:`MigprofileError`."""
+        root = Path(root)
+        path = root / PROFILE_FILE
+        if not path.is_file():
+            raise MigprofileError(
+                "no profile.toml here; is this a profile folder? "
+                "Create one with `migprofile init COUNTRY DIR`.",
+                path=root,
+            )
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise MigprofileError(f"not valid TOML: {exc}", path=path) from exc
+        return cls(root, _validated(data, path))
+
+    @property
+    def country(self) -> str:
+        return self.settings.profile.country
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.profile.languages
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / PROFILE_FILE
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def narrative_dir(self) -> Path:
+        return self.root / "narrative"
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def secrets_dir(self) -> Path:
+        """Private material (hashing secret, signing key); never copied into outputs."""
+        return self.root / ".secret"
+
+    def secret(self, name: str, *, create: Callable[[], bytes]) -> Path:
+        """The private file ``name`` (mode 0600), written by ``create`` the first time.
+
+        Created exclusively, so two commands racing for it keep the first one's content.
+        """
+        self.secrets_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.secrets_dir / name
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(create())
+        return path
+
+
+def default_languages(iso3: str) -> list[str]:
+    """English plus the country's own language where the report has it."""
+    own = OWN_LANGUAGE.get(iso3)
+    return ["en", own] if own else ["en"]
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def render_settings(iso3: str, languages: list[str], edition: str) -> str:
+    """The text of a new ``profile.toml``, commented so that an officer can edit it."""
+    lines = [
+        "# Migration Profile settings. Every setting is described in the README",
+        "# (section 'Profile settings'); `migprofile build DIR` reads this file.",
+        "",
+        "[profile]",
+        f"country = {_toml_value(iso3)}  # {country(iso3).name()}",
+        f"edition = {_toml_value(edition)}",
+        f"languages = {_toml_value(languages)}",
+        "",
+        "# International sources, read from the copies bundled with migprofile.",
+        "# Set `path` to use a file of your own (relative to this folder, with a sidecar",
+        "# NAME.meta.toml), or `revision = \"2020\"` to pin the UN DESA 2020 revision.",
+    ]
+    for name, source in DEFAULT_SOURCES.items():
+        lines += ["", f"[sources.{name}]", f"kind = {_toml_value(source.kind)}"]
+        if source.revision:
+            lines.append(f"revision = {_toml_value(source.revision)}")
+    report = ReportSettings()
+    lines += [
+        "",
+        "[report]",
+        f"top_n = {report.top_n}",
+        f"stale_after_years = {report.stale_after_years}",
+        f"disagreement_pct = {report.disagreement_pct}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+NARRATIVE_README = """\
+# Narrative
+
+Put the working group's own text here, one Markdown file per section and language:
+`SECTION.LANG.md`, for example `emigration.vi.md` or `key_figures.en.md`. Sections:
+key_figures, immigration, foreign_workers, emigration, labour_migration, students_abroad,
+diaspora, remittances, forced_migration, returns, trafficking, support_centres,
+mirror_statistics, annex.
+A file is placed at the top of its section in the report of that language; sections
+fed by national data appear only once their data are imported.
+"""
+
+
+def create_profile(iso3: str, root: Path | str, *, languages: list[str] | None = None,
+                   edition: str | None = None) -> Profile:
+    """Create a new profile folder for ``iso3`` wired to the bundled international sources."""
+    root = Path(root)
+    code = country(iso3).iso3
+    if (root / PROFILE_FILE).exists():
+        raise MigprofileError("a profile already exists here; choose another folder.", path=root)
+    if root.exists() and not root.is_dir():
+        raise MigprofileError("exists and is not a folder.", path=root)
+    languages = languages or default_languages(code)
+    edition = edition or str(dt.date.today().year)
+    text = render_settings(code, languages, edition)
+    _validated(tomllib.loads(text), root / PROFILE_FILE)  # refuse to write what we cannot read
+    for sub in ("sources", "narrative"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / "narrative" / "README.md").write_text(NARRATIVE_README, encoding="utf-8")
+    (root / PROFILE_FILE).write_text(text, encoding="utf-8")
+    return Profile.load(root)

@@ -1,0 +1,142 @@
+"""Charts as Vega-Lite specifications, built with Altair, rendered to PNG with vl-convert.
+
+The same specification serves the PDF (as a PNG: SVG text breaks Lao shaping in
+WeasyPrint) and the web app (interactive). Text inside charts uses one font per language
+that holds every glyph the chart needs, because vl-convert cannot shape Lao across a font
+fallback.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from migprofile.report.i18n import Localizer
+
+__all__ = ["bar_chart", "grouped_bars", "line_chart", "monthly_chart", "render_png",
+           "stacked_bars"]
+
+# Specifications are not validated against the Vega-Lite schema when built (it costs a
+# tenth of a second per chart); vl-convert rejects an invalid one when rendering, and the
+# tests render every chart.
+WIDTH = 520
+HEIGHT = 220
+PALETTE = ["#1f5f8b", "#d9822b", "#3c8d5a", "#8e5ea2", "#b5443b", "#6b6b6b"]
+SEX_COLORS = {"F": "#d9822b", "M": "#1f5f8b"}
+
+
+def _base(df: pd.DataFrame, *, height: int = HEIGHT) -> alt.Chart:
+    return alt.Chart(df).properties(width=WIDTH, height=height)
+
+
+def _legend(df: pd.DataFrame, column: str) -> alt.Legend | None:
+    """A legend below the chart, or none when there is only one series."""
+    if df[column].nunique() < 2:
+        return None
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=0)
+
+
+def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> dict:
+    """Values over years; ``df`` has columns ``year`` (int), ``value``, ``series``."""
+    colors = alt.Scale(range=PALETTE)
+    chart = _base(df).mark_line(point=True, strokeWidth=2.5).encode(
+        x=alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)),
+        color=alt.Color("series:N", title=None, scale=colors,
+                        sort=list(dict.fromkeys(df["series"])), legend=_legend(df, "series")),
+        tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
+                 alt.Tooltip("value:Q", format=value_format)],
+    )
+    return chart.to_dict(validate=False)
+
+
+def monthly_chart(df: pd.DataFrame, *, y_title: str) -> dict:
+    """Monthly counts, one line per series, dashed where ``status`` is not the first
+    (final) status, which the figure's title explains; ``df`` has ``month`` (YYYY-MM),
+    ``value``, ``series``, ``status``."""
+    statuses = list(dict.fromkeys(df["status"]))
+    chart = _base(df).mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2).encode(
+        x=alt.X("month:T", title=None, timeUnit="yearmonth",
+                axis=alt.Axis(format="%m/%Y", labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=",d", tickMinStep=1)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE),
+                        sort=list(dict.fromkeys(df["series"])), legend=_legend(df, "series")),
+        strokeDash=alt.StrokeDash("status:N", sort=statuses, legend=None,
+                                  scale=alt.Scale(domain=statuses,
+                                                  range=[[1, 0], [5, 3]][: len(statuses)])),
+        detail="status:N",
+        tooltip=["series:N", "status:N", alt.Tooltip("month:T", format="%m/%Y"),
+                 alt.Tooltip("value:Q", format=",d")],
+    )
+    return chart.to_dict(validate=False)
+
+
+def stacked_bars(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> dict:
+    """Women and men over time, stacked; ``df`` has ``year``, ``value``, ``sex``, ``label``."""
+    order = ["F", "M"]
+    labels = [df.loc[df.sex == s, "label"].iloc[0] for s in order if (df.sex == s).any()]
+    chart = _base(df).mark_bar().encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)),
+        color=alt.Color("label:N", title=None, sort=labels,
+                        scale=alt.Scale(domain=labels,
+                                        range=[SEX_COLORS[s] for s in order][: len(labels)]),
+                        legend=_legend(df, "label")),
+        order=alt.Order("sex:N", sort="ascending"),
+        tooltip=["label:N", "year:O", alt.Tooltip("value:Q", format=value_format)],
+    )
+    return chart.to_dict(validate=False)
+
+
+def bar_chart(df: pd.DataFrame, *, x_title: str, value_format: str = ",d") -> dict:
+    """Horizontal bars, largest first; ``df`` has columns ``label`` and ``value``."""
+    height = max(44, 22 * len(df))
+    chart = _base(df, height=height).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("label:N", title=None, sort=list(df["label"]),
+                axis=alt.Axis(labelLimit=220)),
+        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=value_format)),
+        tooltip=["label:N", alt.Tooltip("value:Q", format=value_format)],
+    )
+    labels = chart.mark_text(align="left", dx=3, fontSize=10).encode(
+        text=alt.Text("value:Q", format=value_format))
+    return (chart + labels).to_dict(validate=False)
+
+
+def grouped_bars(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> dict:
+    """Two or more sources side by side; ``df`` has ``group``, ``series``, ``value``."""
+    chart = _base(df).mark_bar().encode(
+        x=alt.X("group:N", title=None, sort=list(dict.fromkeys(df["group"])),
+                axis=alt.Axis(labelAngle=0, labelLimit=200)),
+        xOffset=alt.XOffset("series:N", sort=list(dict.fromkeys(df["series"]))),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE),
+                        sort=list(dict.fromkeys(df["series"])),
+                        legend=_legend(df, "series")),
+        tooltip=["group:N", "series:N", alt.Tooltip("value:Q", format=value_format)],
+    )
+    return chart.to_dict(validate=False)
+
+
+def themed(spec: dict, loc: Localizer) -> dict:
+    """The specification with the language's font and the report's look."""
+    font = loc.chart_font
+    config = {
+        "font": font,
+        "view": {"stroke": None},
+        "axis": {"labelFont": font, "titleFont": font, "labelFontSize": 11,
+                 "titleFontSize": 11, "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
+        "legend": {"labelFont": font, "titleFont": font, "labelFontSize": 11},
+        "text": {"font": font},
+        "title": {"font": font},
+    }
+    return {**spec, "config": {**spec.get("config", {}), **config}}
+
+
+def render_png(spec: dict, loc: Localizer) -> bytes:
+    """PNG at twice the nominal size, numbers and dates in the language's format."""
+    return vlc.vegalite_to_png(
+        themed(spec, loc), scale=2,
+        format_locale=loc.d3_format_locale, time_format_locale=loc.d3_time_locale,
+    )

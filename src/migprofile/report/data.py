@@ -1,0 +1,159 @@
+"""What a report is made from: a profile's indicator values, sources and narrative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from migprofile.codes import NOT_APPLICABLE, NOT_COUNTRIES, TOTAL
+from migprofile.indicators import REGISTRY
+from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
+from migprofile.profile import Profile
+from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
+
+__all__ = ["ReportData", "Source"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source as the report cites it."""
+
+    name: str
+    kind: str
+    title: str
+    provider: str
+    revision: str
+    obtained: object
+    licence: str
+    url: str
+    citation: str
+    sha256: str
+    path: str
+
+
+@dataclass
+class ReportData:
+    """Indicator values of one profile, with the provenance needed to cite them."""
+
+    profile: Profile
+    values: pd.DataFrame
+    sources: list[Source]
+    data_types: dict[str, dict[str, int]]
+    """UN DESA's type-of-data flags for the country, by UN DESA revision."""
+    reconciliation: list[Reconciliation] = field(default_factory=list)
+    """Every pair of figures that should agree, two sources and mirror pairs."""
+
+    @classmethod
+    def load(cls, profile: Profile, warehouse: Warehouse, *,
+             values: list[dict] | None = None) -> ReportData:
+        """The report's data; ``values`` are the indicator values as published (after
+        disclosure control; withheld values are NaN), default the stored ones."""
+        frame = (pd.DataFrame(values, columns=[*INDICATOR_SCHEMA.names, "conf_status"])
+                 if values is not None else warehouse.table("indicator_values").to_pandas())
+        sources = [Source(**{k: row[k] for k in Source.__dataclass_fields__})
+                   for row in warehouse.sources()]
+        return cls(profile, frame, sources, _data_types(warehouse, profile.country),
+                   reconcile_profile(profile, warehouse, values=frame))
+
+    @property
+    def country(self) -> str:
+        return self.profile.country
+
+    @property
+    def settings(self):
+        return self.profile.settings
+
+    # looking values up ------------------------------------------------------------------
+
+    def rows(self, indicator: str, *, sex: str | None = TOTAL,
+             partner: str | None = NOT_APPLICABLE) -> pd.DataFrame:
+        """Values of one indicator; ``None`` for ``sex`` or ``partner`` keeps them all."""
+        df = self.values[self.values.indicator == indicator]
+        if sex is not None:
+            df = df[df.sex == sex]
+        if partner is not None:
+            df = df[df.counterpart_area == partner]
+        return df.sort_values(["time_period", "counterpart_area", "sex"])
+
+    def series(self, indicator: str, *, sex: str = TOTAL) -> pd.Series:
+        """Values by year (partner not applicable)."""
+        df = self.rows(indicator, sex=sex)
+        return pd.Series(df.value.to_numpy(), index=df.time_period.to_numpy(), dtype=float)
+
+    def latest(self, indicator: str, *, sex: str = TOTAL,
+               until: str | None = None) -> tuple[str, float] | None:
+        """The most recent (year, value), up to year ``until`` if given; None if no value."""
+        series = self.series(indicator, sex=sex)
+        if until is not None:
+            series = series[series.index <= until]
+        if series.empty:
+            return None
+        return series.index[-1], float(series.iloc[-1])
+
+    def value(self, indicator: str, year: str, *, sex: str = TOTAL) -> float | None:
+        series = self.series(indicator, sex=sex)
+        return float(series[year]) if year in series.index else None
+
+    def latest_year(self, indicator: str) -> str | None:
+        df = self.rows(indicator, sex=None, partner=None)
+        return None if df.empty else str(df.time_period.max())
+
+    def top_partners(self, indicator: str, *, year: str, n: int, sex: str = TOTAL,
+                     countries_only: bool = False) -> pd.DataFrame:
+        """The ``n`` partners with the largest values in ``year`` (largest first).
+
+        ``countries_only`` leaves out groups such as "unknown origin" or "stateless".
+        """
+        df = self.rows(indicator, sex=sex, partner=None)
+        df = df[(df.time_period == year) & (df.value > 0)]
+        if countries_only:
+            df = df[~df.counterpart_area.isin(NOT_COUNTRIES)]
+        return df.sort_values(["value", "counterpart_area"], ascending=[False, True]).head(n)
+
+    def revisions(self, indicator: str) -> dict[str, str]:
+        """The revision each year of an indicator was computed from (national data)."""
+        df = self.rows(indicator, sex=None, partner=None)
+        return dict(zip(df.time_period, df.revision, strict=True))
+
+    def source(self, kind: str, *, revision: str | None = None) -> Source | None:
+        """The source of this kind that indicators use: the profile's first of that kind,
+        or, for national data, the given revision."""
+        if revision is not None:
+            return next((s for s in self.sources if s.kind == kind and s.revision == revision),
+                        None)
+        names = [name for name, s in self.settings.sources.items() if s.kind == kind]
+        ranked = sorted((s for s in self.sources if s.kind == kind),
+                        key=lambda s: names.index(s.name) if s.name in names else len(names))
+        return ranked[0] if ranked else None
+
+    @cached_property
+    def edition_year(self) -> int:
+        digits = "".join(ch for ch in self.settings.profile.edition if ch.isdigit())[:4]
+        return int(digits) if len(digits) == 4 else pd.Timestamp.today().year
+
+    @cached_property
+    def data_as_of(self):
+        """The latest date a source was obtained: the report is as current as that."""
+        return max((s.obtained for s in self.sources), default=None)
+
+    def narrative(self, section: str, language: str) -> str | None:
+        """The working group's Markdown for a section, if there is one."""
+        path = self.profile.narrative_dir / f"{section}.{language}.md"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    def indicators_without_data(self) -> list[str]:
+        present = set(self.values.indicator)
+        return [key for key in REGISTRY if key not in present]
+
+
+def _data_types(warehouse: Warehouse, area: str) -> dict[str, dict[str, int]]:
+    obs = warehouse.observations
+    rows = obs.filter((obs.dataflow == "UNDESA_IMS_DATA_TYPE") & (obs.ref_area == area)) \
+        .select("time_period", "dims", "value").to_pyarrow().to_pylist()
+    flags: dict[str, dict[str, int]] = {}
+    for row in rows:
+        flag = row["dims"].removeprefix("type=")
+        flags.setdefault(row["time_period"], {})[flag] = int(row["value"])
+    return flags

@@ -1,0 +1,71 @@
+"""The parts a report section is made of, independent of the output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Callout", "Figure", "KeyFigure", "Section", "Table"]
+
+
+@dataclass
+class Figure:
+    """A chart with its title and the source note printed under it."""
+
+    title: str
+    chart: dict
+    """Vega-Lite specification (rendered to PNG for the report, interactive on the web)."""
+    note: str
+    png: bytes | None = None
+
+
+@dataclass
+class Table:
+    """A table with its title and source note; cells are already formatted text."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    note: str
+    numeric: list[bool] = field(default_factory=list)
+    """Which columns hold numbers (right-aligned)."""
+    widths: list[int] = field(default_factory=list)
+    """Relative column widths; equal when empty (the layout never measures the content)."""
+
+    def column_percents(self) -> list[float]:
+        weights = self.widths or [1] * len(self.columns)
+        total = sum(weights)
+        return [round(100 * w / total, 2) for w in weights]
+
+
+@dataclass
+class KeyFigure:
+    """One headline number."""
+
+    label: str
+    value: str
+    detail: str
+    note: str
+
+
+@dataclass
+class Callout:
+    """A boxed explanation, e.g. why two sources give different figures."""
+
+    title: str
+    paragraphs: list[str]
+    table: Table | None = None
+
+
+@dataclass
+class Section:
+    """One section of the report."""
+
+    id: str
+    title: str
+    intro: list[str] = field(default_factory=list)
+    blocks: list[Figure | Table | KeyFigure | Callout | list] = field(default_factory=list)
+    narrative_html: str | None = None
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [b for b in self.blocks if isinstance(b, Figure)]

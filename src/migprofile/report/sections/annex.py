@@ -1,0 +1,107 @@
+"""Annex: sources, definitions, and data gaps (missing, stale, incomplete, disagreeing)."""
+
+from __future__ import annotations
+
+from migprofile.indicators import REGISTRY, UNITS, compare_sources
+from migprofile.report.data import ReportData
+from migprofile.report.i18n import Localizer
+from migprofile.report.model import Section, Table
+from migprofile.report.sections.common import format_by_unit, indicator_name
+
+ID = "annex"
+
+
+def sources_table(data: ReportData, loc: Localizer) -> Table:
+    rows = [[f"{s.title}\n{s.provider}", s.revision, loc.date(s.obtained), s.licence]
+            for s in data.sources]
+    columns = [loc._("Dataset and provider"), loc._("Revision"), loc._("Obtained"),
+               loc._("Licence")]
+    return Table(loc._("Sources"), columns, rows, loc._("The files and their checksums are "
+                                                        "listed below the table."),
+                 widths=[6, 1.5, 2, 2.5])
+
+
+def files_table(data: ReportData, loc: Localizer) -> Table:
+    rows = [[s.name, f"{s.path}\nsha256 {s.sha256}"] for s in data.sources]
+    return Table(loc._("Source files"), [loc._("Source"), loc._("File and checksum")], rows,
+                 loc._("A figure can be traced to its file and row: out/indicators.csv names "
+                       "the source and revision of every value."), widths=[1, 4])
+
+
+def definitions_table(data: ReportData, loc: Localizer) -> Table:
+    rows = [[f"{item.name[loc.language]}\n{item.id}", item.definition[loc.language],
+             UNITS[item.unit][loc.language], item.reference]
+            for item in REGISTRY.values()]
+    columns = [loc._("Indicator"), loc._("Definition"), loc._("Unit"), loc._("SDG / GCM")]
+    return Table(loc._("Definitions"), columns, rows,
+                 loc._("The second line of each indicator is its id in out/indicators.csv."),
+                 widths=[3, 7, 1.5, 1.5])
+
+
+def _gaps(data: ReportData, loc: Localizer) -> list[list[str]]:
+    stale_before = data.edition_year - data.settings.report.stale_after_years
+    held = {source.kind for source in data.sources}
+    rows = []
+    not_held = [item for item in REGISTRY.values() if not held & set(item.sources)]
+    if not_held:
+        rows.append([loc._("Sources not in this profile"),
+                     loc._("No data for: {indicators}. Their sources (national data, border "
+                           "crossings) have not been added to the profile.").format(
+                         indicators=", ".join(indicator_name(i.id, loc) for i in not_held))])
+    for item in REGISTRY.values():
+        if item in not_held:
+            continue
+        name = indicator_name(item.id, loc)
+        latest = data.latest_year(item.id)
+        if latest is None:
+            rows.append([name, loc._("No data for the country in {sources}.").format(
+                sources=", ".join(item.sources))])
+            continue
+        if int(latest[:4]) < stale_before:
+            rows.append([name, loc._("Stale: the latest value is for {year}.").format(
+                year=latest)])
+        if item.derived_from:
+            have = set(data.rows(item.id, sex=None, partner=None).time_period)
+            want = set(data.rows(item.derived_from, sex=None, partner=None).time_period)
+            missing = sorted(want - have)
+            if missing:
+                rows.append([name, loc._("No value for {years}: {sources} lack data for "
+                                         "those years.").format(years=", ".join(missing),
+                                                                sources=", ".join(item.sources))])
+    return rows
+
+
+def _disagreements(data: ReportData, loc: Localizer) -> list[list[str]]:
+    rows = []
+    threshold = data.settings.report.disagreement_pct
+    for c in compare_sources(data.values, threshold_pct=threshold):
+        if not c.disagree:
+            continue
+        unit = REGISTRY[c.first].unit
+        rows.append([
+            indicator_name(c.first, loc),
+            loc._("{first} ({first_year}) against {second} ({second_year}) in {other}: a "
+                  "difference of {pct}, above the {threshold} threshold.").format(
+                first=format_by_unit(c.first_value, unit, loc), first_year=c.first_year,
+                second=format_by_unit(c.second_value, unit, loc), second_year=c.second_year,
+                other=indicator_name(c.second, loc),
+                pct=loc.percent(c.relative_pct) if c.relative_pct is not None else "–",
+                threshold=loc.percent(threshold, 0)),
+        ])
+    return rows
+
+
+def build(data: ReportData, loc: Localizer) -> Section:
+    columns = [loc._("Indicator"), loc._("Gap")]
+    gaps = Table(loc._("Data gaps"), columns, _gaps(data, loc) or [[loc._("None"), ""]],
+                 loc._("Stale means older than {years} years before the edition year.").format(
+                     years=data.settings.report.stale_after_years), widths=[1, 2])
+    disagreements = Table(loc._("Sources that disagree"), [loc._("Indicator"), loc._("Gap")],
+                          _disagreements(data, loc) or [[loc._("None"), ""]],
+                          loc._("Two sources disagree when they differ by more than "
+                                "{threshold}.").format(threshold=loc.percent(
+                                    data.settings.report.disagreement_pct, 0)), widths=[1, 2])
+    return Section(ID, loc._("Annex: sources, definitions and data gaps"), [],
+                   [sources_table(data, loc), files_table(data, loc),
+                    definitions_table(data, loc), gaps,
+                    disagreements])

@@ -1,0 +1,197 @@
+"""What every section needs: source notes, sex labels, charts of indicator series."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from migprofile.indicators import REGISTRY
+from migprofile.indicators.national import NATIONAL_SOURCES
+from migprofile.report import charts
+from migprofile.report.data import ReportData
+from migprofile.report.i18n import Localizer
+from migprofile.report.model import Figure, KeyFigure, Table
+
+__all__ = [
+    "format_by_unit",
+    "indicator_name",
+    "indicator_note",
+    "key_figure",
+    "line_figure",
+    "partner_bars",
+    "partner_table",
+    "sex_bars",
+    "sex_label",
+    "source_note",
+    "year_spans",
+]
+
+
+def indicator_name(indicator: str, loc: Localizer) -> str:
+    return REGISTRY[indicator].name[loc.language]
+
+
+def sex_label(sex: str, loc: Localizer) -> str:
+    return {"F": loc._("Women"), "M": loc._("Men"), "_T": loc._("Total")}[sex]
+
+
+def source_note(data: ReportData, loc: Localizer, kinds: Sequence[str]) -> str:
+    """'Source: provider, title (revision; file, checksum).' for each source used."""
+    return _note(loc, _source_parts(data, loc, kinds))
+
+
+def _note(loc: Localizer, parts: Sequence[str]) -> str:
+    return loc._("Source: {sources}. Computed by migprofile.").format(
+        sources="; ".join(dict.fromkeys(parts)))
+
+
+def _source_parts(data: ReportData, loc: Localizer, kinds: Sequence[str]) -> list[str]:
+    parts = []
+    for kind in dict.fromkeys(kinds):
+        source = data.source(kind)
+        if source is None:
+            continue
+        parts.append(loc._("{provider}, {title}, revision {revision} (file {file}, sha256 "
+                           "{checksum}…)").format(
+            provider=source.provider, title=source.title, revision=source.revision,
+            file=source.path, checksum=source.sha256[:12]))
+    return parts
+
+
+def indicator_note(data: ReportData, loc: Localizer, *indicators: str) -> str:
+    """The source note of figures showing ``indicators``; national data name the revision
+    used for each year."""
+    parts = []
+    for key in indicators:
+        if key in NATIONAL_SOURCES:
+            parts += _revision_notes(data, loc, key)
+        else:
+            parts += _source_parts(data, loc, REGISTRY[key].sources)
+    return _note(loc, parts)
+
+
+def year_spans(years: Sequence[str]) -> str:
+    """``2017–2018, 2020`` for the years 2017, 2018 and 2020."""
+    numbers = sorted(int(y) for y in years)
+    spans: list[list[int]] = []
+    for year in numbers:
+        if spans and year == spans[-1][-1] + 1:
+            spans[-1].append(year)
+        else:
+            spans.append([year])
+    return ", ".join(str(s[0]) if len(s) == 1 else f"{s[0]}–{s[-1]}" for s in spans)
+
+
+def _revision_notes(data: ReportData, loc: Localizer, indicator: str) -> list[str]:
+    """One note per revision of national data the indicator uses, with its years."""
+    kind = REGISTRY[indicator].sources[0]
+    by_revision: dict[str, list[str]] = {}
+    for year, revision in data.revisions(indicator).items():
+        by_revision.setdefault(revision, []).append(year)
+    notes = []
+    for revision, years in sorted(by_revision.items()):
+        source = data.source(kind, revision=revision)
+        if source is None:
+            continue
+        notes.append(loc._("{provider}: {citation}, revision {revision}, used for {years} "
+                           "(file {file}, sha256 {checksum}…)").format(
+            provider=source.provider, citation=source.citation or source.title,
+            revision=revision, years=year_spans(years), file=source.path,
+            checksum=source.sha256[:12]))
+    return notes
+
+
+def sex_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str) -> Figure | None:
+    """Women and men over time, stacked."""
+    frames = [data.rows(indicator, sex=sex).assign(sex=sex) for sex in ("F", "M")]
+    df = pd.concat(frames)
+    if df.empty:
+        return None
+    df = pd.DataFrame({"year": df.time_period, "value": df.value, "sex": df.sex,
+                       "label": [sex_label(s, loc) for s in df.sex]})
+    spec = charts.stacked_bars(df, y_title=loc._("persons"))
+    return Figure(title, spec, indicator_note(data, loc, indicator))
+
+
+def latest_top_partners(data: ReportData, indicator: str) -> tuple[str, pd.DataFrame] | None:
+    """The latest year of a by-partner indicator and its top-N partners, if any."""
+    year = data.latest_year(indicator)
+    if year is None:
+        return None
+    top = data.top_partners(indicator, year=year, n=data.settings.report.top_n)
+    return None if top.empty else (year, top)
+
+
+def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str,
+                 scale: float = 1.0, x_title: str | None = None,
+                 value_format: str = ",d") -> Figure | None:
+    """The top-N partners in the latest year, largest first."""
+    found = latest_top_partners(data, indicator)
+    if found is None:
+        return None
+    year, top = found
+    df = pd.DataFrame({"label": [loc.country(c) for c in top.counterpart_area],
+                       "value": top.value / scale})
+    spec = charts.bar_chart(df, x_title=x_title or loc._("persons"), value_format=value_format)
+    return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator))
+
+
+def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, title: str,
+                y_title: str, scale: float = 1.0, value_format: str = ",d") -> Figure | None:
+    """One line per indicator over time."""
+    frames = []
+    for key in indicators:
+        series = data.series(key)
+        frames.append(pd.DataFrame({"year": series.index.astype(int),
+                                    "value": series.to_numpy() / scale,
+                                    "series": indicator_name(key, loc)}))
+    df = pd.concat(frames)
+    if df.empty:
+        return None
+    spec = charts.line_chart(df, y_title=y_title, value_format=value_format)
+    return Figure(title, spec, indicator_note(data, loc, *indicators))
+
+
+def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
+               sex: str = "_T", detail: str = "") -> KeyFigure:
+    """The latest value of an indicator, formatted by its unit, with its year."""
+    latest = data.latest(indicator, sex=sex)
+    note = indicator_note(data, loc, indicator)
+    if latest is None:
+        return KeyFigure(label, loc._("no data"), "", note)
+    year, value = latest
+    return KeyFigure(label, format_by_unit(value, REGISTRY[indicator].unit, loc),
+                     f"{year}; {detail}" if detail else year, note)
+
+
+def format_by_unit(value: float | None, unit: str, loc: Localizer) -> str:
+    if unit == "percent":
+        return loc.percent(value)
+    if unit == "USD":
+        return loc.usd_millions(value)
+    if unit == "per_100k":
+        return loc.decimal(value, 1)
+    return loc.integer(value)
+
+
+def partner_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
+                  partner_heading: str) -> Table | None:
+    """Top partners in the latest year with women, men and the female share."""
+    found = latest_top_partners(data, indicator)
+    if found is None:
+        return None
+    year, top = found
+    by_sex = data.rows(indicator, sex=None, partner=None)
+    by_sex = by_sex[by_sex.time_period == year].set_index(["counterpart_area", "sex"]).value
+    rows = []
+    for code, total in zip(top.counterpart_area, top.value, strict=True):
+        women = by_sex.get((code, "F"))
+        men = by_sex.get((code, "M"))
+        share = None if women is None or not total else women / total * 100
+        rows.append([loc.country(code), loc.integer(total), loc.integer(women),
+                     loc.integer(men), loc.percent(share)])
+    columns = [partner_heading, loc._("Total"), loc._("Women"), loc._("Men"),
+               loc._("Women (%)")]
+    return Table(title.format(year=year), columns, rows, indicator_note(data, loc, indicator),
+                 numeric=[False, True, True, True, True], widths=[3, 1.5, 1.5, 1.5, 1.5])

@@ -1,0 +1,530 @@
+"""Reading an agency's spreadsheet into a national dataflow, checking every cell.
+
+The steps, each reporting located problems rather than stopping at the first:
+
+1. read the sheet (:mod:`migprofile.sources.table`) and find its header;
+2. give each column a role: a dimension, the figures, the figures of one code (a column
+   "Women" holds the figures for sex ``F``), or nothing (serial numbers, notes);
+3. turn each figure into a record: its labels, its number, its row and column;
+4. check the cells (empty labels, text in numeric cells) with row rules, map labels to
+   codes (unknown ones with the closest codes), then check types, ranges and duplicate keys
+   with pandera;
+5. check totals rows against their parts, then drop those the parts already give;
+6. warn about years missing inside the period the file covers.
+
+Dimensions the file has no column for take the total code ``_T``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import pandera.ibis as pandera
+import pyarrow as pa
+
+from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
+from migprofile.errors import InputProblem
+from migprofile.sources import tabular as tab
+from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
+from migprofile.sources.national.labels import (
+    TOTAL_LABELS,
+    VALUE,
+    HeadingResolver,
+    Mapping,
+    Role,
+    exact_key,
+)
+from migprofile.sources.table import (
+    Header,
+    SheetRows,
+    cell_text,
+    locate_header,
+    parse_number,
+    read_sheet,
+)
+
+__all__ = ["NationalRead", "Record", "read_national"]
+
+FIRST_YEAR = 1900
+TOTAL_KEYS = frozenset(exact_key(label) for label in TOTAL_LABELS)
+
+
+@dataclass
+class Record:
+    """One figure of the file, with where it was and what it is about."""
+
+    row: int
+    column: int
+    heading: str
+    labels: dict[str, str]
+    codes: dict[str, str | None]
+    text: str
+    value: float | None
+    total_row: bool
+
+    def key(self, dimensions: list[str]) -> tuple[str | None, ...]:
+        return tuple(self.codes[d] for d in dimensions)
+
+
+@dataclass
+class NationalRead:
+    """What reading a file gave: records, problems, warnings, and how it was understood."""
+
+    dataflow: Dataflow
+    path: Path
+    sheet: str | None
+    records: list[Record] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    warnings: list[InputProblem] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    unknown_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    dropped_totals: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_rows: tuple[int, ...] = ()
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [d.id for d in self.dataflow.dimensions]
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({r.codes["time_period"] for r in self.records
+                       if r.codes.get("time_period")})
+
+    def labels_used(self) -> dict[str, dict[str, str]]:
+        """Each label of the file with its code, where they differ (for the sidecar)."""
+        used: dict[str, dict[str, str]] = defaultdict(dict)
+        for record in self.records:
+            for dim, label in record.labels.items():
+                code = record.codes.get(dim)
+                if label and code and label != code:
+                    used[dim][label] = code
+        return {dim: dict(sorted(labels.items())) for dim, labels in sorted(used.items())}
+
+    def mapping(self) -> Mapping:
+        """The mapping this reading used: the next import of a like file needs nothing more."""
+        return Mapping(dataflow=self.dataflow.id, columns=dict(self.columns),
+                       labels=self.labels_used())
+
+    def observations(self, *, country: str, revision: str) -> pa.Table:
+        """The records in the canonical observation shape."""
+        flow = self.dataflow
+        extra = [d.id for d in flow.extra_dimensions]
+        has_partner = any(d == "counterpart_area" for d in self.dimensions)
+        rows = [{
+            "dataflow": flow.id, "measure": flow.measures[0].id, "ref_area": country,
+            "counterpart_area": r.codes["counterpart_area"] if has_partner else NOT_APPLICABLE,
+            "time_period": r.codes["time_period"], "sex": r.codes.get("sex", TOTAL),
+            "age": r.codes.get("age", TOTAL),
+            "dims": format_dims({d: r.codes[d] for d in extra}),
+            "value": r.value, "unit": flow.measures[0].unit, "obs_status": "A",
+            "source": flow.source_id, "revision": revision, "source_row": r.row,
+        } for r in sorted(self.records, key=lambda r: (r.row, r.column))]
+        return pa.Table.from_pylist(rows, schema=OBSERVATION_SCHEMA.to_pyarrow())
+
+
+def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
+                  mapping: Mapping | None = None) -> NationalRead:
+    """Read and check one agency file for ``dataflow``; problems are collected, not raised.
+
+    Unusable input (missing, damaged, password-protected, empty, undecidable encoding)
+    raises :class:`~migprofile.errors.MigprofileError`.
+    """
+    mapping = mapping or Mapping()
+    rows = read_sheet(path, sheet=sheet)
+    result = NationalRead(dataflow, path, rows.sheet, warnings=list(rows.warnings),
+                          encoding=rows.encoding, delimiter=rows.delimiter)
+    headings = HeadingResolver(dataflow, mapping)
+    header = locate_header(rows, recognised=headings.recognised)
+    if header is None:
+        result.problems.append(_no_header(path, rows, dataflow, headings))
+        return result
+    result.header_rows = header.rows
+    layout = _layout(result, header, headings, rows)
+    if result.problems:
+        return result
+    result.records = _records(result, rows, header, layout)
+    _check_cells(result, layout)
+    _resolve_codes(result, headings, layout)
+    _check_types(result, layout)
+    if not result.problems:
+        _check_totals(result, layout)
+        _check_coverage(result)
+    return result
+
+
+def _problem(result: NationalRead, rule: str, message: str, **where) -> InputProblem:
+    return InputProblem(file=str(result.path), sheet=result.sheet, rule=rule, message=message,
+                        **where)
+
+
+def _no_header(path: Path, rows: SheetRows, dataflow: Dataflow,
+               headings: HeadingResolver) -> InputProblem:
+    expected = [d.names["en"] for d in dataflow.dimensions] + [dataflow.measures[0].names["en"]]
+    return InputProblem(
+        file=str(path), sheet=rows.sheet, rule="header", row=rows.rows[0][0],
+        message=f"no header row found in the first rows: expected columns such as "
+                f"{', '.join(expected)} (in any of the report languages). Name the columns, "
+                "or give a mapping file (--mapping) that says which column is which")
+
+
+# layout ---------------------------------------------------------------------------------
+
+@dataclass
+class Layout:
+    """Which column holds what."""
+
+    headings: list[str]
+    dimension_columns: dict[str, int]
+    value_columns: dict[int, Role]
+
+
+def _layout(result: NationalRead, header: Header, headings: HeadingResolver,
+            rows: SheetRows) -> Layout:
+    roles: dict[int, Role] = {}
+    totals: list[int] = []
+    row_number = header.rows[-1]
+    for j, heading in enumerate(header.headings):
+        if not heading:
+            _unnamed_column(result, rows, header, j)
+            continue
+        role = headings.role(heading)
+        if role is None and headings.is_total(heading):
+            totals.append(j)
+        elif role is None:
+            closest = headings.suggestions(heading)
+            result.unknown_columns[heading] = closest
+            hint = f" Closest: {', '.join(closest)}." if closest else ""
+            result.problems.append(_problem(
+                result, "unknown_column", row=row_number, column=heading,
+                message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping "
+                        "file (columns), or map it to \"ignore\""))
+        else:
+            roles[j] = role
+    pivots = {r.dimension for r in roles.values() if r.kind == "pivot"}
+    for j in totals:
+        roles[j] = Role("pivot", next(iter(pivots)), TOTAL) if len(pivots) == 1 else Role(VALUE)
+    result.columns = {header.headings[j]: r.describe() for j, r in sorted(roles.items())}
+    layout = Layout(header.headings,
+                    {r.dimension: j for j, r in sorted(roles.items(), reverse=True)
+                     if r.kind == "dimension"},
+                    {j: r for j, r in roles.items() if r.kind in (VALUE, "pivot")})
+    _check_layout(result, layout, roles, row_number)
+    return layout
+
+
+def _unnamed_column(result: NationalRead, rows: SheetRows, header: Header, j: int) -> None:
+    for number, cells in rows.rows[header.index + 1:]:
+        if j < len(cells) and cell_text(cells[j]):
+            result.problems.append(_problem(
+                result, "unnamed_column", row=number, column=f"column {j + 1}",
+                value=cell_text(cells[j]),
+                message="this cell is under a column without a heading; name the column or "
+                        "empty the cell"))
+            return
+
+
+def _check_layout(result: NationalRead, layout: Layout, roles: dict[int, Role],
+                  row: int) -> None:
+    flow = result.dataflow
+    seen: dict[str, str] = {}
+    for j, role in sorted(roles.items()):
+        if role.kind != "dimension":
+            continue
+        if role.dimension in seen:
+            result.problems.append(_problem(
+                result, "duplicate_column", row=row, column=layout.headings[j],
+                message=f"a second column for {role.dimension} (the first is "
+                        f"{seen[role.dimension]!r})"))
+        seen.setdefault(role.dimension, layout.headings[j])
+    kinds = {(r.kind, r.dimension) for r in layout.value_columns.values()}
+    pivot_dims = {d for k, d in kinds if k == "pivot"}
+    if not layout.value_columns:
+        result.problems.append(_problem(
+            result, "missing_column", row=row,
+            message=f"no column holds the figures: expected one named like "
+                    f"{flow.measures[0].names['en']!r} or {flow.measures[0].names['vi']!r}, "
+                    "or columns named by code (Women, Men, a year, ...)"))
+    elif len(pivot_dims) > 1 or (pivot_dims and (VALUE, None) in kinds):
+        result.problems.append(_problem(
+            result, "layout", row=row,
+            message="the figures are spread over columns of different kinds "
+                    f"({', '.join(sorted(r.describe() for r in layout.value_columns.values()))}"
+                    "); keep one column of figures, or columns for the codes of one "
+                    "dimension"))
+    for dim in pivot_dims & set(layout.dimension_columns):
+        result.problems.append(_problem(
+            result, "duplicate_column", row=row, column=layout.headings[
+                layout.dimension_columns[dim]],
+            message=f"{dim} has a column of its own and also columns of figures per code"))
+    if "time_period" not in set(layout.dimension_columns) | pivot_dims:
+        result.problems.append(_problem(
+            result, "missing_column", row=row,
+            message="no column for the year: add one (e.g. \"Year\" or \"Năm\") or name the "
+                    "columns of figures by year"))
+
+
+# records --------------------------------------------------------------------------------
+
+def _is_total_row(cells: list) -> bool:
+    return any(exact_key(cell_text(c)) in TOTAL_KEYS for c in cells)
+
+
+def _records(result: NationalRead, rows: SheetRows, header: Header,
+             layout: Layout) -> list[Record]:
+    width = len(layout.headings)
+    records = []
+    for number, cells in rows.rows[header.index + 1:]:
+        extra = [c for c in cells[width:] if cell_text(c)]
+        if extra:
+            result.problems.append(_problem(
+                result, "extra_cell", row=number, column=f"column {width + 1}",
+                value=cell_text(extra[0]),
+                message="a cell to the right of the last column with a heading"))
+        made = _row_records(number, cells, layout)
+        if made:
+            records += made
+        else:
+            result.warnings.append(_problem(
+                result, "no_figures", row=number, severity="warning",
+                value=" | ".join(t for t in map(cell_text, cells) if t)[:80],
+                message="row without figures skipped (a note or a heading?)"))
+    return records
+
+
+def _row_records(number: int, cells: list, layout: Layout) -> list[Record]:
+    total_row = _is_total_row(cells)
+    labels = {dim: cell_text(cells[j]) if j < len(cells) else ""
+              for dim, j in layout.dimension_columns.items()}
+    made = []
+    for j, role in sorted(layout.value_columns.items()):
+        text = cell_text(cells[j]) if j < len(cells) else ""
+        try:
+            value = parse_number(cells[j] if j < len(cells) else None)
+        except ValueError:
+            value = None
+        else:
+            if value is None:
+                continue  # not available: no observation
+        own = dict(labels)
+        if role.kind == "pivot":
+            own[role.dimension] = role.code
+        made.append(Record(number, j, layout.headings[j], own, {}, text, value, total_row))
+    return made
+
+
+# cells ----------------------------------------------------------------------------------
+
+def _record_table(records: list[Record], dimensions: list[str]) -> ibis.Table:
+    return ibis.memtable(pa.Table.from_pylist([{
+        tab.ROW: r.row, "_col": r.column, "_total_row": r.total_row, "value_text": r.text,
+        "value": r.value, **{f"label_{d}": r.labels.get(d) for d in dimensions},
+    } for r in records], schema=pa.schema(
+        [(tab.ROW, pa.int64()), ("_col", pa.int64()), ("_total_row", pa.bool_()),
+         ("value_text", pa.string()), ("value", pa.float64()),
+         *[(f"label_{d}", pa.string()) for d in dimensions]])))
+
+
+def _check_cells(result: NationalRead, layout: Layout) -> None:
+    """Empty labels and text in numeric cells, with the row-rule engine."""
+    if not result.records:
+        return
+    first = min(layout.value_columns)
+    rules = [tab.Rule("number", "value_text", "not a number", heading=layout.headings[j],
+                      fails=lambda t, j=j: (t["_col"] == j) & t.value.isnull())
+             for j in layout.value_columns]
+    rules += [tab.Rule("required", f"label_{dim}", "the cell is empty",
+                       heading=layout.headings[j],
+                       fails=lambda t, dim=dim: (t["_col"] == first) & ~t["_total_row"]
+                       & tab.blank(t[f"label_{dim}"]))
+              for dim, j in layout.dimension_columns.items()]
+    table = _record_table(result.records, list(layout.dimension_columns))
+    result.problems += tab.check_rules(table, rules, path=result.path, sheet=result.sheet)
+
+
+def _resolve_codes(result: NationalRead, headings: HeadingResolver, layout: Layout) -> None:
+    """Labels to codes; every unknown label listed with the closest codes."""
+    cache: dict[tuple[str, str], str | None] = {}
+    reported: set[tuple[int, str]] = set()
+    for record in result.records:
+        for dim in result.dimensions:
+            label = record.labels.get(dim)
+            if label is None:
+                record.codes[dim] = TOTAL
+                continue
+            if not label:
+                record.codes[dim] = TOTAL if record.total_row else None
+                continue
+            resolver = headings.labels[dim]
+            if (dim, label) not in cache:
+                cache[(dim, label)] = resolver.code(label)
+            record.codes[dim] = cache[(dim, label)]
+            if record.codes[dim] is None and (record.row, dim) not in reported:
+                reported.add((record.row, dim))
+                result.problems.append(_unknown_label(result, resolver, dim, label, record,
+                                                      layout))
+
+
+def _unknown_label(result: NationalRead, resolver, dim: str, label: str, record: Record,
+                   layout: Layout) -> InputProblem:
+    closest = resolver.suggestions(label)
+    result.unknown_labels.setdefault(dim, {})[label] = closest
+    what = result.dataflow.dimension(dim).names["en"].lower()
+    if exact_key(label) in TOTAL_KEYS and not resolver.additive:
+        message = f"{what}: these figures cannot be added up, so a total is not allowed"
+        rule = "total_not_allowed"
+    else:
+        hint = f"; closest: {', '.join(closest)}" if closest else ""
+        message = f"not a known {what}{hint}. Correct it, or map it in a mapping file"
+        rule = "unknown_code"
+    column = layout.headings[layout.dimension_columns[dim]] \
+        if dim in layout.dimension_columns else record.heading
+    return _problem(result, rule, message, row=record.row, column=column, value=label)
+
+
+# types, ranges, duplicates (pandera) -----------------------------------------------------
+
+def _check_types(result: NationalRead, layout: Layout) -> None:
+    """Counts, years and duplicate keys, checked by pandera inside the engine."""
+    dims = result.dimensions
+    with_value = [r for r in result.records if r.value is not None]
+    if not with_value:
+        return
+    by_position = {(r.row, r.column): r for r in with_value}
+    table = ibis.memtable(pa.Table.from_pylist([
+        {tab.ROW: r.row, "_col": r.column, "value": r.value, "value_text": r.text,
+         "year_text": r.labels.get("time_period", r.heading),
+         "_resolved": all(r.codes.get(d) for d in dims),
+         **{f"code_{d}": r.codes[d] or "" for d in dims}} for r in with_value]))
+
+    year_column = layout.dimension_columns.get("time_period")
+
+    def heading(row: dict, column: str) -> str:
+        if column == "code_time_period" and year_column is not None:
+            return layout.headings[year_column]
+        return by_position[(row[tab.ROW], row["_col"])].heading
+
+    where = {"path": result.path, "sheet": result.sheet, "headings": heading,
+             "messages": _type_messages(dims),
+             "shown": {"value": "value_text", "code_time_period": "year_text"}}
+    result.problems += tab.check_schema(table, _value_schema(), **where)
+    if any(all(r.codes.get(d) for d in dims) for r in with_value):
+        result.problems += tab.check_schema(table.filter(table["_resolved"]),
+                                            _key_schema(dims), **where)
+
+
+def _value_schema() -> pandera.DataFrameSchema:
+    this_year = dt.date.today().year
+    return pandera.DataFrameSchema({
+        "value": pandera.Column(dtypes.float64, [
+            pandera.Check(lambda d: d.table[d.key] >= 0, name="non_negative"),
+            pandera.Check(lambda d: d.table[d.key] == d.table[d.key].round(), name="integer"),
+        ]),
+        "code_time_period": pandera.Column(dtypes.string, [
+            pandera.Check(lambda d: d.table[d.key].re_search(r"^(\d{4}|_T|)$"),
+                          name="period"),
+            pandera.Check(lambda d: d.table[d.key].try_cast("int64").fill_null(FIRST_YEAR)
+                          .between(FIRST_YEAR, this_year), name="period_range"),
+        ]),
+    })
+
+
+def _key_schema(dims: list[str]) -> pandera.DataFrameSchema:
+    return pandera.DataFrameSchema({f"code_{d}": pandera.Column(dtypes.string) for d in dims},
+                                   unique=[f"code_{d}" for d in dims])
+
+
+def _type_messages(dims: list[str]) -> dict[str, str]:
+    return {
+        "non_negative": "a count cannot be negative",
+        "integer": "a count must be a whole number",
+        "period": "not a year",
+        "period_range": f"the year must lie between {FIRST_YEAR} and {dt.date.today().year}",
+        "duplicate": f"the same figure ({', '.join(dims)}) is given twice",
+    }
+
+
+# totals ---------------------------------------------------------------------------------
+
+def _closed_codes(result: NationalRead, dim: str) -> set[str] | None:
+    from migprofile.codes import codelist
+
+    declared = result.dataflow.dimension(dim)
+    if declared.codelist is None:
+        return None
+    cl = codelist(declared.codelist, result.dataflow)
+    return set(cl.codes) - {TOTAL} if cl.closed else None
+
+
+def _check_totals(result: NationalRead, layout: Layout) -> None:
+    """Each total equals its parts (or is at least their sum when the parts are partial);
+    totals the parts give are dropped."""
+    dims = result.dimensions
+    derivable: set[int] = set()
+    for axis, dim in enumerate(dims):
+        groups: dict[tuple, list[Record]] = defaultdict(list)
+        for record in result.records:
+            if record.codes[dim] != TOTAL:
+                key = record.key(dims)
+                groups[key[:axis] + key[axis + 1:]].append(record)
+        closed = _closed_codes(result, dim)
+        for index, total in enumerate(result.records):
+            if total.codes[dim] != TOTAL:
+                continue
+            key = total.key(dims)
+            parts = groups.get(key[:axis] + key[axis + 1:], [])
+            if _total_consistent(result, total, parts, dim, closed):
+                derivable.add(index)
+            elif dim == "time_period" and not parts:
+                result.problems.append(_problem(
+                    result, "totals", row=total.row, column=total.heading, value=total.text,
+                    message="a total over years, but the file has no figures for the years"))
+    kept = [r for i, r in enumerate(result.records) if i not in derivable]
+    result.dropped_totals = len(result.records) - len(kept)
+    result.records = kept
+
+
+def _total_consistent(result: NationalRead, total: Record, parts: list[Record], dim: str,
+                      closed: set[str] | None) -> bool:
+    """Whether the parts give the total (it can be dropped); a mismatch is a problem."""
+    if not parts:
+        return False
+    whole = sum(p.value for p in parts)
+    complete = closed is None or {p.codes[dim] for p in parts} >= closed
+    rows = ", ".join(str(n) for n in sorted({p.row for p in parts})[:12])
+    if complete and whole != total.value:
+        result.problems.append(_problem(
+            result, "totals", row=total.row, column=total.heading, value=total.text,
+            message=f"the total does not equal the sum of its parts ({_number(whole)}, "
+                    f"{dim} in rows {rows}): a difference of {_number(total.value - whole)}"))
+    elif not complete and whole > total.value:
+        result.problems.append(_problem(
+            result, "totals", row=total.row, column=total.heading, value=total.text,
+            message=f"the parts ({dim}, rows {rows}) add up to {_number(whole)}, more than "
+                    "the total"))
+    return complete
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _check_coverage(result: NationalRead) -> None:
+    years = sorted(int(p) for p in result.periods)
+    if not years:
+        result.problems.append(_problem(result, "no_data",
+                                        message="the table has no figures to import"))
+        return
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    if missing:
+        result.warnings.append(_problem(
+            result, "coverage", severity="warning", value=", ".join(map(str, missing)),
+            message=f"no figures for {', '.join(map(str, missing))} although the file covers "
+                    f"{years[0]}–{years[-1]}"))

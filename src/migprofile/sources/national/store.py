@@ -1,0 +1,365 @@
+"""Imported national files and their revisions: the profile folder is the record.
+
+An accepted file is kept unchanged as ``sources/national/DATAFLOW/rN-NAME`` with a sidecar
+``rN-STEM.meta.toml`` (:class:`NationalMeta`) saying who sent it, what it is, which sheet,
+columns and labels were used, and its checksum. Each import of a dataflow is the next
+revision; earlier ones stay. The build reads every revision back with the same code, so
+deleting ``warehouse.duckdb`` loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from migprofile.codes import Dataflow, load_dataflows
+from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.profile import Profile
+from migprofile.sources.national.labels import Mapping, read_mapping
+from migprofile.sources.national.reader import NationalRead, read_national
+from migprofile.sources.national.validation import toml_string, write_validation_report
+from migprofile.sources.registry import ResolvedSource, SourceKind
+from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+
+__all__ = [
+    "ImportResult",
+    "NationalMeta",
+    "Provenance",
+    "Revision",
+    "import_national",
+    "national_dataflow",
+    "national_sources",
+    "read_revision",
+    "revisions",
+]
+
+NATIONAL_KIND = "national"
+REVISION_FILE = re.compile(r"^r(\d+)-(.+)$")
+
+
+class Provenance(BaseModel):
+    """Who sent a file and how to cite it, as the officer states it at import."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str = Field(description="The agency that sent the file.")
+    title: str = ""
+    licence: str = "not stated"
+    url: str = ""
+    citation: str = ""
+    obtained: dt.date = Field(default_factory=dt.date.today)
+    via: str = ""
+    notes: str = ""
+
+
+class NationalMeta(SourceMeta):
+    """The sidecar of an imported national file: provenance plus how it was read."""
+
+    kind: str = NATIONAL_KIND
+    dataflow: str = Field(description="Dataflow id, e.g. LABOUR_DEPLOYMENTS.")
+    file: str = Field(description="The file's name as the agency sent it.")
+    sheet: str | None = Field(default=None, description="Sheet read, for a workbook.")
+    imported_at: dt.datetime = Field(description="When the file was imported.")
+    periods: list[str] = Field(default_factory=list, description="Years the file covers.")
+    warnings_accepted: int = Field(default=0, description="Warnings accepted at import.")
+    columns: dict[str, str] = Field(default_factory=dict,
+                                    description="Each heading and what it held.")
+    labels: dict[str, dict[str, str]] = Field(default_factory=dict,
+                                              description="Each label and its code.")
+
+    @property
+    def mapping(self) -> Mapping:
+        return Mapping(dataflow=self.dataflow, columns=self.columns, labels=self.labels)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One imported file of a dataflow."""
+
+    number: int
+    path: Path
+    meta: NationalMeta
+
+    @property
+    def name(self) -> str:
+        return f"r{self.number}"
+
+
+@dataclass
+class ImportResult:
+    """What an accepted import did."""
+
+    revision: Revision
+    read: NationalRead
+    reports: list[Path]
+    saved_mapping: Path | None
+
+
+def national_dir(profile: Profile, dataflow_id: str | None = None) -> Path:
+    folder = profile.sources_dir / "national"
+    return folder / dataflow_id if dataflow_id else folder
+
+
+def saved_mapping_path(profile: Profile, dataflow_id: str) -> Path:
+    """Where the mapping of a dataflow's last import with --mapping is kept for the next."""
+    return profile.root / "mappings" / f"{dataflow_id}.toml"
+
+
+def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
+    """A national dataflow, built in or declared in the profile's ``dataflows/``."""
+    flows = load_dataflows(profile.root / "dataflows")
+    national = sorted(f for f, flow in flows.items() if flow.national)
+    flow = flows.get(dataflow_id.upper())
+    if flow is None or not flow.national:
+        close = difflib.get_close_matches(dataflow_id.upper(), national, n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise MigprofileError(f"{dataflow_id!r} is not a national dataflow.{hint} National "
+                              f"dataflows: {', '.join(national)}.")
+    return flow
+
+
+def _read_meta(sidecar: Path) -> NationalMeta:
+    try:
+        return NationalMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MigprofileError(f"not valid TOML: {exc}", path=sidecar) from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise MigprofileError(f"invalid sidecar: {problems}", path=sidecar) from exc
+
+
+def revisions(profile: Profile, dataflow_id: str) -> list[Revision]:
+    """The revisions of one dataflow, oldest first."""
+    folder = national_dir(profile, dataflow_id)
+    found = []
+    for path in sorted(folder.glob("r*-*")) if folder.is_dir() else []:
+        match = REVISION_FILE.match(path.name)
+        if not match or path.name.endswith(".meta.toml") or path.name.startswith("."):
+            continue
+        sidecar = sidecar_path(path)
+        if not sidecar.is_file():
+            raise MigprofileError(f"the imported file has no sidecar {sidecar.name}; import "
+                                  "it again with `migprofile import`.", path=path)
+        found.append(Revision(int(match.group(1)), path, _read_meta(sidecar)))
+    return sorted(found, key=lambda r: r.number)
+
+
+def read_revision(profile: Profile, revision: Revision, dataflow: Dataflow) -> NationalRead:
+    """Read an imported file again, as it was read at import; it must still pass."""
+    read = read_national(revision.path, dataflow=dataflow, sheet=revision.meta.sheet,
+                         mapping=revision.meta.mapping)
+    if read.problems:
+        raise ValidationFailed(read.problems, path=revision.path, headline=(
+            f"revision {revision.name} of {dataflow.id} no longer passes validation "
+            f"({len(read.problems)} problem(s)); was the file or its sidecar edited?"))
+    return read
+
+
+def national_sources(profile: Profile) -> list[ResolvedSource]:
+    """Every revision of every national dataflow, as sources the build reads."""
+    folder = national_dir(profile)
+    if not folder.is_dir():
+        return []
+    sources = []
+    for dataflow_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
+        dataflow = national_dataflow(profile, dataflow_folder.name)
+        for revision in revisions(profile, dataflow.id):
+            sources.append(_resolved(profile, dataflow, revision))
+    return sources
+
+
+def _resolved(profile: Profile, dataflow: Dataflow, revision: Revision) -> ResolvedSource:
+    sha256 = file_sha256(revision.path)
+    if revision.meta.sha256 != sha256:
+        raise MigprofileError(
+            f"the file's sha256 is {sha256} but its sidecar records {revision.meta.sha256}: "
+            "an imported file must not be changed. Import the corrected file as a new "
+            "revision instead.", path=revision.path)
+
+    def read(path: Path, meta: SourceMeta):
+        import ibis
+
+        observations = read_revision(profile, revision, dataflow).observations(
+            country=profile.country, revision=revision.name)
+        return ibis.memtable(observations)
+
+    kind = SourceKind(dataflow.source_id, read)
+    return ResolvedSource(f"national/{dataflow.id}/{revision.name}", kind, revision.path,
+                          revision.meta, sha256, False,
+                          display_path=str(revision.path.relative_to(profile.root)))
+
+
+# importing ------------------------------------------------------------------------------
+
+def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
+                    provenance: Provenance, sheet: str | None = None,
+                    mapping_file: Path | None = None,
+                    accept_warnings: bool = False) -> ImportResult:
+    """Validate an agency's file and, if it passes, keep it as the dataflow's next revision.
+
+    Parameters
+    ----------
+    root
+        The profile folder.
+    file
+        The CSV or XLSX file as the agency sent it.
+    dataflow_id
+        A national dataflow, e.g. ``LABOUR_DEPLOYMENTS``.
+    provenance
+        Who sent the file and how to cite it.
+    sheet
+        The sheet of a workbook to read; default the first visible one.
+    mapping_file
+        Extra column and label mappings (TOML); kept for the dataflow's next imports.
+    accept_warnings
+        Import even when there are warnings (hidden rows, years missing, ...).
+
+    Raises
+    ------
+    ValidationFailed
+        The file has problems (or warnings not accepted); nothing was written except the
+        validation report in ``out/validation/``.
+    MigprofileError
+        The file or the arguments cannot be used.
+    """
+    profile = Profile.load(root)
+    file = Path(file)
+    dataflow = national_dataflow(profile, dataflow_id)
+    mapping = _mapping(profile, dataflow, mapping_file)
+    earlier = revisions(profile, dataflow.id)
+    read = read_national(file, dataflow=dataflow, sheet=sheet, mapping=mapping)
+    _refuse_repeat(file, earlier)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    reports = _refuse_problems(profile, read, when, accept_warnings)
+    number = max((r.number for r in earlier), default=0) + 1
+    meta = _meta(file, read, provenance, number, when)
+    target = national_dir(profile, dataflow.id) / f"r{number}-{file.name}"
+    saved = saved_mapping_path(profile, dataflow.id) if mapping_file else None
+    _write_atomically(file, target, meta, saved, mapping_file)
+    return ImportResult(Revision(number, target, meta), read, reports, saved)
+
+
+def _mapping(profile: Profile, dataflow: Dataflow, mapping_file: Path | None) -> Mapping:
+    saved = saved_mapping_path(profile, dataflow.id)
+    mapping = read_mapping(saved) if saved.is_file() else Mapping()
+    if mapping_file is not None:
+        mapping = mapping.merged(read_mapping(Path(mapping_file)))
+    if mapping.dataflow and mapping.dataflow != dataflow.id:
+        raise MigprofileError(f"the mapping is for {mapping.dataflow}, not {dataflow.id}.",
+                              path=mapping_file or saved)
+    return mapping
+
+
+def _refuse_repeat(file: Path, earlier: list[Revision]) -> None:
+    sha256 = file_sha256(file)
+    for revision in earlier:
+        if revision.meta.sha256 == sha256:
+            raise MigprofileError(
+                f"this file was already imported as revision {revision.name} "
+                f"({revision.path.name}); nothing was imported.", path=file)
+
+
+def _refuse_problems(profile: Profile, read: NationalRead, when: dt.datetime,
+                     accept_warnings: bool) -> list[Path]:
+    problems = read.problems + read.warnings
+    if not problems:
+        return []
+    reports = write_validation_report(profile.out_dir / "validation", read, problems,
+                                      when=when)
+    shown = [str(p.relative_to(profile.root)) for p in reports]
+    footer = "Full report: " + ", ".join(shown)
+    if read.problems:
+        raise ValidationFailed(
+            sorted(read.problems, key=lambda p: (p.row or 0, p.column or "")), path=read.path,
+            footer=footer + ("\nFill in the mapping file and import again with --mapping."
+                             if len(reports) > 2 else ""))
+    if not accept_warnings:
+        raise ValidationFailed(read.warnings, path=read.path, footer=footer, headline=(
+            f"{len(read.warnings)} warning(s); nothing was imported. Check them, then import "
+            "again with --accept-warnings to import the file anyway."))
+    return reports
+
+
+def _meta(file: Path, read: NationalRead, provenance: Provenance, number: int,
+          when: dt.datetime) -> NationalMeta:
+    title = provenance.title or f"{read.dataflow.names['en']} ({file.name})"
+    return NationalMeta(
+        title=title, provider=provenance.provider, licence=provenance.licence,
+        url=provenance.url, citation=provenance.citation, revision=f"r{number}",
+        obtained=provenance.obtained, via=provenance.via, notes=provenance.notes,
+        sha256=file_sha256(file), dataflow=read.dataflow.id, file=file.name,
+        sheet=read.sheet, imported_at=when, periods=read.periods,
+        warnings_accepted=len(read.warnings), columns=read.columns,
+        labels=read.labels_used())
+
+
+def render_meta(meta: NationalMeta) -> str:
+    """The sidecar's text (TOML), fields in a fixed order."""
+    lines = ["# Written by `migprofile import`; the file beside it must not be changed."]
+    scalars = meta.model_dump(exclude={"columns", "labels", "periods"})
+    for key, value in scalars.items():
+        if value is None:
+            continue
+        lines.append(f"{key} = {_toml(value)}")
+    lines.append(f"periods = [{', '.join(toml_string(p) for p in meta.periods)}]")
+    lines += ["", "[columns]"]
+    lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in meta.columns.items()]
+    for dim, labels in meta.labels.items():
+        lines += ["", f"[labels.{dim}]"]
+        lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in labels.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return toml_string(str(value))
+
+
+def _write_atomically(file: Path, target: Path, meta: NationalMeta, saved: Path | None,
+                      mapping_file: Path | None) -> None:
+    """Copy the file, then write its sidecar (and the mapping to keep), all or nothing."""
+    pending = [(target, file.read_bytes()),
+               (sidecar_path(target), render_meta(meta).encode("utf-8"))]
+    if saved is not None and mapping_file is not None:
+        pending.append((saved, Path(mapping_file).read_bytes()))
+    staged: list[tuple[Path, Path]] = []
+    done: list[Path] = []
+    try:
+        for final, data in pending:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=final.parent, prefix=f".{final.name}.",
+                                             delete=False) as handle:
+                handle.write(data)
+            staged.append((Path(handle.name), final))
+        for temporary, final in staged:
+            previous = final.with_name(f".{final.name}.previous")
+            if final.exists():
+                shutil.copy2(final, previous)
+            os.replace(temporary, final)
+            done.append(final)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for final in done:
+            previous = final.with_name(f".{final.name}.previous")
+            if previous.exists():
+                os.replace(previous, final)
+            else:
+                final.unlink(missing_ok=True)
+        raise
+    for _, final in staged:
+        final.with_name(f".{final.name}.previous").unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+"""Provenance beside every input: the sidecar ``NAME.meta.toml`` of a source file.
+
+A sidecar names the provider, licence, address, date obtained, revision and sha256 of the
+file it sits beside. The checksum recorded there is compared with the file's actual
+checksum at every build, so that a silently replaced file is noticed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from migprofile.errors import MigprofileError
+
+__all__ = ["SourceMeta", "file_sha256", "read_sidecar", "sidecar_path"]
+
+
+class SourceMeta(BaseModel):
+    """What a sidecar says about its source file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="Reader for the file: undesa_ims, wdi, unhcr, ...")
+    title: str
+    provider: str
+    licence: str
+    url: str = ""
+    citation: str = ""
+    revision: str = Field(description="Edition or revision of the data, e.g. 2024.")
+    obtained: dt.date = Field(description="Date the file was obtained from the provider.")
+    via: str = Field(default="", description="Where the copy came from, if not the provider.")
+    notes: str = ""
+    sha256: str = Field(default="", description="Checksum of the file; checked at every build.")
+
+
+def sidecar_path(data_file: Path) -> Path:
+    """``sources/wdi.csv`` -> ``sources/wdi.meta.toml``."""
+    return data_file.with_name(data_file.stem + ".meta.toml")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_sidecar(data_file: Path) -> SourceMeta:
+    """Read and check the sidecar of ``data_file``."""
+    path = sidecar_path(data_file)
+    if not path.is_file():
+        raise MigprofileError(
+            f"the source file has no sidecar {path.name}; write one with provider, title, "
+            "licence, revision and obtained (see the README, 'Adding a source').",
+            path=data_file,
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return SourceMeta.model_validate(data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise MigprofileError(f"not valid TOML: {exc}", path=path) from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise MigprofileError(f"invalid sidecar: {problems}", path=path) from exc

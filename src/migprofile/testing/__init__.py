@@ -1,0 +1,123 @@
+"""Shared pytest fixtures for migprofile's tests (a pytest plugin, loaded by entry point)."""
+
+from __future__ import annotations
+
+import pytest
+
+from migprofile.cli import main
+
+
+class CliResult:
+    """What one command-line run printed and returned."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult(exit_code={self.exit_code}, stderr={self.stderr[-500:]!r})"
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``migprofile ARGS...`` in-process; returns a :class:`CliResult`."""
+
+    def run(*args: object) -> CliResult:
+        capsys.readouterr()
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def built_profile(tmp_path_factory):
+    """A Viet Nam profile (English and Vietnamese), built once for the whole test session.
+
+    Tests must not change it; copy it (``copy_profile``) to change anything.
+    """
+    from migprofile.build import build_profile
+    from migprofile.profile import create_profile
+
+    root = tmp_path_factory.mktemp("built") / "viet-nam"
+    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
+    build_profile(root)
+    return root
+
+
+@pytest.fixture
+def copy_profile(built_profile, tmp_path):
+    """A private copy of the built Viet Nam profile, free to change."""
+    import shutil
+
+    target = tmp_path / "profile"
+    shutil.copytree(built_profile, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def spark_backend():
+    """One local Spark session for the whole test run (starting one takes seconds)."""
+    from migprofile.warehouse import connect
+
+    return connect("spark")
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def engine_backend(request):
+    """Each table engine in turn, for conformance tests: in-memory DuckDB, then Spark."""
+    if request.param == "spark":
+        return request.getfixturevalue("spark_backend")
+    from migprofile.warehouse import connect
+
+    return connect("duckdb")
+
+
+def synthetic_crossings(path, *, persons: int = 1500, seed: int = 7) -> None:
+    """Write a CSV of plausible crossings (residents' trips, emigrants, immigrants, visitors)
+    between 2019 and 2023, for tests of the border-data pipeline. Not real data."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    start, days = dt.date(2019, 1, 1), 5 * 365
+    citizenships = ["VNM"] * 6 + ["KOR", "LAO", "CHN", "JPN", "USA"]
+    lines = ["person_id,date_crossing,is_arrival,citizenship,sex,birth_year"]
+    for number in range(persons):
+        kind = rng.choice(["visitor", "resident", "emigrant", "immigrant"])
+        arrival = 1 if kind in ("visitor", "immigrant") else 0
+        day = rng.randrange(days)
+        stay = {"visitor": (3, 40), "immigrant": (380, 900), "resident": (5, 60),
+                "emigrant": (400, 1200)}[kind]
+        home = {"visitor": (100, 700), "immigrant": (5, 30), "resident": (60, 300),
+                "emigrant": (5, 30)}[kind]
+        person = f"P{number:06d}"
+        citizenship = "VNM" if kind in ("resident", "emigrant") else rng.choice(citizenships)
+        sex, born = rng.choice("FM"), rng.randrange(1950, 2010)
+        for _ in range(rng.randrange(1, 5)):
+            if day >= days:
+                break
+            lines.append(f"{person},{start + dt.timedelta(days=day)},{arrival},{citizenship},"
+                         f"{sex},{born}")
+            gap = stay if (arrival == 1) == (kind in ("visitor", "immigrant")) else home
+            day += rng.randrange(*gap)
+            arrival = 1 - arrival
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def border_profile(tmp_path_factory):
+    """A Viet Nam profile (English, Vietnamese) with synthetic crossings imported, built once."""
+    from migprofile.build import build_profile
+    from migprofile.crossings import import_crossings
+    from migprofile.profile import create_profile
+
+    folder = tmp_path_factory.mktemp("border")
+    root = folder / "viet-nam"
+    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
+    synthetic_crossings(folder / "crossings.csv")
+    import_crossings(root, folder / "crossings.csv")
+    build_profile(root)
+    return root

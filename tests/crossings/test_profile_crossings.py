@@ -1,0 +1,124 @@
+"""Crossings in a profile: keyed import into the warehouse, flows as observations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import stat
+
+import pytest
+
+from migprofile.crossings import crossing_observations, person_key_secret
+from migprofile.profile import CrossingsSettings, create_profile
+from migprofile.sources.canonical import OBSERVATION_SCHEMA, parse_dims
+from migprofile.warehouse import connect
+
+CROSSINGS = """\
+passport,day,dir,nat,gender,yob
+P-ALPHA-123,2020-01-15,A,kor,F,1990
+P-ALPHA-123,2021-06-01,D,kor,F,1990
+P-BETA-456,2020-03-01,A,LAO,M,1950
+P-BETA-456,2020-03-20,D,LAO,M,1950
+P-GAMMA-789,2021-01-10,D,VNM,M,2010
+"""
+MAPPING = ("person_id=passport,date_crossing=day,is_arrival=dir,citizenship=nat,"
+           "sex=gender,birth_year=yob")
+
+
+@pytest.fixture
+def profile(tmp_path):
+    return create_profile("VNM", tmp_path / "viet-nam")
+
+
+@pytest.fixture
+def imported(profile, tmp_path, cli):
+    source = tmp_path / "crossings.csv"
+    source.write_text(CROSSINGS, encoding="utf-8")
+    result = cli("crossings", "import", profile.root, source, "--columns", MAPPING)
+    assert result.exit_code == 0, result
+    return profile, source, result
+
+
+def observations(profile, **settings):
+    con = connect(database=profile.warehouse_path)
+    table = crossing_observations(con, country="VNM", settings=CrossingsSettings(**settings))
+    return con.to_pyarrow(table).to_pylist()
+
+
+def test_import_stores_keys_never_identifiers(imported):
+    profile, _, result = imported
+    assert "Imported 5 crossings of 3 persons" in result.stdout
+    warehouse = profile.warehouse_path.read_bytes()
+    assert b"P-ALPHA-123" not in warehouse and b"P-BETA" not in warehouse
+    secret = person_key_secret(profile)
+    assert secret.hex() not in result.stdout and secret.hex().encode() not in warehouse
+    key_file = next(profile.secrets_dir.iterdir())
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    con = connect(database=profile.warehouse_path)
+    stored = con.to_pyarrow(con.table("crossings").order_by("seq")).to_pylist()
+    assert len({r["person_key"] for r in stored}) == 3
+    assert [r["citizenship"] for r in stored] == ["KOR", "KOR", "LAO", "LAO", "VNM"]
+    imports = con.to_pyarrow(con.table("crossing_imports")).to_pylist()
+    assert (imports[0]["file_name"], imports[0]["rows"]) == ("crossings.csv", 5)
+
+
+def test_the_same_file_is_not_imported_twice(imported, cli):
+    profile, source, _ = imported
+    again = cli("crossings", "import", profile.root, source, "--columns", MAPPING)
+    assert again.exit_code == 2 and "already imported (import 1" in again.stderr
+
+
+def test_keys_are_stable_across_imports(imported, cli, tmp_path):
+    profile, _, _ = imported
+    later = tmp_path / "later.csv"
+    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
+                     encoding="utf-8")
+    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    con = connect(database=profile.warehouse_path)
+    stored = con.to_pyarrow(con.table("crossings").order_by("seq")).to_pylist()
+    assert stored[-1]["person_key"] == stored[2]["person_key"]
+    assert stored[-1]["seq"] == 5 and stored[-1]["import_id"] == 2
+
+
+def test_observations_are_canonical_long_term_flows(imported):
+    profile, _, _ = imported
+    rows = observations(profile, data_end=dt.date(2022, 12, 31))
+    assert set(rows[0]) == set(OBSERVATION_SCHEMA.names)
+    ltm = {(r["measure"], r["time_period"], r["counterpart_area"], r["sex"], r["age"],
+            r["obs_status"]): r["value"] for r in rows if r["measure"].startswith("LTM")}
+    assert ltm == {
+        ("LTM_ARRIVALS", "2020-01", "KOR", "F", "Y25T34", "A"): 1.0,
+        ("LTM_NET", "2020-01", "KOR", "F", "Y25T34", "A"): 1.0,
+        ("LTM_DEPARTURES", "2021-06", "KOR", "F", "Y25T34", "A"): 1.0,
+        ("LTM_NET", "2021-06", "KOR", "F", "Y25T34", "A"): -1.0,
+        ("LTM_DEPARTURES", "2021-01", "VNM", "M", "Y0T14", "A"): 1.0,
+        ("LTM_NET", "2021-01", "VNM", "M", "Y0T14", "A"): -1.0,
+    }
+    assert {r["dataflow"] for r in rows} == {"LTM_FLOWS"}
+    assert {(r["ref_area"], r["unit"], r["source"], r["revision"]) for r in rows} == {
+        ("VNM", "persons", "crossings", "2022-12-31")}
+    visit = [r for r in rows if r["counterpart_area"] == "LAO"]
+    assert {(r["measure"], r["age"], parse_dims(r["dims"])["residence"]) for r in visit} == {
+        ("ARRIVALS", "Y_GE65", "NR"), ("DEPARTURES", "Y_GE65", "NR")}
+
+
+def test_provisional_flows_are_kept_apart(imported):
+    profile, _, _ = imported
+    rows = observations(profile)  # data end: the latest crossing, 2021-06-01
+    departure = [r for r in rows if r["measure"] == "LTM_DEPARTURES"
+                 and r["counterpart_area"] == "KOR"]
+    assert len(departure) == 1
+    assert parse_dims(departure[0]["dims"]) == {"finality": "PROVISIONAL", "residence": "R"}
+    assert departure[0]["obs_status"] == "P"
+
+
+def test_no_crossings_no_observations(profile):
+    con = connect(database=profile.warehouse_path)
+    assert crossing_observations(con, country="VNM", settings=CrossingsSettings()) is None
+
+
+def test_profile_folder_is_required(cli, tmp_path):
+    source = tmp_path / "c.csv"
+    source.write_text(CROSSINGS, encoding="utf-8")
+    result = cli("crossings", "import", tmp_path / "nowhere", source, "--columns", MAPPING)
+    assert result.exit_code == 2 and "no profile.toml here" in result.stderr
+

@@ -1,0 +1,117 @@
+"""Small profiles for the exchange tests: a warehouse filled directly, no report built.
+
+The observations are synthetic (see tests/data/exchange/README.md): Viet Nam deploys
+workers to Lao PDR, Lao PDR issues work permits to Vietnamese citizens.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+from migprofile.codes import builtin_dataflows
+from migprofile.exchange.keys import init_keys, load_keys
+from migprofile.exchange.partners import add_partner
+from migprofile.profile import Profile, create_profile
+from migprofile.sources.canonical import OBSERVATION_SCHEMA
+from migprofile.warehouse import Warehouse
+
+CREATED = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+
+AGENCIES = {"VNM": ("VN_DOLAB", "Department of Overseas Labour (DOLAB)", ["en", "vi"]),
+            "LAO": ("LA_MOLSW", "Ministry of Labour and Social Welfare", ["en", "lo"])}
+
+
+def observation(dataflow: str, *, ref_area: str, partner: str, year: str, value: float,
+                sex: str = "_T", dims: str = "", revision: str = "r1") -> dict:
+    flow = builtin_dataflows()[dataflow]
+    return {"dataflow": dataflow, "measure": flow.measures[0].id, "ref_area": ref_area,
+            "counterpart_area": partner, "time_period": year, "sex": sex, "age": "_T",
+            "dims": dims, "value": float(value), "unit": flow.measures[0].unit,
+            "obs_status": "A", "source": flow.source_id, "revision": revision,
+            "source_row": None}
+
+
+def deployments(value_by_year: dict[str, float]) -> list[dict]:
+    return [observation("LABOUR_DEPLOYMENTS", ref_area="VNM", partner="LAO", year=year,
+                        value=value, dims="channel=_T;occupation=_T")
+            for year, value in value_by_year.items()]
+
+
+def work_permits(cells: dict[tuple[str, str, str], float]) -> list[dict]:
+    """Lao work permits by (year, citizenship, sex)."""
+    return [observation("WORK_PERMITS_FOREIGNERS", ref_area="LAO", partner=partner,
+                        year=year, sex=sex, value=value, dims="occupation=_T;province=_T")
+            for (year, partner, sex), value in cells.items()]
+
+
+def store(root: Path, rows: list[dict]) -> None:
+    """Put national observations into the profile's warehouse as if built."""
+    by_flow: dict[str, list[dict]] = {}
+    for row in rows:
+        by_flow.setdefault(row["dataflow"], []).append(row)
+    with Warehouse.open(root / "warehouse.duckdb") as warehouse:
+        for dataflow, flow_rows in by_flow.items():
+            flow = builtin_dataflows()[dataflow]
+            record = {"name": f"national/{dataflow}/r1", "kind": flow.source_id,
+                      "revision": "r1", "path": f"sources/national/{dataflow}/r1-test.csv",
+                      "bundled": False, "sha256": "0" * 64, "title": "Synthetic test data",
+                      "provider": "Test fixture", "licence": "test", "url": "",
+                      "citation": "", "obtained": dt.date(2026, 1, 1), "via": "", "notes": "",
+                      "reader_version": "test"}
+            table = pa.Table.from_pylist(flow_rows, schema=OBSERVATION_SCHEMA.to_pyarrow())
+            warehouse.replace_source(record, ibis.memtable(table))
+
+
+def make_profile(root: Path, iso3: str, rows: list[dict]) -> Profile:
+    agency_id, name, languages = AGENCIES[iso3]
+    create_profile(iso3, root, languages=languages, edition="2026")
+    with (root / "profile.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[agency]\nid = "{agency_id}"\nname = "{name}"\ncountry = "{iso3}"\n')
+    init_keys(root)
+    store(root, rows)
+    return Profile.load(root)
+
+
+def register_each_other(first: Path, second: Path, **extra) -> None:
+    for here, there in ((first, second), (second, first)):
+        profile = Profile.load(there)
+        agency = profile.settings.agency
+        add_partner(here, agency.id, country=agency.country,
+                    public_key=load_keys(profile).public_key, name=agency.name, **extra)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file of a profile folder with its sha256: to prove nothing was written."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def rezip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def resign(package: dict[str, bytes], signer: Path, /, **changes) -> dict[str, bytes]:
+    """The package's files with its manifest changed and signed again by ``signer``."""
+    manifest = json.loads(package["manifest.json"])
+    manifest.update(changes)
+    raw = (json.dumps(manifest, indent=2) + "\n").encode()
+    signature = base64.b64encode(load_keys(Profile.load(signer)).sign(raw)) + b"\n"
+    return {**package, "manifest.json": raw, "manifest.sig": signature}
