@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import tempfile
@@ -11,18 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
+from migprofile.crossings.kernel import NO_DAY
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
     RuleParameters,
+    classified_batches,
     classify_crossings,
 )
 from migprofile.errors import MigprofileError
@@ -149,10 +152,10 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         if initial_status is not None:
             irs = _initial_status_table(con, Path(initial_status), table._person.type())
         say("Classifying (sorting every person's crossings)")
-        result = classify_crossings(table, rule=rule, data_end=summary.data_end,
-                                    initial_status=irs, carry=(columns.names["person_id"],))
-        output = _output_table(result, table, columns, scan)
-        _write(con, output, output_path, summary, say, spill, input_path)
+        if con.name == "duckdb":
+            _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say)
+        else:
+            _classify_elsewhere(con, table, irs, summary, columns, scan, spill, say)
     finally:
         if con is not None and con.name == "duckdb":
             con.disconnect()  # before its spill files go
@@ -164,6 +167,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
 class _Scan:
     """What one pass over the input tells before classifying."""
 
+    rows: int
     latest: dt.date
     arrival_code: object
     departure_code: object
@@ -208,7 +212,8 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
             + "\n  ".join(problems),
             path=path,
         )
-    return _Scan(latest=_as_date(counts["latest"]), problems=problems,
+    return _Scan(rows=int(counts["rows"]), latest=_as_date(counts["latest"]),
+                 problems=problems,
                  arrival_code=counts["arrival_code"], departure_code=counts["departure_code"])
 
 
@@ -270,31 +275,153 @@ def _code_or(value, default):
     return default if value is None or value != value else value  # None or NaN
 
 
-def _write(con: BaseBackend, table: ir.Table, path: Path, summary: ClassifySummary,
-           say: Callable[[str], None], spill: Path, input_path: Path) -> None:
-    """Stream the rows into a temporary file beside ``path``, counting; then move it there."""
-    partial = spill / f"partial{path.suffix.lower()}"
-    writer = None
-    last_report = time.monotonic()
+def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                        summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                        spill: Path, say: Callable[[str], None]) -> None:
+    """Classify with the kernel, put the results back in row order, write with DuckDB.
+
+    The kernel's results (by person) are placed at their input rows in memory; the file is
+    then written by DuckDB scanning the input in order beside them (a positional join), so
+    the input is never joined nor sorted back. Imputed crossings, extra rows, are the only
+    ones sorted into place.
+    """
+    stream = classified_batches(table, rule=summary.rule, data_end=summary.data_end,
+                                initial_status=irs)
+    by_row = _ByRow(scan.rows)
+    imputed = []
+    for batch in _counted(stream, summary, say):
+        extra = pc.equal(batch["imputed"], 1)
+        if pc.any(extra).as_py():
+            imputed.append(batch.filter(extra))
+            batch = batch.filter(pc.invert(extra))
+        by_row.put(batch)
+    _note_rejected_persons(by_row.rejected(SHOWN_PROBLEMS), summary)
+    say(f"Writing {summary.output}")
+    inputs = table.select(*[c for c in table.columns if not c.startswith("_")])
+    con._run_pre_execute_hooks(inputs)
+    raw = con.con
+    raw.register("classified_results", by_row.table(with_row=bool(imputed)))
+    query = (f"SELECT i.*, r.* FROM ({con.compile(inputs)}) AS i "
+             "POSITIONAL JOIN classified_results AS r")
+    if imputed:
+        rows = _imputed_rows(pa.Table.from_batches(imputed), inputs.schema().to_pyarrow(),
+                             columns, scan)
+        raw.register("imputed_results", rows)
+        query = (f"SELECT * EXCLUDE (_row) FROM ({query} UNION ALL BY NAME "
+                 "SELECT * FROM imputed_results) ORDER BY _row, imputed DESC")
+    _copy(raw, query, summary.output, spill)
+
+
+def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                        summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                        spill: Path, say: Callable[[str], None]) -> None:
+    """Another engine classifies and orders the rows; DuckDB writes them as they come."""
+    result = classify_crossings(table, rule=summary.rule, data_end=summary.data_end,
+                                initial_status=irs, carry=(columns.names["person_id"],))
+    output = _output_table(result, table, columns, scan)
+    source = con.to_pyarrow_batches(output, chunk_size=1_000_000)
+
+    def noted(batches):
+        for batch in batches:
+            _note_rejected_persons(batch, summary)
+            yield batch.drop_columns(["_arr", "_row"])
+
+    rows = noted(_counted(source, summary, say))
+    first = next(rows, None)
+    if first is None:
+        return
+    stream = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], rows))
+    writer = duckdb.connect(config={"threads": 2, "memory_limit": "1GB",
+                                    "temp_directory": str(spill)})
     try:
-        for batch in con.to_pyarrow_batches(table, chunk_size=1_000_000):
-            _count(batch, summary)
-            _note_rejected_persons(batch, summary, input_path)
-            batch = batch.drop_columns(["_arr", "_row"])
-            if writer is None:
-                writer = _writer(partial, batch.schema)
-            writer.write_batch(batch)
-            if time.monotonic() - last_report > PROGRESS_EVERY:
-                say(f"  {summary.rows_read + summary.imputed:,} rows written")
-                last_report = time.monotonic()
+        writer.register("classified_results", stream)
+        _copy(writer, "SELECT * FROM classified_results", summary.output, spill)
     finally:
-        if writer is not None:
-            writer.close()
+        writer.close()
+
+
+class _ByRow:
+    """The kernel's results for each input row, at the row's position."""
+
+    def __init__(self, rows: int):
+        self.rows = rows
+        self.values = {name: np.empty(rows, np.int32 if _is_day_or_days(name) else np.int8)
+                       for name in RESULT_COLUMNS if name != "imputed"}
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        at = batch["_row"].to_numpy()
+        for name, values in self.values.items():
+            column = batch[name]
+            if _is_day_or_days(name):
+                column = pc.fill_null(column.view(pa.int32()), NO_DAY)
+            values[at] = column.to_numpy()
+
+    def table(self, *, with_row: bool) -> pa.Table:
+        """The results in row order, ``_row`` last when asked."""
+        columns = {}
+        for name, values in self.values.items():
+            if _is_day_or_days(name):
+                missing = values == NO_DAY
+                array = pa.array(values, mask=missing if missing.any() else None)
+                columns[name] = array if name == "days_to_next_crossing" \
+                    else array.view(pa.date32())
+            else:
+                columns[name] = pa.array(values)
+        columns["imputed"] = pa.array(np.zeros(self.rows, np.int8))
+        if with_row:
+            columns["_row"] = pa.array(np.arange(self.rows, dtype=np.int64))
+        return pa.table({name: columns[name] for name in (*RESULT_COLUMNS, "_row")
+                         if name in columns})
+
+    def rejected(self, limit: int) -> pa.RecordBatch:
+        """The first rows of persons rejected for their order or direction."""
+        rows = np.flatnonzero(np.isin(self.values["error_code"], (1, 2)))[:limit]
+        return pa.record_batch({"_row": pa.array(rows, pa.int64()),
+                                "error_code": pa.array(self.values["error_code"][rows]),
+                                "imputed": pa.array(np.zeros(rows.size, np.int8))})
+
+
+def _is_day_or_days(name: str) -> bool:
+    return name.startswith("date_") or name == "days_to_next_crossing"
+
+
+def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns,
+                  scan: _Scan) -> pa.Table:
+    """Imputed crossings as output rows: the person, the date and direction used (in the
+    codes the file itself uses), no other input value; then the results and ``_row``."""
+    direction = pc.if_else(pc.equal(imputed["_arr"], 1),
+                           str(_code_or(scan.arrival_code, "1")),
+                           str(_code_or(scan.departure_code, "0")))
+    fill = {columns.names["person_id"]: imputed["_person"],
+            columns.names["date_crossing"]: imputed["_date"],
+            columns.names["is_arrival"]: direction}
+    values = {field.name: fill[field.name].cast(field.type) if field.name in fill
+              else pa.nulls(imputed.num_rows, field.type) for field in schema}
+    return pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
+
+
+def _copy(raw, query: str, path: Path, spill: Path) -> None:
+    """DuckDB writes the query's rows into a temporary file beside ``path``, then it is
+    moved there: a failed run leaves no partial output."""
+    partial = spill / f"partial{path.suffix.lower()}"
+    options = "FORMAT csv, HEADER true" if path.suffix.lower() == ".csv" else "FORMAT parquet"
+    target = str(partial).replace("'", "''")
+    raw.execute(f"COPY ({query}) TO '{target}' ({options})")
     os.replace(partial, path)
 
 
-def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary,
-                           input_path: Path) -> None:
+def _counted(batches, summary: ClassifySummary, say: Callable[[str], None]):
+    """The batches, counted into the summary as they pass, with progress now and then."""
+    last_report = time.monotonic()
+    for batch in batches:
+        _count(batch, summary)
+        if time.monotonic() - last_report > PROGRESS_EVERY:
+            say(f"  {summary.rows_read + summary.imputed:,} rows classified")
+            last_report = time.monotonic()
+        yield batch
+
+
+def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary) -> None:
     """The first crossings rejected for their order or direction, to show with the summary."""
     if len(summary.problems) >= SHOWN_PROBLEMS:
         return
@@ -305,15 +432,8 @@ def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary,
     for row, code in zip(found["_row"].to_pylist(), found["error_code"].to_pylist(),
                          strict=True):
         summary.problems.append(
-            f"{row_label(input_path, row)}: person rejected, {ERROR_MESSAGES[code]} "
+            f"{row_label(summary.input, row)}: person rejected, {ERROR_MESSAGES[code]} "
             f"(error {code})")
-
-
-def _writer(path: Path, schema: pa.Schema):
-    if path.suffix == ".csv":
-        return pa_csv.CSVWriter(path, schema,
-                                write_options=pa_csv.WriteOptions(quoting_style="needed"))
-    return pq.ParquetWriter(path, schema)
 
 
 def _count(batch: pa.RecordBatch, summary: ClassifySummary) -> None:

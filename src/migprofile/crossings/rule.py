@@ -120,22 +120,42 @@ def classify_crossings(crossings: ir.Table, *, rule: RuleParameters,
 
 def classify_narrow(crossings: ir.Table, *, rule: RuleParameters,
                     data_end: dt.date | None = None,
-                    initial_status: ir.Table | None = None,
-                    batches: int = 1_000_000) -> ir.Table:
+                    initial_status: ir.Table | None = None) -> ir.Table:
     """The kernel's output (``_row``, ``_seq``, ``_person``, ``_date``, ``_arr`` and
     :data:`RESULT_COLUMNS`) for the crossings, without their other columns."""
     backend = crossings._find_backend(use_default=True)
-    narrow = kernel_input(crossings, initial_status)
-    options = dict(window=rule.window, threshold=rule.threshold,
-                   data_end=data_end_day(backend, crossings, data_end),
-                   impute=rule.on_gap == "impute")
     if backend.name == "pyspark":
+        narrow = kernel_input(crossings, initial_status)
+        options = _kernel_options(backend, crossings, rule, data_end)
         return _classify_on_spark(backend, narrow, options)
-    reader = sorted_batches(backend, narrow, batches)
-    person_type = reader.schema.field("_person").type
-    table = pa.Table.from_batches(classify_batches(reader, **options),
-                                  schema=output_schema(person_type))
-    return ibis.memtable(table)
+    reader = classified_batches(crossings, rule=rule, data_end=data_end,
+                                initial_status=initial_status)
+    return ibis.memtable(reader.read_all())
+
+
+def classified_batches(crossings: ir.Table, *, rule: RuleParameters,
+                       data_end: dt.date | None = None,
+                       initial_status: ir.Table | None = None,
+                       batch_rows: int = 1_000_000) -> pa.RecordBatchReader:
+    """DuckDB: the kernel's output as a stream, person by person (not in row order).
+
+    DuckDB sorts the narrow columns by person and input row and streams them in batches
+    of ``batch_rows``; the kernel classifies each batch as it comes.
+    """
+    backend = crossings._find_backend(use_default=True)
+    narrow = kernel_input(crossings, initial_status)
+    options = _kernel_options(backend, crossings, rule, data_end)
+    source = backend.to_pyarrow_batches(narrow.order_by("_person", "_row"),
+                                        chunk_size=batch_rows)
+    schema = output_schema(source.schema.field("_person").type)
+    return pa.RecordBatchReader.from_batches(schema, classify_batches(source, **options))
+
+
+def _kernel_options(backend: BaseBackend, crossings: ir.Table, rule: RuleParameters,
+                    data_end: dt.date | None) -> dict:
+    return dict(window=rule.window, threshold=rule.threshold,
+                data_end=data_end_day(backend, crossings, data_end),
+                impute=rule.on_gap == "impute")
 
 
 def kernel_input(crossings: ir.Table, initial_status: ir.Table | None) -> ir.Table:
@@ -164,13 +184,6 @@ def data_end_day(backend: BaseBackend, crossings: ir.Table, data_end: dt.date | 
     if isinstance(data_end, dt.datetime):
         data_end = data_end.date()
     return (data_end - EPOCH).days
-
-
-def sorted_batches(backend: BaseBackend, narrow: ir.Table,
-                   batch_rows: int) -> pa.RecordBatchReader:
-    """DuckDB: the crossings person by person, each person's in input order, streamed."""
-    return backend.to_pyarrow_batches(narrow.order_by("_person", "_row"),
-                                      chunk_size=batch_rows)
 
 
 def _classify_on_spark(backend: BaseBackend, narrow: ir.Table, options: dict) -> ir.Table:
