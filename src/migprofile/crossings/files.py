@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -116,7 +117,8 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         Column names and direction codes of the input.
     memory_limit
         DuckDB's memory limit; beyond it, sorts spill to a temporary folder beside the
-        output.
+        output. The results DuckDB's engine path holds in memory (about 21 bytes a
+        crossing) are taken from it.
     progress
         Called with short progress messages (the command line prints them on stderr).
 
@@ -153,7 +155,8 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
             irs = _initial_status_table(con, Path(initial_status), table._person.type())
         say("Classifying (sorting every person's crossings)")
         if con.name == "duckdb":
-            _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say)
+            _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say,
+                                memory_limit=memory_limit)
         else:
             _classify_elsewhere(con, table, irs, summary, columns, scan, spill, say)
     finally:
@@ -183,14 +186,18 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
     """
     person = table[columns.names["person_id"]]
     direction = table[columns.names["is_arrival"]]
-    missing_person = person.isnull() | (person.cast("string").strip() == "")
+    missing_person = person.isnull()
+    if person.type().is_string():
+        missing_person |= person.strip() == ""
+    # an integer code reads the same as its text; the text of every value is a costly pass
+    code = direction if direction.type().is_integer() else direction.cast("string")
     counts = con.execute(table.aggregate(
         rows=table.count(),
         missing_person=missing_person.sum(),
         unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
         latest=table._date.max(),
-        arrival_code=direction.cast("string").min(where=table._arr == 1),
-        departure_code=direction.cast("string").min(where=table._arr == 0),
+        arrival_code=code.min(where=table._arr == 1),
+        departure_code=code.min(where=table._arr == 0),
     )).iloc[0]
     if counts["rows"] == 0:
         raise MigprofileError("the file has no crossings (no data rows); nothing was written.",
@@ -277,17 +284,18 @@ def _code_or(value, default):
 
 def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
-                        spill: Path, say: Callable[[str], None]) -> None:
+                        spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
     """Classify with the kernel, put the results back in row order, write with DuckDB.
 
     The kernel's results (by person) are placed at their input rows in memory; the file is
     then written by DuckDB scanning the input in order beside them (a positional join), so
     the input is never joined nor sorted back. Imputed crossings, extra rows, are the only
-    ones sorted into place.
+    ones sorted into place. The results held in memory count against the memory limit.
     """
+    by_row = _ByRow(scan.rows)
+    _share_memory_limit(con, memory_limit, by_row.nbytes)
     stream = classified_batches(table, rule=summary.rule, data_end=summary.data_end,
                                 initial_status=irs)
-    by_row = _ByRow(scan.rows)
     imputed = []
     for batch in _counted(stream, summary, say):
         extra = pc.equal(batch["imputed"], 1)
@@ -331,8 +339,7 @@ def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
     if first is None:
         return
     stream = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], rows))
-    writer = duckdb.connect(config={"threads": 2, "memory_limit": "1GB",
-                                    "temp_directory": str(spill)})
+    writer = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(spill)})
     try:
         writer.register("classified_results", stream)
         _copy(writer, "SELECT * FROM classified_results", summary.output, spill)
@@ -347,6 +354,10 @@ class _ByRow:
         self.rows = rows
         self.values = {name: np.empty(rows, np.int32 if _is_day_or_days(name) else np.int8)
                        for name in RESULT_COLUMNS if name != "imputed"}
+
+    @property
+    def nbytes(self) -> int:
+        return sum(values.nbytes for values in self.values.values())
 
     def put(self, batch: pa.RecordBatch) -> None:
         at = batch["_row"].to_numpy()
@@ -379,6 +390,23 @@ class _ByRow:
         return pa.record_batch({"_row": pa.array(rows, pa.int64()),
                                 "error_code": pa.array(self.values["error_code"][rows]),
                                 "imputed": pa.array(np.zeros(rows.size, np.int8))})
+
+
+UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+LEAST_FOR_DUCKDB = 512 * 10**6
+
+
+def _share_memory_limit(con: BaseBackend, memory_limit: str, held: int) -> None:
+    """Lower DuckDB's memory limit by what this process holds beside it (not below
+    512 MB), so that the limit bounds the whole run; a limit DuckDB reads otherwise (a
+    percentage) is left as it is."""
+    found = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([kmgt]?i?b)\s*", memory_limit.lower())
+    if found is None or found[2] not in UNITS:
+        return
+    limit = float(found[1]) * UNITS[found[2]]
+    share = max(int(limit) - held, LEAST_FOR_DUCKDB)
+    con.con.execute(f"SET memory_limit = '{share // 10**6}MB'")
 
 
 def _is_day_or_days(name: str) -> bool:
