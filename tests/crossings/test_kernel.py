@@ -104,3 +104,29 @@ def test_long_histories_take_linear_time():
     out = pa.Table.from_batches(list(classify_batches(_kernel_input(rows).to_batches(), **rule)))
     assert time.perf_counter() - started < 30
     assert out.num_rows == len(rows)
+
+
+def test_results_meet_their_input_rows_across_batches():
+    """Input read back in small batches: each row meets its own results, and an imputed
+    crossing lands before the row that revealed it, also on a batch's first row."""
+    from migprofile.crossings.files import _beside_results
+
+    inputs = pa.table({"name": [f"r{k}" for k in range(7)], "_row": pa.array(range(7))})
+    results = pa.table({"res": pa.array([10 * k for k in range(7)])})
+    extra = pa.table({"name": ["i2", "i3", "i6"], "res": [-2, -3, -6],
+                      "_row": pa.array([2, 3, 6])})
+    reader = pa.RecordBatchReader.from_batches(inputs.schema, inputs.to_batches(max_chunksize=3))
+    out = pa.Table.from_batches(list(_beside_results(reader, results, extra)))
+    assert out.column_names == ["name", "res"]
+    assert list(zip(out["name"].to_pylist(), out["res"].to_pylist(), strict=True)) == [
+        ("r0", 0), ("r1", 10), ("i2", -2), ("r2", 20), ("i3", -3), ("r3", 30), ("r4", 40),
+        ("r5", 50), ("i6", -6), ("r6", 60)]
+
+
+def test_input_read_out_of_order_is_an_error():
+    from migprofile.crossings.files import _beside_results
+
+    inputs = pa.table({"name": ["a", "b"], "_row": pa.array([1, 0])})
+    reader = pa.RecordBatchReader.from_batches(inputs.schema, inputs.to_batches())
+    with pytest.raises(RuntimeError, match="row order"):
+        list(_beside_results(reader, pa.table({"res": [1, 2]}), None))

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from migprofile.crossings.kernel import NO_DAY
@@ -191,14 +191,25 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
         missing_person |= person.strip() == ""
     # an integer code reads the same as its text; the text of every value is a costly pass
     code = direction if direction.type().is_integer() else direction.cast("string")
-    counts = con.execute(table.aggregate(
+    # by direction: the direction is read (a pass over the codes' text) once, not per count
+    groups = con.to_pyarrow(table.group_by(_direction=table._arr).aggregate(
         rows=table.count(),
         missing_person=missing_person.sum(),
-        unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
+        no_date=table._date.isnull().sum(),
         latest=table._date.max(),
-        arrival_code=code.min(where=table._arr == 1),
-        departure_code=code.min(where=table._arr == 0),
-    )).iloc[0]
+        code=code.min(),
+    )).to_pylist()
+    by_direction = {group["_direction"]: group for group in groups}
+    counts = {
+        "rows": sum(group["rows"] for group in groups),
+        "missing_person": sum(group["missing_person"] or 0 for group in groups),
+        "unreadable": sum(group["rows"] if group["_direction"] is None else group["no_date"]
+                          for group in groups),
+        "latest": max((group["latest"] for group in groups if group["latest"] is not None),
+                      default=None),
+        "arrival_code": by_direction.get(1, {}).get("code"),
+        "departure_code": by_direction.get(0, {}).get("code"),
+    }
     if counts["rows"] == 0:
         raise MigprofileError("the file has no crossings (no data rows); nothing was written.",
                               path=path)
@@ -285,12 +296,13 @@ def _code_or(value, default):
 def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
                         spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
-    """Classify with the kernel, put the results back in row order, write with DuckDB.
+    """Classify with the kernel, put the results back in row order, write the file.
 
     The kernel's results (by person) are placed at their input rows in memory; the file is
-    then written by DuckDB scanning the input in order beside them (a positional join), so
-    the input is never joined nor sorted back. Imputed crossings, extra rows, are the only
-    ones sorted into place. The results held in memory count against the memory limit.
+    then written while DuckDB reads the input again in its order, each batch of input rows
+    beside the slice of results of the same rows, imputed crossings slipped in before the
+    rows that revealed them. Nothing is joined or sorted back. The results held in memory
+    count against the memory limit.
     """
     by_row = _ByRow(scan.rows)
     _share_memory_limit(con, memory_limit, by_row.nbytes)
@@ -305,25 +317,44 @@ def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
         by_row.put(batch)
     _note_rejected_persons(by_row.rejected(SHOWN_PROBLEMS), summary)
     say(f"Writing {summary.output}")
-    inputs = table.select(*[c for c in table.columns if not c.startswith("_")])
-    con._run_pre_execute_hooks(inputs)
-    raw = con.con
-    raw.register("classified_results", by_row.table(with_row=bool(imputed)))
-    query = (f"SELECT i.*, r.* FROM ({con.compile(inputs)}) AS i "
-             "POSITIONAL JOIN classified_results AS r")
+    inputs = table.select(*[c for c in table.columns if not c.startswith("_")], "_row")
+    extra_rows = None
     if imputed:
-        rows = _imputed_rows(pa.Table.from_batches(imputed), inputs.schema().to_pyarrow(),
-                             columns, scan)
-        raw.register("imputed_results", rows)
-        query = (f"SELECT * EXCLUDE (_row) FROM ({query} UNION ALL BY NAME "
-                 "SELECT * FROM imputed_results) ORDER BY _row, imputed DESC")
-    _copy(raw, query, summary.output, spill)
+        extra_rows = _imputed_rows(pa.Table.from_batches(imputed),
+                                   inputs.drop("_row").schema().to_pyarrow(), columns, scan)
+    reader = con.to_pyarrow_batches(inputs, chunk_size=1_000_000)
+    _write(_beside_results(reader, by_row.table(), extra_rows), summary.output, spill, say)
+
+
+def _beside_results(inputs: pa.RecordBatchReader, results: pa.Table,
+                    extra_rows: pa.Table | None) -> Iterator[pa.RecordBatch]:
+    """Input batches (in row order, with ``_row``) with their results, and the imputed
+    crossings (sorted by ``_row``) each just before the row that revealed it."""
+    extra_at = extra_rows["_row"].to_numpy() if extra_rows is not None else np.zeros(0)
+    at = 0
+    for batch in inputs:
+        rows = batch["_row"]
+        if len(rows) and (rows[0].as_py() != at or rows[-1].as_py() != at + len(rows) - 1):
+            raise RuntimeError("the input was not read back in its row order")
+        joined = pa.Table.from_batches([batch.drop_columns(["_row"])])
+        for name in results.column_names:
+            joined = joined.append_column(name, results[name].slice(at, len(rows)))
+        first, last = np.searchsorted(extra_at, [at, at + len(rows)])
+        if last > first:
+            extra = extra_rows.slice(first, last - first).drop_columns(["_row"])
+            # each input row after the imputed rows of the same row number
+            keys = np.concatenate([np.arange(len(rows)) * 2 + 1,
+                                   (extra_at[first:last] - at) * 2])
+            joined = pa.concat_tables([joined, extra.cast(joined.schema)]).take(
+                np.argsort(keys, kind="stable"))
+        at += len(rows)
+        yield from joined.to_batches()
 
 
 def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
                         spill: Path, say: Callable[[str], None]) -> None:
-    """Another engine classifies and orders the rows; DuckDB writes them as they come."""
+    """Another engine classifies and orders the rows; they are written as they come."""
     result = classify_crossings(table, rule=summary.rule, data_end=summary.data_end,
                                 initial_status=irs, carry=(columns.names["person_id"],))
     output = _output_table(result, table, columns, scan)
@@ -334,17 +365,7 @@ def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
             _note_rejected_persons(batch, summary)
             yield batch.drop_columns(["_arr", "_row"])
 
-    rows = noted(_counted(source, summary, say))
-    first = next(rows, None)
-    if first is None:
-        return
-    stream = pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], rows))
-    writer = duckdb.connect(config={"memory_limit": "1GB", "temp_directory": str(spill)})
-    try:
-        writer.register("classified_results", stream)
-        _copy(writer, "SELECT * FROM classified_results", summary.output, spill)
-    finally:
-        writer.close()
+    _write(noted(_counted(source, summary, say)), summary.output, spill, say)
 
 
 class _ByRow:
@@ -367,8 +388,8 @@ class _ByRow:
                 column = pc.fill_null(column.view(pa.int32()), NO_DAY)
             values[at] = column.to_numpy()
 
-    def table(self, *, with_row: bool) -> pa.Table:
-        """The results in row order, ``_row`` last when asked."""
+    def table(self) -> pa.Table:
+        """The results in row order."""
         columns = {}
         for name, values in self.values.items():
             if _is_day_or_days(name):
@@ -379,10 +400,7 @@ class _ByRow:
             else:
                 columns[name] = pa.array(values)
         columns["imputed"] = pa.array(np.zeros(self.rows, np.int8))
-        if with_row:
-            columns["_row"] = pa.array(np.arange(self.rows, dtype=np.int64))
-        return pa.table({name: columns[name] for name in (*RESULT_COLUMNS, "_row")
-                         if name in columns})
+        return pa.table({name: columns[name] for name in RESULT_COLUMNS})
 
     def rejected(self, limit: int) -> pa.RecordBatch:
         """The first rows of persons rejected for their order or direction."""
@@ -416,7 +434,8 @@ def _is_day_or_days(name: str) -> bool:
 def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns,
                   scan: _Scan) -> pa.Table:
     """Imputed crossings as output rows: the person, the date and direction used (in the
-    codes the file itself uses), no other input value; then the results and ``_row``."""
+    codes the file itself uses), no other input value; then the results and ``_row``, by
+    which they are sorted."""
     direction = pc.if_else(pc.equal(imputed["_arr"], 1),
                            str(_code_or(scan.arrival_code, "1")),
                            str(_code_or(scan.departure_code, "0")))
@@ -425,17 +444,38 @@ def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns
             columns.names["is_arrival"]: direction}
     values = {field.name: fill[field.name].cast(field.type) if field.name in fill
               else pa.nulls(imputed.num_rows, field.type) for field in schema}
-    return pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
+    rows = pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
+    return rows.sort_by("_row")
 
 
-def _copy(raw, query: str, path: Path, spill: Path) -> None:
-    """DuckDB writes the query's rows into a temporary file beside ``path``, then it is
-    moved there: a failed run leaves no partial output."""
+def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
+           say: Callable[[str], None]) -> None:
+    """Stream the rows into a temporary file beside ``path``, then move it there: a failed
+    run leaves no partial output."""
     partial = spill / f"partial{path.suffix.lower()}"
-    options = "FORMAT csv, HEADER true" if path.suffix.lower() == ".csv" else "FORMAT parquet"
-    target = str(partial).replace("'", "''")
-    raw.execute(f"COPY ({query}) TO '{target}' ({options})")
-    os.replace(partial, path)
+    writer = None
+    written, last_report = 0, time.monotonic()
+    try:
+        for batch in batches:
+            if writer is None:
+                writer = _writer(partial, batch.schema)
+            writer.write_batch(batch)
+            written += batch.num_rows
+            if time.monotonic() - last_report > PROGRESS_EVERY:
+                say(f"  {written:,} rows written")
+                last_report = time.monotonic()
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is not None:
+        os.replace(partial, path)
+
+
+def _writer(path: Path, schema: pa.Schema):
+    if path.suffix == ".csv":
+        return pa_csv.CSVWriter(path, schema,
+                                write_options=pa_csv.WriteOptions(quoting_style="needed"))
+    return pq.ParquetWriter(path, schema)
 
 
 def _counted(batches, summary: ClassifySummary, say: Callable[[str], None]):
