@@ -99,7 +99,8 @@ def _rule(o, n, s0, d0, window, threshold, data_end, out):
             fra[o] = fltm[o] = day[o] + threshold
     else:
         p_in_v = p_in_n = p_out_v = p_out_n = 0
-        marked = np.array([-1, -1])  # per index parity: the last return crossing dated so far
+        # the last return crossing dated so far, of even and of odd index
+        marked_even = marked_odd = -1
         for i in range(n):
             g = o + i
             if i > 0:
@@ -131,11 +132,14 @@ def _rule(o, n, s0, d0, window, threshold, data_end, out):
                 ra[g], ltm[g] = 1 - rb[g], 1
                 fra[g] = fltm[g] = max(day[g] + threshold + stay, frb[g])
             # the return crossings before the decision, within 2N days of fRB: their fLTM
-            parity = (i + 1) % 2
-            k = max(i + 1, marked[parity] + 2)
+            k = i + 1
+            k = max(k, (marked_even if k % 2 == 0 else marked_odd) + 2)
             while k <= end and day[o + k] < frb[g] + S:
                 fltm[o + k] = max(day[o + k], frb[g])
-                marked[parity] = k
+                if k % 2 == 0:
+                    marked_even = k
+                else:
+                    marked_odd = k
                 k += 2
     for k in range(n):
         g = o + k
