@@ -191,25 +191,14 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
         missing_person |= person.strip() == ""
     # an integer code reads the same as its text; the text of every value is a costly pass
     code = direction if direction.type().is_integer() else direction.cast("string")
-    # by direction: the direction is read (a pass over the codes' text) once, not per count
-    groups = con.to_pyarrow(table.group_by(_direction=table._arr).aggregate(
+    counts = con.execute(table.aggregate(
         rows=table.count(),
         missing_person=missing_person.sum(),
-        no_date=table._date.isnull().sum(),
+        unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
         latest=table._date.max(),
-        code=code.min(),
-    )).to_pylist()
-    by_direction = {group["_direction"]: group for group in groups}
-    counts = {
-        "rows": sum(group["rows"] for group in groups),
-        "missing_person": sum(group["missing_person"] or 0 for group in groups),
-        "unreadable": sum(group["rows"] if group["_direction"] is None else group["no_date"]
-                          for group in groups),
-        "latest": max((group["latest"] for group in groups if group["latest"] is not None),
-                      default=None),
-        "arrival_code": by_direction.get(1, {}).get("code"),
-        "departure_code": by_direction.get(0, {}).get("code"),
-    }
+        arrival_code=code.min(where=table._arr == 1),
+        departure_code=code.min(where=table._arr == 0),
+    )).iloc[0]
     if counts["rows"] == 0:
         raise MigprofileError("the file has no crossings (no data rows); nothing was written.",
                               path=path)
