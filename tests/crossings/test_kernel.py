@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import time
 
 import pyarrow as pa
@@ -130,3 +132,31 @@ def test_input_read_out_of_order_is_an_error():
     reader = pa.RecordBatchReader.from_batches(inputs.schema, inputs.to_batches())
     with pytest.raises(RuntimeError, match="row order"):
         list(_beside_results(reader, pa.table({"res": [1, 2]}), None))
+
+
+def test_without_a_cache_folder_the_kernel_is_compiled_in_each_process():
+    """numba refuses to cache when it finds no writable folder; the kernel still works."""
+    code = """
+import numba
+compile_for_real = numba.njit
+
+def refusing_to_cache(*args, **options):
+    if options.get("cache"):
+        raise RuntimeError("cannot cache function: no locator available")
+    return compile_for_real(*args, **options)
+
+numba.njit = refusing_to_cache
+import pyarrow as pa
+from migprofile.crossings.kernel import classify_batches
+batch = pa.record_batch({"_person": [1, 1], "_row": [0, 1],
+                         "_day": pa.array([0, 400], pa.int32()),
+                         "_arr": pa.array([1, 0], pa.int8()),
+                         "_irs_status": pa.nulls(2, pa.int8()),
+                         "_irs_day": pa.nulls(2, pa.int32())})
+out = list(classify_batches([batch], window=487, threshold=365, data_end=400, impute=False))
+print(out[0]["is_long_term_mig"].to_pylist())
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1, 1]"

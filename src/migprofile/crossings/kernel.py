@@ -23,6 +23,16 @@ from numba import njit
 __all__ = ["INPUT_SCHEMA", "NO_DAY", "classify_batches", "output_schema"]
 
 
+def _compiled(function):
+    """Compile with numba, cached on disk so that a run does not pay the compilation (about
+    6 s); without a writable cache folder (beside this module or the user's), numba refuses
+    to cache, and each process compiles afresh instead."""
+    try:
+        return njit(cache=True)(function)
+    except RuntimeError:
+        return njit(function)
+
+
 NO_DAY = -(2**31)
 """Stands for a missing day number (an unreadable date, an unset finalised date)."""
 
@@ -40,7 +50,7 @@ when the person has none)."""
 ORDER, SAME_DIRECTION, BAD_DIRECTION, BAD_DATE = 1, 2, 3, 4
 
 
-@njit(cache=True)
+@_compiled
 def _person_error(day, arr, lo, hi, impute):
     """The reference's error code of crossings lo..hi-1: the first problem in row order."""
     for k in range(lo, hi):
@@ -61,7 +71,7 @@ def _person_error(day, arr, lo, hi, impute):
     return 0
 
 
-@njit(cache=True)
+@_compiled
 def _advance(p, i, n, prefix, o, bound):
     """The first j >= i with prefix[j+1] - prefix[i] >= bound (n: none), from pointer p."""
     if p < i:
@@ -72,7 +82,7 @@ def _advance(p, i, n, prefix, o, bound):
     return p
 
 
-@njit(cache=True)
+@_compiled
 def _rule(o, n, s0, d0, window, threshold, data_end, out):
     """Classify one valid person's crossings at output rows o..o+n-1 (day and arr set)."""
     (day, arr, rb, ra, ltm, frb, fra, fltm, spell, prov, pin, pout) = out
@@ -146,7 +156,7 @@ def _rule(o, n, s0, d0, window, threshold, data_end, out):
         prov[g] = 1 if fltm[g] > data_end or fra[g] > data_end else 0
 
 
-@njit(cache=True)
+@_compiled
 def _classify(starts, day, arr, irs_status, irs_day, window, threshold, data_end, impute):
     """Classify persons starts[p]..starts[p+1]-1; rows of valid persons with a gap get the
     missing crossing first when ``impute``. Returns the output columns."""
