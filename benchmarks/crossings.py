@@ -182,10 +182,11 @@ def main(argv: list[str] | None = None) -> None:
             rows = generate(source, size)
             print(f"{label}: generated {rows:,} crossings in {time.perf_counter() - start:.1f} s")
         output = args.folder / f"classified-{label}{suffix}"
+        load = os.getloadavg()[0]  # other work on the machine slows every figure
         elapsed, peak = _timed([*migprofile, "classify", str(source), "--out", str(output),
                                 "--engine", args.engine])
         line = (f"{label}: classify {suffix[1:]} -> {suffix[1:]} on {args.engine}: "
-                f"{elapsed:.1f} s, peak memory {peak:.2f} GiB")
+                f"{elapsed:.1f} s, peak memory {peak:.2f} GiB (load average {load:.1f} before)")
         if suffix == ".parquet":
             sort = _bare_sort(source, args.folder / f"sorted-{label}.parquet")
             line += f"; a bare sort of the same file: {sort:.1f} s"

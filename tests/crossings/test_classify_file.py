@@ -206,3 +206,28 @@ def test_initial_status_of_other_identifiers_matches_nobody(tmp_path):
                                             "1,1,2019-01-01\n")
     classify_file(source, tmp_path / "out.csv", initial_status=status)
     assert read_csv(tmp_path / "out.csv")[0]["res_status_before"] == "1"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_imputed_rows_in_input_order(tmp_path, suffix):
+    """Persons interleaved, several gaps each: every imputed crossing comes just before the
+    crossing that revealed it, all other rows in input order."""
+    rows = [(1, dt.date(2020, 1, 1), 1), (2, dt.date(2020, 1, 3), 0),
+            (1, dt.date(2020, 2, 1), 1), (3, dt.date(2020, 1, 1), 1),
+            (2, dt.date(2020, 5, 3), 0), (1, dt.date(2020, 3, 1), 1),
+            (2, dt.date(2021, 5, 3), 1), (1, dt.date(2021, 3, 1), 0)]
+    text = "person_id,date_crossing,is_arrival,port\n" + "".join(
+        f"{p},{d},{a},P{k}\n" for k, (p, d, a) in enumerate(rows))
+    out = tmp_path / f"out{suffix}"
+    summary = classify_file(write(tmp_path / "in.csv", text), out,
+                            rule=RuleParameters(on_gap="impute"))
+    got = (read_csv(out) if suffix == ".csv"
+           else [{k: str(v) if v is not None else "" for k, v in r.items()}
+                 for r in pq.read_table(out).to_pylist()])
+    expected = loop_results(rows, impute=True)
+    assert summary.imputed == 3 and len(got) == len(rows) + 3
+    assert [(r["person_id"], r["port"], r["imputed"]) for r in got] == [
+        (str(rows[e["_row"]][0]), "" if e["imputed"] else f"P{e['_row']}", str(e["imputed"]))
+        for e in expected]
+    assert [{k: r[k] for k in RESULT_COLUMNS} for r in got] == [
+        {k: "" if e[k] is None else str(e[k]) for k in RESULT_COLUMNS} for e in expected]

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
+from migprofile.crossings.kernel import NO_DAY
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
     RuleParameters,
+    classified_batches,
     classify_crossings,
 )
 from migprofile.errors import MigprofileError
@@ -113,7 +117,8 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         Column names and direction codes of the input.
     memory_limit
         DuckDB's memory limit; beyond it, sorts spill to a temporary folder beside the
-        output.
+        output. The results DuckDB's engine path holds in memory (about 21 bytes a
+        crossing) are taken from it.
     progress
         Called with short progress messages (the command line prints them on stderr).
 
@@ -149,10 +154,11 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         if initial_status is not None:
             irs = _initial_status_table(con, Path(initial_status), table._person.type())
         say("Classifying (sorting every person's crossings)")
-        result = classify_crossings(table, rule=rule, data_end=summary.data_end,
-                                    initial_status=irs, carry=(columns.names["person_id"],))
-        output = _output_table(result, table, columns, scan)
-        _write(con, output, output_path, summary, say, spill, input_path)
+        if con.name == "duckdb":
+            _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say,
+                                memory_limit=memory_limit)
+        else:
+            _classify_elsewhere(con, table, irs, summary, columns, scan, spill, say)
     finally:
         if con is not None and con.name == "duckdb":
             con.disconnect()  # before its spill files go
@@ -164,6 +170,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
 class _Scan:
     """What one pass over the input tells before classifying."""
 
+    rows: int
     latest: dt.date
     arrival_code: object
     departure_code: object
@@ -179,14 +186,18 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
     """
     person = table[columns.names["person_id"]]
     direction = table[columns.names["is_arrival"]]
-    missing_person = person.isnull() | (person.cast("string").strip() == "")
+    missing_person = person.isnull()
+    if person.type().is_string():
+        missing_person |= person.strip() == ""
+    # an integer code reads the same as its text; the text of every value is a costly pass
+    code = direction if direction.type().is_integer() else direction.cast("string")
     counts = con.execute(table.aggregate(
         rows=table.count(),
         missing_person=missing_person.sum(),
         unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
         latest=table._date.max(),
-        arrival_code=direction.cast("string").min(where=table._arr == 1),
-        departure_code=direction.cast("string").min(where=table._arr == 0),
+        arrival_code=code.min(where=table._arr == 1),
+        departure_code=code.min(where=table._arr == 0),
     )).iloc[0]
     if counts["rows"] == 0:
         raise MigprofileError("the file has no crossings (no data rows); nothing was written.",
@@ -208,7 +219,8 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
             + "\n  ".join(problems),
             path=path,
         )
-    return _Scan(latest=_as_date(counts["latest"]), problems=problems,
+    return _Scan(rows=int(counts["rows"]), latest=_as_date(counts["latest"]),
+                 problems=problems,
                  arrival_code=counts["arrival_code"], departure_code=counts["departure_code"])
 
 
@@ -270,31 +282,203 @@ def _code_or(value, default):
     return default if value is None or value != value else value  # None or NaN
 
 
-def _write(con: BaseBackend, table: ir.Table, path: Path, summary: ClassifySummary,
-           say: Callable[[str], None], spill: Path, input_path: Path) -> None:
-    """Stream the rows into a temporary file beside ``path``, counting; then move it there."""
+def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                        summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                        spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
+    """Classify with the kernel, put the results back in row order, write the file.
+
+    The kernel's results (by person) are placed at their input rows in memory; the file is
+    then written while DuckDB reads the input again in its order, each batch of input rows
+    beside the slice of results of the same rows, imputed crossings slipped in before the
+    rows that revealed them. Nothing is joined or sorted back. The results held in memory
+    count against the memory limit.
+    """
+    by_row = _ByRow(scan.rows)
+    _share_memory_limit(con, memory_limit, by_row.nbytes)
+    stream = classified_batches(table, rule=summary.rule, data_end=summary.data_end,
+                                initial_status=irs)
+    imputed = []
+    for batch in _counted(stream, summary, say):
+        extra = pc.equal(batch["imputed"], 1)
+        if pc.any(extra).as_py():
+            imputed.append(batch.filter(extra))
+            batch = batch.filter(pc.invert(extra))
+        by_row.put(batch)
+    _note_rejected_persons(by_row.rejected(SHOWN_PROBLEMS), summary)
+    say(f"Writing {summary.output}")
+    inputs = table.select(*[c for c in table.columns if not c.startswith("_")], "_row")
+    extra_rows = None
+    if imputed:
+        extra_rows = _imputed_rows(pa.Table.from_batches(imputed),
+                                   inputs.drop("_row").schema().to_pyarrow(), columns, scan)
+    reader = con.to_pyarrow_batches(inputs, chunk_size=1_000_000)
+    _write(_beside_results(reader, by_row.table(), extra_rows), summary.output, spill, say)
+
+
+def _beside_results(inputs: pa.RecordBatchReader, results: pa.Table,
+                    extra_rows: pa.Table | None) -> Iterator[pa.RecordBatch]:
+    """Input batches (in row order, with ``_row``) with their results, and the imputed
+    crossings (sorted by ``_row``) each just before the row that revealed it."""
+    extra_at = extra_rows["_row"].to_numpy() if extra_rows is not None else np.zeros(0)
+    at = 0
+    for batch in inputs:
+        rows = batch["_row"]
+        if len(rows) and (rows[0].as_py() != at or rows[-1].as_py() != at + len(rows) - 1):
+            raise RuntimeError("the input was not read back in its row order")
+        joined = pa.Table.from_batches([batch.drop_columns(["_row"])])
+        for name in results.column_names:
+            joined = joined.append_column(name, results[name].slice(at, len(rows)))
+        first, last = np.searchsorted(extra_at, [at, at + len(rows)])
+        if last > first:
+            extra = extra_rows.slice(first, last - first).drop_columns(["_row"])
+            # each input row after the imputed rows of the same row number
+            keys = np.concatenate([np.arange(len(rows)) * 2 + 1,
+                                   (extra_at[first:last] - at) * 2])
+            joined = pa.concat_tables([joined, extra.cast(joined.schema)]).take(
+                np.argsort(keys, kind="stable"))
+        at += len(rows)
+        yield from joined.to_batches()
+
+
+def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                        summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                        spill: Path, say: Callable[[str], None]) -> None:
+    """Another engine classifies and orders the rows; they are written as they come."""
+    result = classify_crossings(table, rule=summary.rule, data_end=summary.data_end,
+                                initial_status=irs, carry=(columns.names["person_id"],))
+    output = _output_table(result, table, columns, scan)
+    source = con.to_pyarrow_batches(output, chunk_size=1_000_000)
+
+    def noted(batches):
+        for batch in batches:
+            _note_rejected_persons(batch, summary)
+            yield batch.drop_columns(["_arr", "_row"])
+
+    _write(noted(_counted(source, summary, say)), summary.output, spill, say)
+
+
+class _ByRow:
+    """The kernel's results for each input row, at the row's position."""
+
+    def __init__(self, rows: int):
+        self.rows = rows
+        self.values = {name: np.empty(rows, np.int32 if _is_day_or_days(name) else np.int8)
+                       for name in RESULT_COLUMNS if name != "imputed"}
+
+    @property
+    def nbytes(self) -> int:
+        return sum(values.nbytes for values in self.values.values())
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        at = batch["_row"].to_numpy()
+        for name, values in self.values.items():
+            column = batch[name]
+            if _is_day_or_days(name):
+                column = pc.fill_null(column.view(pa.int32()), NO_DAY)
+            values[at] = column.to_numpy()
+
+    def table(self) -> pa.Table:
+        """The results in row order."""
+        columns = {}
+        for name, values in self.values.items():
+            if _is_day_or_days(name):
+                missing = values == NO_DAY
+                array = pa.array(values, mask=missing if missing.any() else None)
+                columns[name] = array if name == "days_to_next_crossing" \
+                    else array.view(pa.date32())
+            else:
+                columns[name] = pa.array(values)
+        columns["imputed"] = pa.array(np.zeros(self.rows, np.int8))
+        return pa.table({name: columns[name] for name in RESULT_COLUMNS})
+
+    def rejected(self, limit: int) -> pa.RecordBatch:
+        """The first rows of persons rejected for their order or direction."""
+        rows = np.flatnonzero(np.isin(self.values["error_code"], (1, 2)))[:limit]
+        return pa.record_batch({"_row": pa.array(rows, pa.int64()),
+                                "error_code": pa.array(self.values["error_code"][rows]),
+                                "imputed": pa.array(np.zeros(rows.size, np.int8))})
+
+
+UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+LEAST_FOR_DUCKDB = 512 * 10**6
+
+
+def _share_memory_limit(con: BaseBackend, memory_limit: str, held: int) -> None:
+    """Lower DuckDB's memory limit by what this process holds beside it (not below
+    512 MB), so that the limit bounds the whole run; a limit DuckDB reads otherwise (a
+    percentage) is left as it is."""
+    found = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([kmgt]?i?b)\s*", memory_limit.lower())
+    if found is None or found[2] not in UNITS:
+        return
+    limit = float(found[1]) * UNITS[found[2]]
+    share = max(int(limit) - held, LEAST_FOR_DUCKDB)
+    con.con.execute(f"SET memory_limit = '{share // 10**6}MB'")
+
+
+def _is_day_or_days(name: str) -> bool:
+    return name.startswith("date_") or name == "days_to_next_crossing"
+
+
+def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns,
+                  scan: _Scan) -> pa.Table:
+    """Imputed crossings as output rows: the person, the date and direction used (in the
+    codes the file itself uses), no other input value; then the results and ``_row``, by
+    which they are sorted."""
+    direction = pc.if_else(pc.equal(imputed["_arr"], 1),
+                           str(_code_or(scan.arrival_code, "1")),
+                           str(_code_or(scan.departure_code, "0")))
+    fill = {columns.names["person_id"]: imputed["_person"],
+            columns.names["date_crossing"]: imputed["_date"],
+            columns.names["is_arrival"]: direction}
+    values = {field.name: fill[field.name].cast(field.type) if field.name in fill
+              else pa.nulls(imputed.num_rows, field.type) for field in schema}
+    rows = pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
+    return rows.sort_by("_row")
+
+
+def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
+           say: Callable[[str], None]) -> None:
+    """Stream the rows into a temporary file beside ``path``, then move it there: a failed
+    run leaves no partial output."""
     partial = spill / f"partial{path.suffix.lower()}"
     writer = None
-    last_report = time.monotonic()
+    written, last_report = 0, time.monotonic()
     try:
-        for batch in con.to_pyarrow_batches(table, chunk_size=1_000_000):
-            _count(batch, summary)
-            _note_rejected_persons(batch, summary, input_path)
-            batch = batch.drop_columns(["_arr", "_row"])
+        for batch in batches:
             if writer is None:
                 writer = _writer(partial, batch.schema)
             writer.write_batch(batch)
+            written += batch.num_rows
             if time.monotonic() - last_report > PROGRESS_EVERY:
-                say(f"  {summary.rows_read + summary.imputed:,} rows written")
+                say(f"  {written:,} rows written")
                 last_report = time.monotonic()
     finally:
         if writer is not None:
             writer.close()
-    os.replace(partial, path)
+    if writer is not None:
+        os.replace(partial, path)
 
 
-def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary,
-                           input_path: Path) -> None:
+def _writer(path: Path, schema: pa.Schema):
+    if path.suffix == ".csv":
+        return pa_csv.CSVWriter(path, schema,
+                                write_options=pa_csv.WriteOptions(quoting_style="needed"))
+    return pq.ParquetWriter(path, schema)
+
+
+def _counted(batches, summary: ClassifySummary, say: Callable[[str], None]):
+    """The batches, counted into the summary as they pass, with progress now and then."""
+    last_report = time.monotonic()
+    for batch in batches:
+        _count(batch, summary)
+        if time.monotonic() - last_report > PROGRESS_EVERY:
+            say(f"  {summary.rows_read + summary.imputed:,} rows classified")
+            last_report = time.monotonic()
+        yield batch
+
+
+def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary) -> None:
     """The first crossings rejected for their order or direction, to show with the summary."""
     if len(summary.problems) >= SHOWN_PROBLEMS:
         return
@@ -305,15 +489,8 @@ def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary,
     for row, code in zip(found["_row"].to_pylist(), found["error_code"].to_pylist(),
                          strict=True):
         summary.problems.append(
-            f"{row_label(input_path, row)}: person rejected, {ERROR_MESSAGES[code]} "
+            f"{row_label(summary.input, row)}: person rejected, {ERROR_MESSAGES[code]} "
             f"(error {code})")
-
-
-def _writer(path: Path, schema: pa.Schema):
-    if path.suffix == ".csv":
-        return pa_csv.CSVWriter(path, schema,
-                                write_options=pa_csv.WriteOptions(quoting_style="needed"))
-    return pq.ParquetWriter(path, schema)
 
 
 def _count(batch: pa.RecordBatch, summary: ClassifySummary) -> None:
