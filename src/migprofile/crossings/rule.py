@@ -9,8 +9,6 @@ the rule is written once. Day numbers (days since 1970-01-01) stand for dates in
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -190,7 +188,6 @@ def _classify_on_spark(backend: BaseBackend, narrow: ir.Table, options: dict) ->
     """Spark: partitions by person, each sorted, through the same kernel (``mapInArrow``)."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    _local_workers_use_this_python(backend._session.sparkContext)
     backend._run_pre_execute_hooks(narrow)
     frame = backend.raw_sql(backend.compile(narrow))
     schema = from_arrow_schema(output_schema(narrow.schema()["_person"].to_pyarrow()))
@@ -199,15 +196,6 @@ def _classify_on_spark(backend: BaseBackend, narrow: ir.Table, options: dict) ->
     name = f"classified_{uuid.uuid4().hex}"
     result.createOrReplaceTempView(name)
     return backend.table(name)
-
-
-def _local_workers_use_this_python(context) -> None:
-    """The kernel runs in Spark's Python workers, which need migprofile and its libraries. On
-    a local master they are child processes: unless PYSPARK_PYTHON says otherwise, make
-    them this interpreter, not whatever ``python3`` is first on the PATH. (A cluster's
-    workers must have migprofile installed.)"""
-    if context.master.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
-        context.pythonExec = sys.executable
 
 
 def _with_passthrough(result: ir.Table, crossings: ir.Table, *,

@@ -7,6 +7,7 @@ engine; this module is the one place that knows how to open them.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -68,9 +69,15 @@ def _connect_spark() -> BaseBackend:
             "(pip install 'migprofile[spark]') and Java 17."
         ) from exc
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    master = os.environ.get("MIGPROFILE_SPARK_MASTER", "local[*]")
+    if master.startswith("local"):
+        # The residence-rule kernel runs in Spark's Python workers, which need migprofile:
+        # on a local master they are this interpreter, not the first python3 on the PATH.
+        # (A cluster's workers must have migprofile installed.)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
         SparkSession.builder.appName("migprofile")
-        .master(os.environ.get("MIGPROFILE_SPARK_MASTER", "local[*]"))
+        .master(master)
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
