@@ -289,7 +289,8 @@ def classify(
         help="Column mapping: person_id=PID,date_crossing=DT,is_arrival=DIR, or a .toml "
              "file that can also map direction codes.")] = None,
     memory_limit: Annotated[str, typer.Option(
-        help="DuckDB memory limit; larger sorts spill to disk.")] = "4GB",
+        help="Memory for the run: DuckDB gets it less the results held while classifying; "
+             "larger sorts spill to disk.")] = "4GB",
 ) -> None:
     """Classify border crossings with the residence rule (no profile folder needed)."""
     from migprofile.crossings import RuleParameters, classify_file
