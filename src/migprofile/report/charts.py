@@ -96,7 +96,9 @@ def bar_chart(df: pd.DataFrame, *, x_title: str, value_format: str = ",d") -> di
     chart = _base(df, height=height).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y("label:N", title=None, sort=list(df["label"]),
                 axis=alt.Axis(labelLimit=220)),
-        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format=value_format)),
+        # Six-digit labels with thousands separators collide at Vega's default tick count.
+        x=alt.X("value:Q", title=x_title,
+                axis=alt.Axis(format=value_format, tickCount=5, labelOverlap="greedy")),
         tooltip=["label:N", alt.Tooltip("value:Q", format=value_format)],
     )
     labels = chart.mark_text(align="left", dx=3, fontSize=10).encode(
