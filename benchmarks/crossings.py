@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -27,6 +26,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _machine import describe
 
 START = dt.date(2015, 1, 1)
 YEARS = 8
@@ -131,15 +133,6 @@ def generate(path: Path, crossings: int, *, seed: int = 1, chunk: int = 5_000_00
 SIZES = {"100K": 100_000, "1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
 
 
-def _machine() -> str:
-    import duckdb
-    import ibis
-
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB RAM; Python "
-            f"{platform.python_version()}, DuckDB {duckdb.__version__}, Ibis {ibis.__version__}")
-
-
 def _timed(command: list[str]) -> tuple[float, float]:
     """Wall time in seconds and peak memory (GiB) of a child process."""
     start = time.perf_counter()
@@ -170,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", default="duckdb")
     args = parser.parse_args(argv)
     args.folder.mkdir(parents=True, exist_ok=True)
-    print(_machine())
+    print(describe(("migprofile", "duckdb", "ibis-framework", "numba")))
     migprofile = [sys.executable, "-m", "migprofile"]
     for label in args.sizes.split(","):
         size = SIZES[label.strip()]
