@@ -1,0 +1,14 @@
+"""The web app: accounts and roles, dashboard, indicator explorer, uploads of national
+data, exchange inbox and outbox, reconciliation and reports, over one profile folder.
+
+``settings`` (what ``serve`` is told), ``db`` (SQLAlchemy models; Alembic migrations in
+``migrations/``), ``accounts``, ``security`` (sessions, CSRF, lockout), ``audit``,
+``auth`` (who may call which route), ``service`` (the profile, through the project's own
+functions), ``actions`` (shared by pages and API), ``routes`` and ``templates``.
+"""
+
+from migprofile.web.app import create_app
+from migprofile.web.db import Database
+from migprofile.web.settings import WebSettings
+
+__all__ = ["Database", "WebSettings", "create_app"]
