@@ -130,12 +130,17 @@ def explorer(request: Request, indicator: Code = "", country: Code = "", period:
              sex: Code = "", ctx: Context = Depends(context)) -> Response:
     if not ctx.service.built:
         return render(request, "explorer.html.j2", built=False)
+    from migprofile.indicators import REGISTRY
+    from migprofile.web.templating import request_language
+
+    language = request_language(request)
+    names = {key: item.name[language] for key, item in REGISTRY.items()}
     wanted = _filter(indicator, country, period, sex)
     rows = ctx.service.explore(wanted)
     query = urlencode({k: v for k, v in vars(wanted).items() if v})
     return render(request, "explorer.html.j2", built=True, wanted=wanted, rows=rows[:ROWS_SHOWN],
                   total=len(rows), choices=ctx.service.explorer_choices(), query=query,
-                  formats=FORMATS)
+                  formats=FORMATS, names=names)
 
 
 @page("GET", "/explorer/download", READERS)
