@@ -171,4 +171,4 @@ def test_the_report_pdf_is_served_in_each_language_of_the_profile(web):
         pdf = viewer.get(f"/report/{language}.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     missing = viewer.get("/api/reports/lo")
-    assert missing.status_code == 400 and "not 'lo'" in missing.json()["detail"]
+    assert missing.status_code == 404 and "not 'lo'" in missing.json()["detail"]

@@ -23,7 +23,7 @@ __all__ = ["MIN_PASSWORD", "add_user", "check_password", "disable_user", "find_u
            "hash_password", "list_agencies", "list_users", "save_agency", "set_role"]
 
 MIN_PASSWORD = 10
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 AGENCY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -53,6 +53,8 @@ def _check_agency(db: Session, profile: Profile, role: str, agency: str | None) 
         raise MigprofileError(f"a {role} needs --agency: "
                               + ("the national agency whose dataflows they upload."
                                  if role == "editor" else "the partner's id in profile.toml."))
+    if not AGENCY_ID.match(agency):
+        raise MigprofileError(f"agency id {agency!r}: letters, digits, _ or - only.")
     if role == "editor" and db.get(Agency, agency) is None:
         known = ", ".join(db.scalars(select(Agency.id))) or "none yet"
         raise MigprofileError(f"no agency {agency!r} (agencies: {known}); an admin creates "
@@ -89,13 +91,12 @@ def list_users(db: Session) -> list[User]:
     return list(db.scalars(select(User).order_by(User.email)))
 
 
-def find_user(db: Session, email_or_id: str | int) -> User:
-    if isinstance(email_or_id, int):
-        user = db.get(User, email_or_id)
-    else:
-        user = db.scalar(select(User).where(User.email == email_or_id.strip().lower()))
+def find_user(db: Session, email: str) -> User:
+    """The account of an email; a MigprofileError names the one not found."""
+    email = email.strip().lower()
+    user = db.scalar(select(User).where(User.email == email)) if EMAIL.match(email) else None
     if user is None:
-        raise MigprofileError(f"no account {email_or_id!r}.")
+        raise MigprofileError(f"no account {email!r}.")
     return user
 
 
@@ -103,6 +104,8 @@ def disable_user(db: Session, user: User, *, actor: str = "command line") -> Use
     """Disable an account and end its sessions; the account and its history stay."""
     from migprofile.web.db import UserSession
 
+    if user.email == actor:
+        raise MigprofileError("you cannot disable your own account; ask another admin.")
     user.disabled = True
     for session in db.scalars(select(UserSession).where(UserSession.user_id == user.id)):
         db.delete(session)
@@ -116,6 +119,8 @@ def set_role(db: Session, profile: Profile, user: User, *, role: str, agency: st
     """Change an account's role (and agency); recorded in the audit log."""
     if role not in ROLES:
         raise MigprofileError(f"role {role!r}: choose one of {', '.join(ROLES)}.")
+    if user.email == actor and role != user.role:
+        raise MigprofileError("you cannot change your own role; ask another admin.")
     _check_agency(db, profile, role, agency)
     before = f"{user.role}" + (f" ({user.agency})" if user.agency else "")
     user.role, user.agency = role, agency or None
@@ -133,8 +138,8 @@ def save_agency(db: Session, profile: Profile, *, agency_id: str, name: str,
 
     if not AGENCY_ID.match(agency_id):
         raise MigprofileError(f"agency id {agency_id!r}: letters, digits, _ or - only.")
-    if not name.strip():
-        raise MigprofileError("give the agency's name.")
+    if not name.strip() or not name.isprintable():
+        raise MigprofileError("give the agency's name (printable text).")
     flows = sorted({national_dataflow(profile, d).id for d in dataflows})
     agency = db.get(Agency, agency_id) or Agency(id=agency_id)
     agency.name, agency.dataflows = name.strip(), flows

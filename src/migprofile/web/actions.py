@@ -87,9 +87,7 @@ def import_upload(ctx: Context, upload: UploadFile, *, dataflow: str,
                   accept_warnings: bool, citation: str = "") -> Upload:
     """Validate and import an agency's file (``migprofile import``); the record says how
     it went, with every problem when it was refused."""
-    flow = ctx.service.national_dataflows().get(dataflow.upper())
-    if flow is None:
-        raise MigprofileError(f"{dataflow!r} is not a national dataflow.")
+    flow = ctx.service.national_dataflow(dataflow)
     if not ctx.actor.may_write(ctx.db, flow.id):
         ctx.audit("upload", flow.id, outcome="refused", detail="dataflow of another agency")
         ctx.db.commit()
@@ -189,6 +187,16 @@ def visible_packages(ctx: Context) -> list[Package]:
     if ctx.actor.role == "partner":
         query = query.where(Package.partner == (ctx.actor.user.agency or ""))
     return list(ctx.db.scalars(query))
+
+
+def account(ctx: Context, user_id: int):
+    """An account by id; an unknown id is not found (404)."""
+    from migprofile.web.db import User
+
+    user = ctx.db.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no account {user_id}")
+    return user
 
 
 def package_file(ctx: Context, package_id: int) -> Package:

@@ -22,8 +22,13 @@ def record(db: Session, *, actor: str, action: str, target: str = "", outcome: s
     """Add one entry (committed with the caller's transaction)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    db.add(AuditEntry(actor=actor, action=action, target=target[:300], outcome=outcome,
-                      detail=detail, address=address[:64]))
+    db.add(AuditEntry(actor=_shown(actor), action=action, target=_shown(target)[:300],
+                      outcome=outcome, detail=_shown(detail), address=_shown(address)[:64]))
+
+
+def _shown(text: str) -> str:
+    """Text as it was given, with NUL written out (PostgreSQL text cannot hold it)."""
+    return text.replace("\x00", "\\x00")
 
 
 def read_log(db: Session, *, limit: int = 500) -> list[AuditEntry]:

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from migprofile.web import audit
-from migprofile.web.accounts import check_password, hash_password
+from migprofile.web.accounts import EMAIL, check_password, hash_password
 from migprofile.web.db import LoginAttempt, User, UserSession, now
 from migprofile.web.settings import WebSettings
 
@@ -93,9 +93,11 @@ def sign_in(db: Session, settings: WebSettings, *, email: str, password: str,
                      detail="rate limited", address=address)
         db.commit()
         raise LoginRefused("Too many sign-in attempts; wait a minute.", status=429)
-    user = db.scalar(select(User).where(User.email == email))
+    user = db.scalar(select(User).where(User.email == email)) if EMAIL.match(email) else None
     good = check_password(user.password_hash if user else _DUMMY_HASH, password)
-    db.add(LoginAttempt(address=address, email=email, success=good and user is not None))
+    email = email.replace("\x00", "\\x00")
+    db.add(LoginAttempt(address=address, email=email[:320],
+                        success=good and user is not None))
     if user is not None and user.locked_until and user.locked_until > now():
         audit.record(db, actor=email, action="login", outcome="refused",
                      detail="account locked", address=address)

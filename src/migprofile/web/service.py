@@ -165,11 +165,11 @@ class ProfileService:
     def report_pdf(self, language: str) -> Path:
         profile = self.profile
         if language not in profile.languages:
-            raise MigprofileError(f"the report is made in {', '.join(profile.languages)}, not "
-                                  f"{language!r} (profile.toml, [profile] languages).")
+            raise LookupError(f"the report is made in {', '.join(profile.languages)}, not "
+                              f"{language!r} (profile.toml, [profile] languages)")
         path = profile.out_dir / language / "profile.pdf"
         if not path.is_file():
-            raise MigprofileError("the report has not been built yet; build it first.")
+            raise LookupError("the report has not been built yet; build it first")
         return path
 
     def import_file(self, file: Path, *, dataflow: str, provider: str,
@@ -186,7 +186,15 @@ class ProfileService:
     def history(self, dataflow: str):
         from migprofile.sources.national.history import dataflow_history
 
-        return dataflow_history(self.root, dataflow)
+        return dataflow_history(self.root, self.national_dataflow(dataflow).id)
+
+    def national_dataflow(self, dataflow: str):
+        """A national dataflow of the profile; an unknown id is not found (404)."""
+        flow = self.national_dataflows().get(dataflow.upper())
+        if flow is None:
+            raise LookupError(f"no national dataflow {dataflow!r} (national dataflows: "
+                              f"{', '.join(self.national_dataflows())})")
+        return flow
 
     def national_dataflows(self) -> dict:
         from migprofile.codes import load_dataflows

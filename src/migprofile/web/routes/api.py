@@ -15,7 +15,6 @@ from migprofile.web import actions
 from migprofile.web.accounts import (
     add_user,
     disable_user,
-    find_user,
     list_agencies,
     list_users,
     save_agency,
@@ -24,8 +23,8 @@ from migprofile.web.accounts import (
 from migprofile.web.actions import Context
 from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, client_address, get_db
-from migprofile.web.downloads import explorer_download
-from migprofile.web.routes.common import context, route
+from migprofile.web.downloads import FORMATS, explorer_download
+from migprofile.web.routes.common import RowId, context, route
 from migprofile.web.security import COOKIE, LoginRefused, end_session, sign_in
 from migprofile.web.service import ExplorerFilter
 
@@ -114,7 +113,9 @@ class Indicator(BaseModel):
 Text = Annotated[str, Query(max_length=64, pattern=r"^[A-Za-z0-9_:-]*$")]
 
 
-@api("GET", "/indicators", READERS, response_model=list[Indicator])
+@api("GET", "/indicators", READERS, response_model=list[Indicator], responses={200: {
+    "content": {media.split(";")[0]: {} for media, _ in FORMATS.values()},
+    "description": "JSON, or the file of the format asked for"}})
 def indicators(request: Request, indicator: Text = "", country: Text = "", period: Text = "",
                sex: Text = "",
                format: Literal["json", "csv", "xlsx", "sdmx"] = "json") -> Response:
@@ -287,7 +288,7 @@ def packages(ctx: Context = Depends(context)) -> list[PackageOut]:
 
 @api("GET", "/packages/{package_id}/file", ALL, response_class=FileResponse,
      responses={200: {"content": {"application/zip": {}}}})
-def package_file(package_id: int, ctx: Context = Depends(context)) -> FileResponse:
+def package_file(package_id: RowId, ctx: Context = Depends(context)) -> FileResponse:
     package = actions.package_file(ctx, package_id)
     path = ctx.settings.profile_dir / package.path
     return FileResponse(path, media_type="application/zip", filename=path.name)
@@ -357,9 +358,9 @@ def create_user(body: NewUser, ctx: Context = Depends(context)) -> UserOut:
 
 
 @api("PATCH", "/users/{user_id}", ("admin",), response_model=UserOut)
-def change_user(user_id: int, body: UserChange, ctx: Context = Depends(context)) -> UserOut:
+def change_user(user_id: RowId, body: UserChange, ctx: Context = Depends(context)) -> UserOut:
     """Change an account's role and agency, or disable it."""
-    user = find_user(ctx.db, user_id)
+    user = actions.account(ctx, user_id)
     if body.role is not None:
         set_role(ctx.db, ctx.service.profile, user, role=body.role, agency=body.agency,
                  actor=ctx.actor.email)

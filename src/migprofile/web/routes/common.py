@@ -4,14 +4,18 @@ reaching the request's context."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from migprofile.web.actions import Context
 from migprofile.web.auth import current_actor, get_db, guard
 
-__all__ = ["context", "route"]
+__all__ = ["RowId", "context", "route"]
+
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a row's number")]
+"""The id of an account or a package (an INTEGER column in both databases)."""
 
 
 def route(router: APIRouter, method: str, path: str, roles: Iterable[str] | None, **kwargs):

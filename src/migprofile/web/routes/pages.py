@@ -16,7 +16,6 @@ from migprofile.web import actions
 from migprofile.web.accounts import (
     add_user,
     disable_user,
-    find_user,
     list_agencies,
     list_users,
     save_agency,
@@ -28,7 +27,7 @@ from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
 from migprofile.web.db import ROLES, Upload
 from migprofile.web.downloads import FORMATS, explorer_download
-from migprofile.web.routes.common import context, route
+from migprofile.web.routes.common import RowId, context, route
 from migprofile.web.security import (
     COOKIE,
     CSRF_COOKIE,
@@ -240,7 +239,7 @@ def exchange_send(request: Request, to: Annotated[str, Form(max_length=64)],
 
 
 @page("GET", "/exchange/packages/{package_id}", ALL)
-def exchange_file(package_id: int, ctx: Context = Depends(context)) -> Response:
+def exchange_file(package_id: RowId, ctx: Context = Depends(context)) -> Response:
     package = actions.package_file(ctx, package_id)
     path = ctx.settings.profile_dir / package.path
     return FileResponse(path, media_type="application/zip", filename=path.name)
@@ -300,12 +299,12 @@ def users_add(request: Request, email: Annotated[str, Form(max_length=320)],
 
 
 @page("POST", "/admin/users/{user_id}", ("admin",))
-def users_change(request: Request, user_id: int,
+def users_change(request: Request, user_id: RowId,
                  role: Annotated[str, Form(max_length=16)] = "",
                  agency: Annotated[str, Form(max_length=64)] = "",
                  disable: Annotated[bool, Form()] = False,
                  ctx: Context = Depends(context)) -> Response:
-    user = find_user(ctx.db, user_id)
+    user = actions.account(ctx, user_id)
     try:
         if disable:
             disable_user(ctx.db, user, actor=ctx.actor.email)
