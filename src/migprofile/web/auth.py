@@ -8,7 +8,7 @@ session's CSRF token. A route that declares nothing admits nobody.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -72,7 +72,8 @@ def guard(roles: Iterable[str] | None) -> dict:
     return {"x-public": True} if roles is None else {"x-roles": sorted(roles)}
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's database session (made on the event loop: no thread for it)."""
     with request.app.state.db.session() as db:
         yield db
 
@@ -86,6 +87,9 @@ async def authorize(request: Request, db: Session = Depends(get_db)) -> Actor | 
     route = request.scope.get("route")
     extra = getattr(route, "openapi_extra", None) or {}
     found = session_user(db, request.cookies.get(COOKIE))
+    # Give the connection back at once: held until the request ends, connections would
+    # run out under load while the threads that would return them wait for one.
+    db.commit()
     actor = Actor(found[0], found[1], client_address(request)) if found else None
     request.state.actor = actor
     if extra.get("x-public"):

@@ -176,10 +176,11 @@ class Database:
 
         url = database_url(url)
         sqlite = url.startswith("sqlite")
+        # As many connections as the server has threads for requests (40), so that none
+        # waits for a connection another request holds.
         self.engine = create_engine(
-            url, pool_pre_ping=not sqlite,
-            connect_args={"check_same_thread": False} if sqlite else {},
-            **({} if sqlite else {"pool_size": 10, "max_overflow": 20}))
+            url, pool_pre_ping=not sqlite, pool_size=10, max_overflow=40, pool_timeout=30,
+            connect_args={"check_same_thread": False} if sqlite else {})
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)

@@ -21,6 +21,7 @@ from migprofile.profile import Profile
 __all__ = ["DashboardSection", "ExplorerFilter", "ProfileService"]
 
 STAMP = "build.json"
+CACHED = 512
 EXPLORER_FILTERS = ("indicator", "country", "period", "sex")
 
 
@@ -57,10 +58,16 @@ class ProfileService:
         self.lock = threading.RLock()
         """Held while the warehouse is open: builds write it, dashboards read it."""
         self._cache: dict[tuple, object] = {}
+        self._profile: tuple[tuple, Profile] | None = None
 
     @property
     def profile(self) -> Profile:
-        return Profile.load(self.root)
+        """The profile's settings, read again whenever profile.toml changes."""
+        stat = (self.root / "profile.toml").stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        if self._profile is None or self._profile[0] != key:
+            self._profile = (key, Profile.load(self.root))
+        return self._profile[1]
 
     # cached reads, refreshed after each build -----------------------------------------
 
@@ -77,11 +84,13 @@ class ProfileService:
         return (self.profile.out_dir / STAMP).is_file()
 
     def _cached(self, name: str, load: Callable[[], object]) -> object:
+        """``load()`` once per build; at most :data:`CACHED` entries are kept."""
         key = (name, self.build_key())
         if key not in self._cache:
             with self.lock:
                 if key not in self._cache:
-                    self._cache = {k: v for k, v in self._cache.items() if k[1] == key[1]}
+                    kept = {k: v for k, v in self._cache.items() if k[1] == key[1]}
+                    self._cache = kept if len(kept) < CACHED else {}
                     self._cache[key] = load()
         return self._cache[key]
 
@@ -102,6 +111,35 @@ class ProfileService:
     def explore(self, wanted: ExplorerFilter) -> list[dict]:
         return [row for row in self.indicator_rows() if wanted.keeps(row)]
 
+    def explorer_table(self, wanted: ExplorerFilter, language: str, *,
+                       limit: int) -> tuple[int, list[tuple[str, ...]]]:
+        """How many values match, and the first ``limit`` as the explorer shows them."""
+        return self._cached(f"table-{language}-{limit}-{wanted}",  # type: ignore[return-value]
+                            lambda: self._table(wanted, language, limit))
+
+    def _table(self, wanted: ExplorerFilter, language: str,
+               limit: int) -> tuple[int, list[tuple[str, ...]]]:
+        from migprofile.indicators import REGISTRY
+        from migprofile.report.i18n import localizer
+
+        loc = localizer(language)
+        rows = self.explore(wanted)
+        shown = []
+        for row in rows[:limit]:
+            item = REGISTRY.get(row["indicator"])
+            value = row["value"]
+            if row["conf_status"] == "C":
+                text = "C"
+            elif value:
+                number = float(value)
+                text = loc.decimal(number, 0 if number.is_integer() else 2)
+            else:
+                text = "–"
+            shown.append((row["indicator"], item.name[language] if item else row["indicator"],
+                          row["counterpart_area"], row["time_period"], row["sex"], text,
+                          row["unit"], row["source"], row["revision"]))
+        return len(rows), shown
+
     def explorer_choices(self) -> dict[str, list[str]]:
         def load() -> dict[str, list[str]]:
             rows = self.indicator_rows()
@@ -118,6 +156,12 @@ class ProfileService:
             path = self.profile.out_dir / "reconciliation.csv"
             return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         return self._cached("reconciliation", load)  # type: ignore[return-value]
+
+    def dashboard_html(self, language: str, render: Callable[[list], str]) -> str:
+        """The dashboard's sections rendered by ``render``, once per build and language."""
+        self._require_build()
+        return self._cached(f"dashboard-html-{language}",  # type: ignore[return-value]
+                            lambda: render(self.dashboard(language)))
 
     def dashboard(self, language: str) -> list[DashboardSection]:
         """The report's sections in ``language``, charts as Vega-Lite specifications."""

@@ -23,6 +23,6 @@ def route(router: APIRouter, method: str, path: str, roles: Iterable[str] | None
     return router.api_route(path, methods=[method], openapi_extra=guard(roles), **kwargs)
 
 
-def context(request: Request, db: Session = Depends(get_db)) -> Context:
+async def context(request: Request, db: Session = Depends(get_db)) -> Context:
     app = request.app
     return Context(db, app.state.service, app.state.settings, current_actor(request))

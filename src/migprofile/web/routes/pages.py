@@ -112,11 +112,16 @@ def language(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> R
 
 @page("GET", "/", READERS)
 def dashboard(request: Request, ctx: Context = Depends(context)) -> Response:
-    from migprofile.web.templating import request_language
+    from markupsafe import Markup
+
+    from migprofile.web.templating import page_environment, request_language
 
     language = request_language(request)
-    sections = ctx.service.dashboard(language) if ctx.service.built else None
-    return render(request, "dashboard.html.j2", sections=sections)
+    template = page_environment(language).get_template("dashboard_sections.html.j2")
+    html = ctx.service.dashboard_html(
+        language, lambda sections: Markup(template.render(sections=sections))
+    ) if ctx.service.built else None
+    return render(request, "dashboard.html.j2", sections_html=html)
 
 
 def _filter(indicator: str, country: str, period: str, sex: str) -> ExplorerFilter:
@@ -135,10 +140,10 @@ def explorer(request: Request, indicator: Code = "", country: Code = "", period:
     language = request_language(request)
     names = {key: item.name[language] for key, item in REGISTRY.items()}
     wanted = _filter(indicator, country, period, sex)
-    rows = ctx.service.explore(wanted)
+    total, rows = ctx.service.explorer_table(wanted, language, limit=ROWS_SHOWN)
     query = urlencode({k: v for k, v in vars(wanted).items() if v})
-    return render(request, "explorer.html.j2", built=True, wanted=wanted, rows=rows[:ROWS_SHOWN],
-                  total=len(rows), choices=ctx.service.explorer_choices(), query=query,
+    return render(request, "explorer.html.j2", built=True, wanted=wanted, rows=rows,
+                  total=total, choices=ctx.service.explorer_choices(), query=query,
                   formats=FORMATS, names=names)
 
 
