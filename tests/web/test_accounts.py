@@ -98,6 +98,24 @@ def test_the_sign_in_form_signs_in_and_out(web):
     assert client.get("/upload").status_code == 401
 
 
+def test_signing_in_leads_back_to_the_page_asked_for(web):
+    client = web.client()
+    asked = client.get("/explorer?indicator=population")
+    assert asked.status_code == 401
+    assert 'name="next" value="/explorer?indicator=population"' in asked.text
+    signed = client.post("/login", data={
+        "email": ACCOUNTS["viewer"][0], "password": PASSWORD, "next": "//evil.example",
+        "csrf_token": client.cookies.get("migprofile_csrf")})
+    assert signed.headers["location"] == "/"
+    client.cookies.clear()
+    client.get("/login")
+    signed = client.post("/login", data={
+        "email": ACCOUNTS["viewer"][0], "password": PASSWORD,
+        "next": "/explorer?indicator=population",
+        "csrf_token": client.cookies.get("migprofile_csrf")})
+    assert signed.headers["location"] == "/explorer?indicator=population"
+
+
 def test_partners_land_on_the_exchange_page(web):
     client = web.client()
     client.get("/login")

@@ -159,8 +159,9 @@ def test_the_language_switch_is_remembered(web):
     assert switched.status_code == 303 and switched.headers["location"] == "/explorer"
     page = viewer.get("/explorer")
     assert '<html lang="vi">' in page.text
-    assert viewer.get("/language/en", params={"next": "//evil.example"}
-                      ).headers["location"] == "/"
+    for elsewhere in ("//evil.example", "/\\evil.example", "https://evil.example"):
+        assert viewer.get("/language/en", params={"next": elsewhere}
+                          ).headers["location"] == "/"
     korean = web.client("viewer", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get("/report")
     assert '<html lang="ko">' in korean.text
 

@@ -295,7 +295,8 @@ def package_file(package_id: RowId, ctx: Context = Depends(context)) -> FileResp
 
 
 @api("POST", "/packages/inbox", ("admin", "editor", "partner"), response_model=PackageOut,
-     status_code=201)
+     status_code=201, responses={200: {"model": Problem,
+                                       "description": "Already imported; nothing done"}})
 def send_package(file: Annotated[UploadFile, File()],
                  ctx: Context = Depends(context)) -> JSONResponse:
     """Send a signed package to this profile: verified, then kept as a source."""

@@ -52,6 +52,12 @@ def home_of(role: str) -> str:
     return "/exchange" if role == "partner" else "/"
 
 
+def local_path(path: str, default: str) -> str:
+    """``path`` if it stays on this site, else ``default`` (no open redirect)."""
+    local = path.startswith("/") and not path.startswith("//") and "\\" not in path
+    return path if local else default
+
+
 def back(path: str, **query: str) -> RedirectResponse:
     """After a form: to a page (303, so that reloading does not post again)."""
     return RedirectResponse(path + (f"?{urlencode(query)}" if query else ""), status_code=303)
@@ -70,6 +76,7 @@ def login_form(request: Request) -> Response:
 def login(request: Request, email: Annotated[str, Form(max_length=320)],
           password: Annotated[str, Form(max_length=1000)],
           csrf_token: Annotated[str, Form(max_length=100)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "",
           db: Session = Depends(get_db)) -> Response:
     if not csrf_matches(request.cookies.get(CSRF_COOKIE), csrf_token):
         return render(request, "login.html.j2", status=403,
@@ -80,7 +87,7 @@ def login(request: Request, email: Annotated[str, Form(max_length=320)],
     except LoginRefused as exc:
         return render(request, "login.html.j2", status=exc.status,
                       message="throttled" if exc.status == 429 else "refused")
-    response = back(home_of(signed.user.role))
+    response = back(local_path(next, home_of(signed.user.role)))
     response.set_cookie(COOKIE, signed.token, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https",
                         max_age=int(request.app.state.settings.session_hours * 3600))
@@ -101,8 +108,7 @@ def language(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> R
     """The language switch: remembered in a cookie; back to the page it was pressed on."""
     if code not in REPORT_LANGUAGES:
         raise LookupError(f"language {code!r}")
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(local_path(next, "/"), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 86400, samesite="lax",
                         httponly=True)
     return response
