@@ -190,3 +190,15 @@ def test_a_bad_database_url_is_explained(tmp_path, built_profile):
 
     with pytest.raises(MigprofileError, match="give a PostgreSQL URL"):
         create_app(WebSettings(profile_dir=built_profile, database="mysql://x/y"))
+
+
+def test_the_migrations_make_the_schema_the_models_describe(web):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from migprofile.web.db import Base
+
+    with web.db.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == "0001"
+        assert compare_metadata(context, Base.metadata) == []

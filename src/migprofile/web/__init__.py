@@ -4,7 +4,9 @@ data, exchange inbox and outbox, reconciliation and reports, over one profile fo
 ``settings`` (what ``serve`` is told), ``db`` (SQLAlchemy models; Alembic migrations in
 ``migrations/``), ``accounts``, ``security`` (sessions, CSRF, lockout), ``audit``,
 ``auth`` (who may call which route), ``service`` (the profile, through the project's own
-functions), ``actions`` (shared by pages and API), ``routes`` and ``templates``.
+functions), ``actions`` (shared by pages and API), ``downloads`` (the explorer's files),
+``templating`` (pages in the user's language), ``routes`` (``pages``, ``api``),
+``templates`` and ``static``; ``app`` puts them together.
 """
 
 from migprofile.web.app import create_app
