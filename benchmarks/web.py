@@ -115,6 +115,12 @@ def client(port: int, cookie: str, until: float, seed: int, latencies: list[floa
             errors.append(f"{path}: HTTP {response.status}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1]
 
@@ -143,6 +149,7 @@ def main() -> None:
             latencies: list[float] = []
             errors: list[str] = []
             until = time.monotonic() + options.seconds
+            cpu_before = cpu_seconds(server.pid)
             threads = [threading.Thread(target=client, args=(port, cookie, until, n,
                                                              latencies, errors))
                        for n in range(options.clients)]
@@ -150,6 +157,7 @@ def main() -> None:
                 thread.start()
             for thread in threads:
                 thread.join()
+            server_cpu = cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -157,7 +165,8 @@ def main() -> None:
     print(f"{options.clients} clients, {options.seconds:.0f} s, "
           f"{'PostgreSQL' if options.database else 'SQLite'}: {len(latencies):,} requests "
           f"({len(latencies) / options.seconds:.0f}/s), p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-          f"(target < 200 ms), errors {len(errors)}")
+          f"(target < 200 ms), errors {len(errors)}; the server used "
+          f"{server_cpu / max(len(latencies), 1) * 1000:.1f} ms of CPU per request")
     print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     for error in sorted(set(errors))[:10]:
         print(f"  {error}")

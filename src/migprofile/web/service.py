@@ -114,11 +114,6 @@ class ProfileService:
     def explorer_table(self, wanted: ExplorerFilter, language: str, *,
                        limit: int) -> tuple[int, list[tuple[str, ...]]]:
         """How many values match, and the first ``limit`` as the explorer shows them."""
-        return self._cached(f"table-{language}-{limit}-{wanted}",  # type: ignore[return-value]
-                            lambda: self._table(wanted, language, limit))
-
-    def _table(self, wanted: ExplorerFilter, language: str,
-               limit: int) -> tuple[int, list[tuple[str, ...]]]:
         from migprofile.indicators import REGISTRY
         from migprofile.report.i18n import localizer
 
@@ -157,11 +152,10 @@ class ProfileService:
             return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         return self._cached("reconciliation", load)  # type: ignore[return-value]
 
-    def dashboard_html(self, language: str, render: Callable[[list], str]) -> str:
-        """The dashboard's sections rendered by ``render``, once per build and language."""
+    def page_part(self, key: str, render: Callable[[], str]) -> str:
+        """A part of a page that depends only on the build (and ``key``): rendered once."""
         self._require_build()
-        return self._cached(f"dashboard-html-{language}",  # type: ignore[return-value]
-                            lambda: render(self.dashboard(language)))
+        return self._cached(f"part-{key}", render)  # type: ignore[return-value]
 
     def dashboard(self, language: str) -> list[DashboardSection]:
         """The report's sections in ``language``, charts as Vega-Lite specifications."""

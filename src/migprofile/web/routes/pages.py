@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,7 +38,7 @@ from migprofile.web.security import (
     sign_in,
 )
 from migprofile.web.service import ExplorerFilter
-from migprofile.web.templating import LANGUAGE_COOKIE
+from migprofile.web.templating import LANGUAGE_COOKIE, page_environment, request_language
 
 router = APIRouter(include_in_schema=False)
 ROWS_SHOWN = 300
@@ -118,15 +119,14 @@ def language(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> R
 
 @page("GET", "/", READERS)
 def dashboard(request: Request, ctx: Context = Depends(context)) -> Response:
-    from markupsafe import Markup
-
-    from migprofile.web.templating import page_environment, request_language
-
     language = request_language(request)
-    template = page_environment(language).get_template("dashboard_sections.html.j2")
-    html = ctx.service.dashboard_html(
-        language, lambda sections: Markup(template.render(sections=sections))
-    ) if ctx.service.built else None
+
+    def sections() -> Markup:
+        return Markup(page_environment(language).get_template(
+            "dashboard_sections.html.j2").render(sections=ctx.service.dashboard(language)))
+
+    html = ctx.service.page_part(f"dashboard-{language}", sections) \
+        if ctx.service.built else None
     return render(request, "dashboard.html.j2", sections_html=html)
 
 
@@ -139,18 +139,22 @@ def _filter(indicator: str, country: str, period: str, sex: str) -> ExplorerFilt
 def explorer(request: Request, indicator: Code = "", country: Code = "", period: Code = "",
              sex: Code = "", ctx: Context = Depends(context)) -> Response:
     if not ctx.service.built:
-        return render(request, "explorer.html.j2", built=False)
-    from migprofile.indicators import REGISTRY
-    from migprofile.web.templating import request_language
-
+        return render(request, "explorer.html.j2", content=None)
     language = request_language(request)
-    names = {key: item.name[language] for key, item in REGISTRY.items()}
     wanted = _filter(indicator, country, period, sex)
-    total, rows = ctx.service.explorer_table(wanted, language, limit=ROWS_SHOWN)
-    query = urlencode({k: v for k, v in vars(wanted).items() if v})
-    return render(request, "explorer.html.j2", built=True, wanted=wanted, rows=rows,
-                  total=total, choices=ctx.service.explorer_choices(), query=query,
-                  formats=FORMATS, names=names)
+
+    def content() -> Markup:
+        from migprofile.indicators import REGISTRY
+
+        total, rows = ctx.service.explorer_table(wanted, language, limit=ROWS_SHOWN)
+        return Markup(page_environment(language).get_template("explorer_content.html.j2")
+                      .render(wanted=wanted, rows=rows, total=total,
+                              choices=ctx.service.explorer_choices(), formats=FORMATS,
+                              query=urlencode({k: v for k, v in vars(wanted).items() if v}),
+                              names={k: i.name[language] for k, i in REGISTRY.items()}))
+
+    return render(request, "explorer.html.j2",
+                  content=ctx.service.page_part(f"explorer-{language}-{wanted}", content))
 
 
 @page("GET", "/explorer/download", READERS)
