@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -134,12 +137,20 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 422, "; ".join(problems))
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    from migprofile.web.routes.common import READ_THREADS
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = READ_THREADS
+    yield
+
+
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over ``settings.profile_dir``; migrates its database first."""
     from migprofile.web.routes import api, pages
 
     settings.profile  # noqa: B018 -- refuse a folder that is not a profile, at once
-    app = FastAPI(title="migprofile", version=migprofile.__version__,
+    app = FastAPI(title="migprofile", lifespan=_lifespan, version=migprofile.__version__,
                   description="The Migration Profile's web API: the same accounts, roles and "
                               "checks as the pages. Sign in with POST /api/session; send "
                               "the returned csrf_token as X-CSRF-Token on every change.",

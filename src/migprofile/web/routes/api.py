@@ -24,7 +24,7 @@ from migprofile.web.actions import Context
 from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, client_address, get_db
 from migprofile.web.downloads import FORMATS, explorer_download
-from migprofile.web.routes.common import RowId, context, route
+from migprofile.web.routes.common import RowId, context, long_action, route
 from migprofile.web.security import COOKIE, LoginRefused, end_session, sign_in
 from migprofile.web.service import ExplorerFilter
 
@@ -230,13 +230,13 @@ class UploadResult(BaseModel):
 
 @api("POST", "/dataflows/{dataflow}/revisions", WRITERS, response_model=UploadResult,
      status_code=201)
-def upload(dataflow: DataflowId, file: Annotated[UploadFile, File()],
-           accept_warnings: Annotated[bool, Form()] = False,
-           citation: Annotated[str, Form(max_length=500)] = "",
-           ctx: Context = Depends(context)) -> JSONResponse:
+async def upload(request: Request, dataflow: DataflowId, file: Annotated[UploadFile, File()],
+                 accept_warnings: Annotated[bool, Form()] = False,
+                 citation: Annotated[str, Form(max_length=500)] = "",
+                 ctx: Context = Depends(context)) -> JSONResponse:
     """Upload an agency's CSV or XLSX: 201 imported, 422 refused with every problem."""
-    record = actions.import_upload(ctx, file, dataflow=dataflow,
-                                   accept_warnings=accept_warnings, citation=citation)
+    record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
+                               accept_warnings=accept_warnings, citation=citation)
     body = UploadResult.model_validate(record, from_attributes=True).model_dump(mode="json")
     return JSONResponse(body, status_code=201 if record.status == "imported" else 422)
 
@@ -248,9 +248,9 @@ class BuildResult(BaseModel):
 
 
 @api("POST", "/build", WRITERS, response_model=BuildResult)
-def build(ctx: Context = Depends(context)) -> BuildResult:
+async def build(request: Request, ctx: Context = Depends(context)) -> BuildResult:
     """Build the profile (``migprofile build``)."""
-    result = ctx.service.build()
+    result = await long_action(request, ctx.service.build)
     ctx.audit("build", detail="up to date" if result.up_to_date
               else f"{result.indicator_values} values in {result.seconds:.0f} s")
     ctx.db.commit()
@@ -297,10 +297,10 @@ def package_file(package_id: RowId, ctx: Context = Depends(context)) -> FileResp
 @api("POST", "/packages/inbox", ("admin", "editor", "partner"), response_model=PackageOut,
      status_code=201, responses={200: {"model": Problem,
                                        "description": "Already imported; nothing done"}})
-def send_package(file: Annotated[UploadFile, File()],
-                 ctx: Context = Depends(context)) -> JSONResponse:
+async def send_package(request: Request, file: Annotated[UploadFile, File()],
+                       ctx: Context = Depends(context)) -> JSONResponse:
     """Send a signed package to this profile: verified, then kept as a source."""
-    package, message = actions.receive_package(ctx, file)
+    package, message = await long_action(request, actions.receive_package, ctx, file)
     if package is None:
         return JSONResponse({"detail": message}, status_code=200)
     return JSONResponse(PackageOut.model_validate(package, from_attributes=True)
@@ -315,11 +315,11 @@ class ExportRequest(BaseModel):
 
 
 @api("POST", "/packages/outbox", WRITERS, response_model=PackageOut, status_code=201)
-def export(request_body: ExportRequest, ctx: Context = Depends(context)) -> PackageOut:
+async def export(request: Request, request_body: ExportRequest,
+                 ctx: Context = Depends(context)) -> PackageOut:
     """Write a signed package for a partner (``migprofile exchange export``)."""
-    package = actions.export_package(ctx, to=request_body.to,
-                                     dataflows=request_body.dataflows,
-                                     period=request_body.period)
+    package = await long_action(request, actions.export_package, ctx, to=request_body.to,
+                                dataflows=request_body.dataflows, period=request_body.period)
     return PackageOut.model_validate(package, from_attributes=True)
 
 

@@ -28,7 +28,7 @@ from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
 from migprofile.web.db import ROLES, Upload
 from migprofile.web.downloads import FORMATS, explorer_download
-from migprofile.web.routes.common import RowId, context, route
+from migprofile.web.routes.common import RowId, context, long_action, route
 from migprofile.web.security import (
     COOKIE,
     CSRF_COOKIE,
@@ -192,13 +192,13 @@ def upload_form(request: Request, dataflow: Code = "",
 
 
 @page("POST", "/upload", WRITERS)
-def upload(request: Request, dataflow: Annotated[str, Form(max_length=64)],
-           file: Annotated[UploadFile, File()],
-           accept_warnings: Annotated[bool, Form()] = False,
-           citation: Annotated[str, Form(max_length=500)] = "",
-           ctx: Context = Depends(context)) -> Response:
-    record = actions.import_upload(ctx, file, dataflow=dataflow,
-                                   accept_warnings=accept_warnings, citation=citation)
+async def upload(request: Request, dataflow: Annotated[str, Form(max_length=64)],
+                 file: Annotated[UploadFile, File()],
+                 accept_warnings: Annotated[bool, Form()] = False,
+                 citation: Annotated[str, Form(max_length=500)] = "",
+                 ctx: Context = Depends(context)) -> Response:
+    record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
+                               accept_warnings=accept_warnings, citation=citation)
     return _upload_page(request, ctx, dataflow=record.dataflow, record=record,
                         status=200 if record.status == "imported" else 422)
 
@@ -232,22 +232,23 @@ def exchange(request: Request, ctx: Context = Depends(context)) -> Response:
 
 
 @page("POST", "/exchange/inbox", ("admin", "editor", "partner"))
-def exchange_receive(request: Request, file: Annotated[UploadFile, File()],
-                     ctx: Context = Depends(context)) -> Response:
+async def exchange_receive(request: Request, file: Annotated[UploadFile, File()],
+                           ctx: Context = Depends(context)) -> Response:
     try:
-        _, message = actions.receive_package(ctx, file)
+        _, message = await long_action(request, actions.receive_package, ctx, file)
     except (MigprofileError, Forbidden) as exc:
         return _exchange_page(request, ctx, error=str(exc), status=422)
     return _exchange_page(request, ctx, message=message)
 
 
 @page("POST", "/exchange/outbox", WRITERS)
-def exchange_send(request: Request, to: Annotated[str, Form(max_length=64)],
-                  period: Annotated[str, Form(max_length=20)] = "",
-                  dataflows: Annotated[list[str] | None, Form()] = None,
-                  ctx: Context = Depends(context)) -> Response:
+async def exchange_send(request: Request, to: Annotated[str, Form(max_length=64)],
+                        period: Annotated[str, Form(max_length=20)] = "",
+                        dataflows: Annotated[list[str] | None, Form()] = None,
+                        ctx: Context = Depends(context)) -> Response:
     try:
-        package = actions.export_package(ctx, to=to, dataflows=dataflows or [], period=period)
+        package = await long_action(request, actions.export_package, ctx, to=to,
+                                    dataflows=dataflows or [], period=period)
     except MigprofileError as exc:
         return _exchange_page(request, ctx, error=str(exc), status=422)
     return _exchange_page(request, ctx, message=f"{package.package_id}: {package.summary}")
@@ -270,8 +271,8 @@ def report(request: Request, built: Code = "", ctx: Context = Depends(context)) 
 
 
 @page("POST", "/report/build", WRITERS)
-def report_build(ctx: Context = Depends(context)) -> Response:
-    result = ctx.service.build()
+async def report_build(request: Request, ctx: Context = Depends(context)) -> Response:
+    result = await long_action(request, ctx.service.build)
     ctx.audit("build", detail="up to date" if result.up_to_date
               else f"{result.indicator_values} values in {result.seconds:.0f} s")
     ctx.db.commit()
