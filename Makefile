@@ -1,14 +1,16 @@
 # The two commands of the README:
 #   make demo   builds the Viet Nam example profile (examples/viet-nam/out/)
 #   make test   runs the whole test suite
-# Both set up everything they need first: system packages (fonts, poppler, Java) and a
+# Both set up everything they need first: system packages (fonts, poppler, Java, and
+# Chromium for the web app's browser tests) and a
 # virtual environment in .venv with migprofile installed in editable mode.
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 poppler-utils
+SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 poppler-utils \
+  chromium
 JAVA_PACKAGE := openjdk-17-jre-headless
 
 .PHONY: demo test lint catalogs setup system-packages clean

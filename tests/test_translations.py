@@ -10,9 +10,9 @@ from babel.messages.pofile import read_po
 from migprofile.report.i18n import catalog_path
 
 ROOT = Path(__file__).resolve().parents[1]
-METHODS = [("src/migprofile/**.py", "python"), ("src/migprofile/report/templates/**.j2",
-                                                  "jinja2")]
-OPTIONS = {"src/migprofile/report/templates/**.j2": {"extensions": "jinja2.ext.i18n"}}
+TEMPLATES = ("src/migprofile/report/templates/**.j2", "src/migprofile/web/templates/**.j2")
+METHODS = [("src/migprofile/**.py", "python"), *((t, "jinja2") for t in TEMPLATES)]
+OPTIONS = {t: {"extensions": "jinja2.ext.i18n"} for t in TEMPLATES}
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

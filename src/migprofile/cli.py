@@ -504,6 +504,109 @@ def _reconciliation_table(rows) -> str:
                      .rstrip() for row in [columns, *cells])
 
 
+# the web app ---------------------------------------------------------------------------
+
+DatabaseOption = Annotated[str | None, typer.Option(
+    "--database", help="PostgreSQL URL (postgresql://USER@HOST:PORT/DB) of the web app's "
+                       "state; default: SQLite in DIR/webapp/.")]
+
+
+@app.command()
+def serve(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    database: DatabaseOption = None,
+) -> None:
+    """Run the web app over a profile: dashboard, explorer, uploads, exchange, reports."""
+    import uvicorn
+
+    from migprofile.web import WebSettings, create_app
+
+    settings = WebSettings(profile_dir=directory, database=database)
+    web_app = create_app(settings)
+    typer.echo(f"Serving {directory} at http://{host}:{port}/ (Ctrl+C stops).")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+users_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(users_app, name="users")
+
+
+def _web_database(directory: Path, database: str | None):
+    from migprofile.web import Database, WebSettings
+
+    settings = WebSettings(profile_dir=directory, database=database)
+    Profile.load(directory)
+    return settings, Database(settings.url)
+
+
+@users_app.command("add")
+def users_add(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    email: Annotated[str, typer.Option(help="The sign-in name.")],
+    role: Annotated[str, typer.Option(help="admin, editor, viewer or partner.")],
+    agency: Annotated[str | None, typer.Option(
+        help="Editors: their national agency; partners: the partner's id.")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input (required: a "
+                                 "password never goes on the command line).")] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Create an account of the web app."""
+    from migprofile.web.accounts import add_user
+
+    if not password_stdin:
+        raise MigprofileError("give the password on standard input with --password-stdin, "
+                              "e.g. `read -s P && echo \"$P\" | migprofile users add ...`.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings, db = _web_database(directory, database)
+    with db.session() as session:
+        user = add_user(session, settings.profile, email=email, role=role, password=password,
+                        agency=agency)
+        typer.echo(f"Created {user.email} ({user.role}"
+                   + (f", agency {user.agency}" if user.agency else "") + ").")
+    db.dispose()
+
+
+@users_app.command("list")
+def users_list(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    database: DatabaseOption = None,
+) -> None:
+    """List the accounts: email, role, agency, and whether disabled or locked."""
+    from migprofile.web.accounts import list_users
+    from migprofile.web.db import now
+
+    _, db = _web_database(directory, database)
+    with db.session() as session:
+        users = list_users(session)
+        if not users:
+            typer.echo("No accounts yet; add one with `migprofile users add`.")
+        for user in users:
+            state = "disabled" if user.disabled else (
+                "locked" if user.locked_until and user.locked_until > now() else "active")
+            typer.echo(f"{user.email}  {user.role}  {user.agency or '-'}  {state}")
+    db.dispose()
+
+
+@users_app.command("disable")
+def users_disable(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    email: Annotated[str, typer.Argument(help="The account's email.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Disable an account and end its sessions (the account and its history stay)."""
+    from migprofile.web.accounts import disable_user, find_user
+
+    _, db = _web_database(directory, database)
+    with db.session() as session:
+        user = disable_user(session, find_user(session, email))
+        typer.echo(f"Disabled {user.email}; its sessions are ended.")
+    db.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status (used by tests and ``run``)."""
     try:

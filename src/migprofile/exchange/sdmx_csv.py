@@ -17,7 +17,7 @@ import sdmx
 from migprofile.exchange.sdmx_ml import Observation, data_set, sdmx_value
 from migprofile.exchange.structure import DataflowStructure
 
-__all__ = ["read_csv_rows", "write_csv"]
+__all__ = ["read_csv_rows", "write_csv", "write_indicators_csv"]
 
 
 def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> bytes:
@@ -31,3 +31,22 @@ def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> byte
 def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     """The lines of an SDMX-CSV file as text, for comparing it with the SDMX-ML copy."""
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+INDICATORS_DATAFLOW = "MIGPROFILE:INDICATORS(1.0)"
+INDICATOR_COLUMNS = ("DATAFLOW", "INDICATOR", "REF_AREA", "COUNTERPART_AREA", "TIME_PERIOD",
+                     "SEX", "OBS_VALUE", "UNIT_MEASURE", "SOURCE", "REVISION", "CONF_STATUS")
+
+
+def write_indicators_csv(rows: Iterable[dict]) -> bytes:
+    """SDMX-CSV 1.0 of indicator values (rows shaped as ``out/indicators.csv``): one
+    dataflow whose dimensions are the indicator, areas, period and sex; a withheld value
+    has an empty ``OBS_VALUE`` and ``CONF_STATUS`` ``C``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INDICATOR_COLUMNS)
+    for row in rows:
+        writer.writerow([INDICATORS_DATAFLOW, row["indicator"], row["ref_area"],
+                         row["counterpart_area"], row["time_period"], row["sex"], row["value"],
+                         row["unit"], row["source"], row["revision"], row["conf_status"]])
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,206 @@
+"""The web app's actions, shared by pages and API: each checks what the account may do,
+calls the project's function through :class:`ProfileService`, and writes the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import UploadFile
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.web import audit
+from migprofile.web.auth import Actor, Forbidden
+from migprofile.web.db import Agency, Package, Upload
+from migprofile.web.service import ProfileService
+from migprofile.web.settings import WebSettings
+
+__all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package",
+           "import_upload", "receive_package", "visible_packages"]
+
+DATA_TYPES = {".csv": None, ".xlsx": b"PK\x03\x04"}
+"""File types an agency may upload, with the bytes such a file starts with."""
+PACKAGE_TYPES = {".zip": b"PK\x03\x04"}
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class TooLarge(MigprofileError):
+    """The upload is larger than the app accepts (413)."""
+
+
+@dataclass
+class Context:
+    """Everything an action needs: the database, the profile, the settings, the actor."""
+
+    db: Session
+    service: ProfileService
+    settings: WebSettings
+    actor: Actor
+
+    def audit(self, action: str, target: str = "", *, outcome: str = "ok",
+              detail: str = "") -> None:
+        audit.record(self.db, actor=self.actor.email, action=action, target=target,
+                     outcome=outcome, detail=detail, address=self.actor.address)
+
+
+def _safe_name(name: str | None) -> str:
+    base = Path((name or "upload").replace("\\", "/")).name
+    return SAFE_NAME.sub("_", base).strip("._") or "upload"
+
+
+def save_upload(ctx: Context, upload: UploadFile, *, kinds: dict[str, bytes | None],
+                folder: str) -> Path:
+    """Copy an uploaded file into the web folder, refusing other types and large files."""
+    name = _safe_name(upload.filename)
+    suffix = Path(name).suffix.lower()
+    if suffix not in kinds:
+        raise MigprofileError(f"{name}: a {', '.join(sorted(kinds))} file is expected, not "
+                              f"{suffix or 'a file without extension'}.")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    target = ctx.settings.state_dir / folder / f"{stamp}-{secrets.token_hex(4)}" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    limit = ctx.settings.max_upload_bytes
+    written = 0
+    with target.open("wb") as out:
+        while chunk := upload.file.read(2**20):
+            written += len(chunk)
+            if written > limit:
+                out.close()
+                shutil.rmtree(target.parent, ignore_errors=True)
+                raise TooLarge(f"{name} is larger than {limit // 2**20} MB, the most the app "
+                               "accepts.")
+            out.write(chunk)
+    magic = kinds[suffix]
+    if magic is not None and target.read_bytes()[:len(magic)] != magic:
+        shutil.rmtree(target.parent, ignore_errors=True)
+        raise MigprofileError(f"{name} is not a {suffix} file (its content says otherwise).")
+    return target
+
+
+def import_upload(ctx: Context, upload: UploadFile, *, dataflow: str,
+                  accept_warnings: bool, citation: str = "") -> Upload:
+    """Validate and import an agency's file (``migprofile import``); the record says how
+    it went, with every problem when it was refused."""
+    flow = ctx.service.national_dataflow(dataflow)
+    if not ctx.actor.may_write(ctx.db, flow.id):
+        ctx.audit("upload", flow.id, outcome="refused", detail="dataflow of another agency")
+        ctx.db.commit()
+        raise Forbidden(f"Your agency does not send {flow.id}; ask an admin.")
+    path = save_upload(ctx, upload, kinds=DATA_TYPES, folder="uploads")
+    record = Upload(user_id=ctx.actor.user.id, dataflow=flow.id, filename=path.name,
+                    problems=[], message="")
+    ctx.audit("upload", f"{flow.id}/{path.name}")
+    try:
+        result = ctx.service.import_file(path, dataflow=flow.id, provider=_provider(ctx),
+                                         accept_warnings=accept_warnings, citation=citation)
+    except ValidationFailed as exc:
+        record.status, record.message = "refused", str(exc).splitlines()[0]
+        record.problems = [_problem(p) for p in exc.problems]
+        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused",
+                  detail=f"{len(exc.problems)} problem(s)")
+    except MigprofileError as exc:
+        record.status, record.message = "unusable", str(exc)
+        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused", detail=str(exc))
+    else:
+        record.status, record.revision = "imported", result.revision.name
+        record.message = (f"{len(result.read.records)} figure(s) for "
+                          f"{', '.join(result.read.periods)}")
+        record.problems = [_problem(p) for p in result.read.warnings]
+        ctx.audit("import", f"{flow.id}/{result.revision.name}", detail=path.name)
+    ctx.db.add(record)
+    ctx.db.commit()
+    return record
+
+
+def _provider(ctx: Context) -> str:
+    agency = ctx.db.get(Agency, ctx.actor.user.agency) if ctx.actor.user.agency else None
+    return agency.name if agency else f"uploaded by {ctx.actor.email}"
+
+
+def _problem(problem) -> dict:
+    return {"severity": problem.severity, "sheet": problem.sheet, "row": problem.row,
+            "column": problem.column, "value": problem.value, "rule": problem.rule,
+            "message": problem.message}
+
+
+def export_package(ctx: Context, *, to: str, dataflows: list[str],
+                   period: str | None) -> Package:
+    """Write a signed package for a partner (``migprofile exchange export``)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    out = ctx.settings.state_dir / "outbox" / _safe_name(to) / f"{stamp}-{_safe_name(to)}.zip"
+    try:
+        result = ctx.service.export(to=to, out=out, dataflows=dataflows, period=period or None)
+    except MigprofileError as exc:
+        ctx.audit("export", to, outcome="refused", detail=str(exc))
+        ctx.db.commit()
+        raise
+    manifest = result.manifest
+    summary = ", ".join(f"{e.id} ({e.observations})" for e in manifest.dataflows)
+    package = Package(direction="out", partner=to, package_id=manifest.package_id,
+                      path=str(out.relative_to(ctx.settings.profile_dir)),
+                      user_id=ctx.actor.user.id, summary=summary)
+    ctx.db.add(package)
+    ctx.audit("export", to, detail=f"{manifest.package_id}: {summary}")
+    ctx.db.commit()
+    return package
+
+
+def receive_package(ctx: Context, upload: UploadFile) -> tuple[Package | None, str]:
+    """Verify and import a partner's package (``migprofile exchange import``). A partner
+    may send only its own packages. Returns the record and a message."""
+    path = save_upload(ctx, upload, kinds=PACKAGE_TYPES, folder="inbox")
+    try:
+        sender = ctx.service.package_sender(path)
+        if ctx.actor.role == "partner" and sender != ctx.actor.user.agency:
+            raise Forbidden(f"This package was made by {sender}, not by your agency.")
+        result = ctx.service.import_package(path)
+    except (MigprofileError, Forbidden) as exc:
+        ctx.audit("package_import", path.name, outcome="refused", detail=str(exc))
+        ctx.db.commit()
+        raise
+    manifest = result.verified.manifest
+    if result.already:
+        ctx.audit("package_import", manifest.package_id, outcome="repeat")
+        ctx.db.commit()
+        return None, f"Package {manifest.package_id} was already imported; nothing to do."
+    summary = ", ".join(f"{e.id} ({e.observations})" for e in manifest.dataflows)
+    package = Package(direction="in", partner=manifest.sender.agency,
+                      package_id=manifest.package_id,
+                      path=str(result.path.relative_to(ctx.settings.profile_dir)),
+                      user_id=ctx.actor.user.id, summary=summary)
+    ctx.db.add(package)
+    ctx.audit("package_import", manifest.package_id,
+              detail=f"from {manifest.sender.agency}: {summary}")
+    ctx.db.commit()
+    return package, f"Imported package {manifest.package_id} from {manifest.sender.agency}."
+
+
+def visible_packages(ctx: Context) -> list[Package]:
+    """Every package for readers; a partner's own only, for a partner."""
+    query = select(Package).order_by(Package.id.desc())
+    if ctx.actor.role == "partner":
+        query = query.where(Package.partner == (ctx.actor.user.agency or ""))
+    return list(ctx.db.scalars(query))
+
+
+def account(ctx: Context, user_id: int):
+    """An account by id; an unknown id is not found (404)."""
+    from migprofile.web.db import User
+
+    user = ctx.db.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no account {user_id}")
+    return user
+
+
+def package_file(ctx: Context, package_id: int) -> Package:
+    package = ctx.db.get(Package, package_id)
+    if package is None or not ctx.actor.may_see_partner(package.partner):
+        raise LookupError(f"no package {package_id}")
+    return package

@@ -1,0 +1,36 @@
+"""The audit log: who signed in, uploaded, imported, exported or changed a role, when.
+
+Entries are only ever added; the database refuses updates and deletes (see the first
+migration), and no page or API route changes them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from migprofile.web.db import AuditEntry
+
+__all__ = ["ACTIONS", "read_log", "record"]
+
+ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
+           "user_add", "user_disable", "role_change", "agency_save")
+
+
+def record(db: Session, *, actor: str, action: str, target: str = "", outcome: str = "ok",
+           detail: str = "", address: str = "") -> None:
+    """Add one entry (committed with the caller's transaction)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    db.add(AuditEntry(actor=_shown(actor), action=action, target=_shown(target)[:300],
+                      outcome=outcome, detail=_shown(detail), address=_shown(address)[:64]))
+
+
+def _shown(text: str) -> str:
+    """Text as it was given, with NUL written out (PostgreSQL text cannot hold it)."""
+    return text.replace("\x00", "\\x00")
+
+
+def read_log(db: Session, *, limit: int = 500) -> list[AuditEntry]:
+    """The latest entries, newest first."""
+    return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))

@@ -1,0 +1,190 @@
+"""The web app's own database: accounts, agencies, sessions, uploads, packages, audit log.
+
+SQLite (a file in the profile) or PostgreSQL, through SQLAlchemy 2; the schema is created
+and upgraded by the Alembic migrations shipped in ``web/migrations``, never by
+``create_all``, so that both databases always have the same, versioned schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+__all__ = ["ROLES", "Agency", "AuditEntry", "Base", "Database", "LoginAttempt", "Package",
+           "Upload", "User", "UserSession", "migrate", "now"]
+
+ROLES = ("admin", "editor", "viewer", "partner")
+
+
+def now() -> dt.datetime:
+    """The time, in UTC, without microseconds (what every table stores)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UTCDateTime(TypeDecorator):
+    """SQLite forgets time zones; every stored time is UTC, so it is put back on read."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+class Agency(Base):
+    """A national agency and the dataflows it sends (its editors may upload those only)."""
+
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    dataflows: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    agency: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """A national agency's id (editors) or a registered partner's id (partners)."""
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class UserSession(Base):
+    """A signed-in browser or client; the cookie holds a token whose sha256 is stored."""
+
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """Every sign-in attempt, for rate limiting by address."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Upload(Base):
+    """A file offered for import, whether accepted or refused, with its problems."""
+
+    __tablename__ = "uploads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    dataflow: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    """``imported``, ``refused`` (validation) or ``unusable``."""
+    revision: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class Package(Base):
+    """An exchange package sent to a partner (outbox) or received from one (inbox)."""
+
+    __tablename__ = "packages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    direction: Mapped[str] = mapped_column(String(8))
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    package_id: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(Text)
+    """Relative to the profile folder."""
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """One line of the audit log; the database refuses to change or delete it."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now, index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(300), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+@cache
+def _migrations() -> str:
+    return str(resources.files("migprofile").joinpath("web/migrations"))
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest migration (creates it in an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", _migrations())
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    """An engine and its sessions, migrated to the latest schema when opened."""
+
+    def __init__(self, url: str) -> None:
+        from migprofile.web.settings import database_url
+
+        url = database_url(url)
+        sqlite = url.startswith("sqlite")
+        # As many connections as the server has threads for requests (40), so that none
+        # waits for a connection another request holds.
+        self.engine = create_engine(
+            url, pool_pre_ping=not sqlite, pool_size=10, max_overflow=40, pool_timeout=30,
+            connect_args={"check_same_thread": False} if sqlite else {})
+        if sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        migrate(self.engine)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

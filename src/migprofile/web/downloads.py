@@ -1,0 +1,44 @@
+"""The indicator explorer's downloads: the selected values as CSV, XLSX or SDMX-CSV,
+written by the same functions as ``out/indicators.csv`` and ``out/tables.xlsx``."""
+
+from __future__ import annotations
+
+import math
+
+from fastapi.responses import Response
+
+from migprofile.web.service import ExplorerFilter, ProfileService
+
+__all__ = ["FORMATS", "explorer_download"]
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "sdmx": ("application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8", "sdmx.csv"),
+}
+
+
+def _numeric(rows: list[dict]) -> list[dict]:
+    return [{**row, "value": float(row["value"]) if row["value"] else math.nan}
+            for row in rows]
+
+
+def explorer_download(service: ProfileService, wanted: ExplorerFilter, fmt: str) -> Response:
+    from migprofile.exchange.sdmx_csv import write_indicators_csv
+    from migprofile.report.tables import indicators_csv, indicators_workbook
+
+    rows = service.explore(wanted)
+    if fmt == "csv":
+        body = indicators_csv(_numeric(rows))
+    elif fmt == "xlsx":
+        body = indicators_workbook(_numeric(rows), languages=service.profile.languages,
+                                   citations={})
+    elif fmt == "sdmx":
+        body = write_indicators_csv(rows)
+    else:
+        raise ValueError(f"no download format {fmt!r}")
+    media, suffix = FORMATS[fmt]
+    name = "-".join(v for v in (wanted.indicator, wanted.country, wanted.period, wanted.sex)
+                    if v) or "indicators"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'})

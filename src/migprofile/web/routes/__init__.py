@@ -1,0 +1,1 @@
+"""The routes: ``pages`` (server-rendered HTML) and ``api`` (JSON, OpenAPI)."""

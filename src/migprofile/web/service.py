@@ -1,0 +1,268 @@
+"""What the web app does with the profile, through the project's own functions.
+
+Every action calls the function the command line calls (import, history, build, export,
+package import, reconciliation); this module only keeps what is read often in memory, keyed
+by the last build, and serialises access to the warehouse (DuckDB allows one writer).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from migprofile.errors import MigprofileError
+from migprofile.profile import Profile
+
+__all__ = ["DashboardSection", "ExplorerFilter", "ProfileService"]
+
+STAMP = "build.json"
+CACHED = 512
+EXPLORER_FILTERS = ("indicator", "country", "period", "sex")
+
+
+@dataclass(frozen=True)
+class ExplorerFilter:
+    """What the indicator explorer is asked for; empty means any."""
+
+    indicator: str = ""
+    country: str = ""
+    period: str = ""
+    sex: str = ""
+
+    def keeps(self, row: dict) -> bool:
+        return ((not self.indicator or row["indicator"] == self.indicator)
+                and (not self.country or row["counterpart_area"] == self.country)
+                and (not self.period or row["time_period"] == self.period)
+                and (not self.sex or row["sex"] == self.sex))
+
+
+@dataclass
+class DashboardSection:
+    """A report section as the dashboard shows it: blocks with chart specifications."""
+
+    id: str
+    title: str
+    blocks: list
+
+
+class ProfileService:
+    """The profile behind the web app."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.lock = threading.RLock()
+        """Held while the warehouse is open: builds write it, dashboards read it."""
+        self._cache: dict[tuple, object] = {}
+        self._profile: tuple[tuple, Profile] | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """The profile's settings, read again whenever profile.toml changes."""
+        stat = (self.root / "profile.toml").stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        if self._profile is None or self._profile[0] != key:
+            self._profile = (key, Profile.load(self.root))
+        return self._profile[1]
+
+    # cached reads, refreshed after each build -----------------------------------------
+
+    def build_key(self) -> tuple:
+        """Changes whenever a build wrote new outputs."""
+        path = self.profile.out_dir / STAMP
+        if not path.is_file():
+            return ("never built",)
+        stat = path.stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    @property
+    def built(self) -> bool:
+        return (self.profile.out_dir / STAMP).is_file()
+
+    def _cached(self, name: str, load: Callable[[], object]) -> object:
+        """``load()`` once per build; at most :data:`CACHED` entries are kept."""
+        key = (name, self.build_key())
+        if key not in self._cache:
+            with self.lock:
+                if key not in self._cache:
+                    kept = {k: v for k, v in self._cache.items() if k[1] == key[1]}
+                    self._cache = kept if len(kept) < CACHED else {}
+                    self._cache[key] = load()
+        return self._cache[key]
+
+    def _require_build(self) -> None:
+        if not self.built:
+            raise MigprofileError("the profile has not been built yet; build it on the "
+                                  "Report page (or with `migprofile build`).")
+
+    def indicator_rows(self) -> list[dict]:
+        """``out/indicators.csv`` of the last build: every value as it is published."""
+        self._require_build()
+
+        def load() -> list[dict]:
+            text = (self.profile.out_dir / "indicators.csv").read_text(encoding="utf-8")
+            return list(csv.DictReader(io.StringIO(text)))
+        return self._cached("indicators", load)  # type: ignore[return-value]
+
+    def explore(self, wanted: ExplorerFilter) -> list[dict]:
+        return [row for row in self.indicator_rows() if wanted.keeps(row)]
+
+    def explorer_table(self, wanted: ExplorerFilter, language: str, *,
+                       limit: int) -> tuple[int, list[tuple[str, ...]]]:
+        """How many values match, and the first ``limit`` as the explorer shows them."""
+        from migprofile.indicators import REGISTRY
+        from migprofile.report.i18n import localizer
+
+        loc = localizer(language)
+        rows = self.explore(wanted)
+        shown = []
+        for row in rows[:limit]:
+            item = REGISTRY.get(row["indicator"])
+            value = row["value"]
+            if row["conf_status"] == "C":
+                text = "C"
+            elif value:
+                number = float(value)
+                text = loc.decimal(number, 0 if number.is_integer() else 2)
+            else:
+                text = "–"
+            shown.append((row["indicator"], item.name[language] if item else row["indicator"],
+                          row["counterpart_area"], row["time_period"], row["sex"], text,
+                          row["unit"], row["source"], row["revision"]))
+        return len(rows), shown
+
+    def explorer_choices(self) -> dict[str, list[str]]:
+        def load() -> dict[str, list[str]]:
+            rows = self.indicator_rows()
+            return {"indicator": sorted({r["indicator"] for r in rows}),
+                    "country": sorted({r["counterpart_area"] for r in rows}),
+                    "period": sorted({r["time_period"] for r in rows}, reverse=True),
+                    "sex": sorted({r["sex"] for r in rows})}
+        return self._cached("choices", load)  # type: ignore[return-value]
+
+    def reconciliation(self) -> list[dict]:
+        self._require_build()
+
+        def load() -> list[dict]:
+            path = self.profile.out_dir / "reconciliation.csv"
+            return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        return self._cached("reconciliation", load)  # type: ignore[return-value]
+
+    def page_part(self, key: str, render: Callable[[], str]) -> str:
+        """A part of a page that depends only on the build (and ``key``): rendered once."""
+        self._require_build()
+        return self._cached(f"part-{key}", render)  # type: ignore[return-value]
+
+    def dashboard(self, language: str) -> list[DashboardSection]:
+        """The report's sections in ``language``, charts as Vega-Lite specifications."""
+        self._require_build()
+        return self._cached(f"dashboard-{language}",  # type: ignore[return-value]
+                            lambda: self._sections(language))
+
+    def _sections(self, language: str) -> list[DashboardSection]:
+        from migprofile.report.charts import themed
+        from migprofile.report.i18n import localizer
+        from migprofile.report.model import Figure
+        from migprofile.report.sections import build_sections
+
+        loc = localizer(language)
+        sections = []
+        for section in build_sections(self._report_data, loc):
+            blocks = [Figure(b.title, themed(b.chart, loc), b.note) if isinstance(b, Figure)
+                      else b for b in section.blocks]
+            sections.append(DashboardSection(section.id, section.title, blocks))
+        return sections
+
+    @property
+    def _report_data(self):
+        return self._cached("report-data", self._load_report_data)
+
+    def _load_report_data(self):
+        from migprofile.indicators.disclosure import published_values
+        from migprofile.report.data import ReportData
+        from migprofile.warehouse import Warehouse
+
+        profile = self.profile
+        with self.lock, Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
+            return ReportData.load(profile, warehouse,
+                                   values=published_values(profile, warehouse))
+
+    # actions ------------------------------------------------------------------------------
+
+    def build(self):
+        """Build the profile (``migprofile build``); one build at a time."""
+        from migprofile.build import build_profile
+
+        with self.lock:
+            return build_profile(self.root)
+
+    def report_pdf(self, language: str) -> Path:
+        profile = self.profile
+        if language not in profile.languages:
+            raise LookupError(f"the report is made in {', '.join(profile.languages)}, not "
+                              f"{language!r} (profile.toml, [profile] languages)")
+        path = profile.out_dir / language / "profile.pdf"
+        if not path.is_file():
+            raise LookupError("the report has not been built yet; build it first")
+        return path
+
+    def import_file(self, file: Path, *, dataflow: str, provider: str,
+                    accept_warnings: bool, citation: str = ""):
+        """``migprofile import``: raises ValidationFailed with every problem."""
+        from migprofile.sources.national.store import Provenance, import_national
+
+        with self.lock:
+            return import_national(self.root, file, dataflow_id=dataflow,
+                                   provenance=Provenance(provider=provider, citation=citation,
+                                                         via="migprofile web app"),
+                                   accept_warnings=accept_warnings)
+
+    def history(self, dataflow: str):
+        from migprofile.sources.national.history import dataflow_history
+
+        return dataflow_history(self.root, self.national_dataflow(dataflow).id)
+
+    def national_dataflow(self, dataflow: str):
+        """A national dataflow of the profile; an unknown id is not found (404)."""
+        flow = self.national_dataflows().get(dataflow.upper())
+        if flow is None:
+            raise LookupError(f"no national dataflow {dataflow!r} (national dataflows: "
+                              f"{', '.join(self.national_dataflows())})")
+        return flow
+
+    def national_dataflows(self) -> dict:
+        from migprofile.codes import load_dataflows
+
+        flows = load_dataflows(self.root / "dataflows")
+        return {k: f for k, f in sorted(flows.items()) if f.national}
+
+    def export(self, *, to: str, out: Path, dataflows: list[str], period: str | None):
+        from migprofile.exchange.export import export_package
+
+        with self.lock:
+            return export_package(self.root, to=to, out=out, dataflows=dataflows,
+                                  period=period)
+
+    def package_sender(self, file: Path) -> str:
+        """The verified sender of a package (signature, receiver and data checked)."""
+        from migprofile.exchange.importing import verify_package
+
+        return verify_package(file.read_bytes(), profile=self.profile,
+                              file=file.name).manifest.sender.agency
+
+    def import_package(self, file: Path):
+        from migprofile.exchange.importing import import_package
+
+        with self.lock:
+            return import_package(self.root, file)
+
+    @cached_property
+    def vega_bundle(self) -> str:
+        """Vega, Vega-Lite and vega-embed in one script, served by the app (no CDN)."""
+        import vl_convert
+
+        return vl_convert.javascript_bundle()

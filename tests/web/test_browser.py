@@ -1,0 +1,161 @@
+"""A person at a browser (Chromium, driven by Playwright): signs in, uploads a file with
+errors, reads them, uploads the corrected file, builds, sees the dashboard change,
+switches language and downloads the PDF. Screenshots go to test-artifacts/web/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from migprofile.profile import Profile
+from migprofile.web import WebSettings, create_app
+from migprofile.web.accounts import add_user, save_agency
+from tests.web.conftest import BAD_CSV, GOOD_CSV, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+EDITOR = "editor@dolab.example.org"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_profile, tmp_path_factory):
+    """The app on a loopback port, over its own copy of the built profile."""
+    root = tmp_path_factory.mktemp("browser") / "viet-nam"
+    shutil.copytree(built_profile, root)
+    app = create_app(WebSettings(profile_dir=root))
+    with app.state.db.session() as db:
+        profile = Profile.load(root)
+        save_agency(db, profile, agency_id="VN_DOLAB", name="Department of Overseas Labour",
+                    dataflows=["LABOUR_DEPLOYMENTS"], actor="test")
+        add_user(db, profile, email=EDITOR, role="editor", agency="VN_DOLAB",
+                 password=PASSWORD)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, accept_downloads=True,
+                                  locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def upload(page, path: Path) -> None:
+    page.goto("/upload")
+    page.select_option("select[name=dataflow]", "LABOUR_DEPLOYMENTS")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("text=Check and import")
+
+
+def test_sign_in_upload_correct_build_switch_language_download(page, tmp_path):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Sign in"
+    page.fill("input[name=email]", EDITOR)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_selector("div.vega[data-rendered=true]")
+    assert page.locator("h1").inner_text() == "Dashboard"
+    assert page.locator("section#labour_migration").count() == 0
+    charts_before = page.locator("div.vega").count()
+    shot(page, "01-dashboard")
+
+    draft = tmp_path / "dolab-2023.csv"
+    draft.write_text(BAD_CSV, encoding="utf-8")
+    upload(page, draft)
+    problems = page.locator("#problems tbody tr")
+    assert problems.count() == 2
+    cells = [problems.nth(i).locator("td").all_inner_texts() for i in range(2)]
+    assert cells[0][:6] == ["error", "", "3", "Thị trường", "Japon", "unknown_code"]
+    assert cells[1][2:6] == ["4", "Số lao động", "abc", "number"]
+    assert "was not imported" in page.locator("p.error").inner_text()
+    shot(page, "02-validation-report")
+
+    draft.write_text(GOOD_CSV, encoding="utf-8")
+    upload(page, draft)
+    assert "as revision r1 of LABOUR_DEPLOYMENTS" in page.locator("p.success").inner_text()
+    shot(page, "03-imported")
+    page.click("text=See the revisions and what changed")
+    assert "r1" in page.locator("section.revision h2").first.inner_text()
+
+    page.goto("/report")
+    page.click("button:has-text('Build the report')", timeout=300_000)
+    page.wait_for_selector("p.success", timeout=300_000)
+    page.goto("/")
+    page.wait_for_selector("div.vega[data-rendered=true]")
+    assert page.locator("section#labour_migration").count() == 1
+    assert page.locator("div.vega").count() > charts_before
+    page.locator("section#labour_migration").scroll_into_view_if_needed()
+    shot(page, "04-dashboard-after-upload")
+
+    page.click("a[lang=vi]")
+    page.wait_for_selector("html[lang=vi]")
+    assert page.locator("h1").inner_text() == "Bảng tổng quan"
+    page.wait_for_selector("div.vega[data-rendered=true]")
+    shot(page, "05-dashboard-vi")
+    page.click("a[href='/report']")
+    assert page.locator("h1").inner_text() == "Báo cáo"
+    with page.expect_download() as download:
+        page.click("a[href='/report/vi.pdf']")
+    target = tmp_path / "report.pdf"
+    download.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename == "migration-profile-vi.pdf"
+    shot(page, "06-report-vi")
+
+
+def test_pages_work_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("input[name=email]", EDITOR)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto("/explorer?indicator=emigrant_stock&sex=F")
+    assert page.locator("table.data tbody tr").count() > 0
+    page.click("a[lang=lo]")
+    assert page.locator("html").get_attribute("lang") == "lo"
+    assert page.locator("h1").inner_text() == "ຄົ້ນຫາຕົວຊີ້ວັດ"
+    shot(page, "07-explorer-lo-no-javascript")
+    context.close()

@@ -1,0 +1,175 @@
+"""What each role does through the app: uploads with their validation report, revisions,
+packages to and from partners, the explorer's downloads, the language switch."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+from tests.web.conftest import BAD_CSV, GOOD_CSV
+
+
+def _upload(client, dataflow: str, name: str, content: str | bytes, **form):
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return client.post(f"/api/dataflows/{dataflow}/revisions",
+                       files={"file": (name, data, "text/csv")}, data=form)
+
+
+def test_a_file_with_errors_is_refused_with_every_problem_then_the_corrected_one_imported(
+        web):
+    editor = web.client("editor")
+    refused = _upload(editor, "LABOUR_DEPLOYMENTS", "dolab-2023.csv", BAD_CSV)
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["status"] == "refused" and body["revision"] is None
+    problems = {(p["row"], p["column"], p["value"], p["rule"]) for p in body["problems"]}
+    assert (3, "Thị trường", "Japon", "unknown_code") in problems
+    assert (4, "Số lao động", "abc", "number") in problems
+    before = editor.get("/api/dataflows/LABOUR_DEPLOYMENTS/revisions").json()
+    assert not any(r["file"].endswith("dolab-2023.csv") for r in before)
+    imported = _upload(editor, "LABOUR_DEPLOYMENTS", "dolab-2023.csv", GOOD_CSV)
+    assert imported.status_code == 201, imported.text
+    revision = imported.json()["revision"]
+    history = editor.get("/api/dataflows/LABOUR_DEPLOYMENTS/revisions").json()
+    assert len(history) == len(before) + 1
+    assert history[-1]["revision"] == revision and history[-1]["periods"] == ["2022", "2023"]
+    page = web.client("viewer").get("/dataflows/LABOUR_DEPLOYMENTS")
+    assert revision in page.text and "dolab-2023.csv" in page.text
+    log = web.client("admin").get("/api/audit").json()
+    assert any(e["action"] == "import" and e["outcome"] == "refused" for e in log)
+    assert any(e["action"] == "import" and e["target"] == f"LABOUR_DEPLOYMENTS/{revision}"
+               for e in log)
+
+
+def test_the_upload_page_shows_row_column_value_and_rule(web):
+    editor = web.client("editor")
+    page = editor.get("/upload")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = editor.post("/upload", data={"dataflow": "LABOUR_DEPLOYMENTS", "csrf_token": csrf},
+                         files={"file": ("dolab-draft.csv", BAD_CSV.encode(), "text/csv")})
+    assert answer.status_code == 422
+    table = answer.text.split('id="problems"')[1].split("</table>")[0]
+    assert "Japon" in table and "unknown_code" in table and "Thị trường" in table
+    assert "<td class=\"num\">3</td>" in table
+
+
+def test_editors_write_only_their_agencys_dataflows_and_viewers_none(web):
+    other = web.client("other_editor")
+    refused = _upload(other, "LABOUR_DEPLOYMENTS", "moet.csv", GOOD_CSV)
+    assert refused.status_code == 403 and "does not send LABOUR_DEPLOYMENTS" in refused.text
+    assert _upload(web.client("editor"), "STUDENTS_ABROAD", "x.csv", GOOD_CSV
+                   ).status_code == 403
+    assert _upload(web.client("viewer"), "LABOUR_DEPLOYMENTS", "x.csv", GOOD_CSV
+                   ).status_code == 403
+    flows = {f["id"]: f for f in other.get("/api/dataflows").json()}
+    assert flows["STUDENTS_ABROAD"]["writable"] and not flows["LABOUR_DEPLOYMENTS"]["writable"]
+    assert flows["LABOUR_DEPLOYMENTS"]["agencies"] == ["VN_DOLAB"]
+    page = other.get("/upload")
+    assert 'value="STUDENTS_ABROAD"' in page.text and 'value="LABOUR_DEPLOYMENTS"' not in page.text
+
+
+def test_uploads_are_limited_in_type_and_size(web, monkeypatch):
+    editor = web.client("editor")
+    wrong = _upload(editor, "LABOUR_DEPLOYMENTS", "tool.exe", b"MZ\x90\x00")
+    assert wrong.status_code == 400 and "a .csv, .xlsx file is expected" in wrong.text
+    fake = _upload(editor, "LABOUR_DEPLOYMENTS", "fake.xlsx", b"not a workbook")
+    assert fake.status_code == 400 and "is not a .xlsx file" in fake.text
+    monkeypatch.setattr(web.app.state.settings, "max_upload_bytes", 1000)
+    large = _upload(editor, "LABOUR_DEPLOYMENTS", "large.csv", GOOD_CSV + "\n" * 2000)
+    assert large.status_code == 413
+
+
+def test_partners_see_and_collect_only_their_own_packages(web):
+    partner = web.client("partner")
+    listed = partner.get("/api/packages").json()
+    assert listed and {p["partner"] for p in listed} == {"LA_MOLSW"}
+    own = partner.get(f"/api/packages/{web.packages['LA_MOLSW']}/file")
+    assert own.status_code == 200 and own.content[:2] == b"PK"
+    assert partner.get(f"/api/packages/{web.packages['KR_MOIS']}/file").status_code == 404
+    assert partner.get(f"/exchange/packages/{web.packages['KR_MOIS']}").status_code == 404
+    page = partner.get("/exchange")
+    assert "LA_MOLSW" in page.text and "KR_MOIS" not in page.text
+    for path in ("/", "/explorer", "/reconciliation", "/report", "/api/indicators",
+                 "/api/dataflows", "/dataflows/LABOUR_DEPLOYMENTS", "/report/en.pdf"):
+        assert partner.get(path).status_code == 403, path
+    readers = {p["partner"] for p in web.client("viewer").get("/api/packages").json()}
+    assert readers >= {"LA_MOLSW", "KR_MOIS"}
+
+
+def test_a_partner_sends_its_own_package_and_no_one_elses(web, lao_package):
+    impostor = web.client("other_partner")
+    refused = impostor.post("/api/packages/inbox",
+                            files={"file": ("la.zip", lao_package.read_bytes())})
+    assert refused.status_code == 403 and "made by LA_MOLSW" in refused.text
+    partner = web.client("partner")
+    sent = partner.post("/api/packages/inbox",
+                        files={"file": ("la.zip", lao_package.read_bytes())})
+    assert sent.status_code in (200, 201), sent.text
+    inbox = [p for p in partner.get("/api/packages").json() if p["direction"] == "in"]
+    assert inbox and inbox[0]["partner"] == "LA_MOLSW"
+    assert "WORK_PERMITS_FOREIGNERS" in inbox[0]["summary"]
+    assert (web.root / "sources" / "partners" / "LA_MOLSW").is_dir()
+    again = partner.post("/api/packages/inbox",
+                         files={"file": ("la.zip", lao_package.read_bytes())})
+    assert again.status_code == 200 and "already imported" in again.json()["detail"]
+
+
+def test_the_explorer_filters_and_downloads_csv_xlsx_and_sdmx(web):
+    viewer = web.client("viewer")
+    page = viewer.get("/explorer", params={"indicator": "emigrant_stock_by_destination",
+                                           "country": "jpn", "sex": "F"})
+    assert page.status_code == 200 and "emigrant_stock_by_destination" in page.text
+    query = {"indicator": "emigrant_stock_by_destination", "country": "JPN", "sex": "F"}
+    rows = viewer.get("/api/indicators", params=query).json()
+    assert rows and all(r["counterpart_area"] == "JPN" and r["sex"] == "F" for r in rows)
+    text = viewer.get("/explorer/download", params={**query, "format": "csv"}).text
+    lines = list(csv.DictReader(io.StringIO(text)))
+    assert [line["time_period"] for line in lines] == [r["time_period"] for r in rows]
+    sdmx = viewer.get("/api/indicators", params={**query, "format": "sdmx"})
+    assert sdmx.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
+    first = next(csv.DictReader(io.StringIO(sdmx.text)))
+    assert first["DATAFLOW"] == "MIGPROFILE:INDICATORS(1.0)" and first["SEX"] == "F"
+    assert first["OBS_VALUE"] == rows[0]["value"]
+    book = viewer.get("/explorer/download", params={**query, "format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content))["emigrant_stock_by_destination"]
+    assert sheet.max_row == len(rows) + 1
+    assert viewer.get("/explorer/download", params={"format": "pdf"}).status_code == 404
+
+
+def test_the_dashboard_has_the_reports_charts_as_vega_lite(web):
+    viewer = web.client("viewer")
+    sections = viewer.get("/api/dashboard", params={"language": "vi"}).json()
+    figures = [f for s in sections for f in s["figures"]]
+    assert figures and all("vega-lite" in f["spec"]["$schema"] for f in figures)
+    assert figures[0]["spec"]["config"]["font"] == "Noto Sans"
+    assert {s["id"] for s in sections} >= {"key_figures", "emigration", "remittances"}
+    viewer.cookies.set("migprofile_lang", "vi")
+    page = viewer.get("/")
+    assert page.text.count('class="vega"') == len(figures)
+    assert sections[0]["title"] in page.text
+    script = web.client().get("/vendor/vega.js")
+    assert script.status_code == 200 and "vegaEmbed" in script.text
+
+
+def test_the_language_switch_is_remembered(web):
+    viewer = web.client("viewer")
+    switched = viewer.get("/language/vi", params={"next": "/explorer"})
+    assert switched.status_code == 303 and switched.headers["location"] == "/explorer"
+    page = viewer.get("/explorer")
+    assert '<html lang="vi">' in page.text
+    for elsewhere in ("//evil.example", "/\\evil.example", "https://evil.example"):
+        assert viewer.get("/language/en", params={"next": elsewhere}
+                          ).headers["location"] == "/"
+    korean = web.client("viewer", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get("/report")
+    assert '<html lang="ko">' in korean.text
+
+
+def test_the_report_pdf_is_served_in_each_language_of_the_profile(web):
+    viewer = web.client("viewer")
+    for language in ("en", "vi"):
+        pdf = viewer.get(f"/report/{language}.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    missing = viewer.get("/api/reports/lo")
+    assert missing.status_code == 404 and "not 'lo'" in missing.json()["detail"]
