@@ -202,3 +202,18 @@ def test_the_migrations_make_the_schema_the_models_describe(web):
         context = MigrationContext.configure(connection)
         assert context.get_current_revision() == "0001"
         assert compare_metadata(context, Base.metadata) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("url", "reason"), [
+    ("postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dno_such_schema",
+     "no schema has been selected"),
+    ("postgresql://postgres:secret@127.0.0.1:1/test", "connection"),
+])
+def test_a_database_that_cannot_be_opened_is_explained(web, cli, monkeypatch, url, reason):
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    result = cli("users", "add", web.root, "--email", "x@example.org", "--role", "viewer",
+                 "--password-stdin", "--database", url)
+    assert result.exit_code == 2, result.stderr
+    assert "cannot open the web app's database" in result.stderr and reason in result.stderr
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr

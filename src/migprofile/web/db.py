@@ -24,7 +24,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from migprofile.errors import MigprofileError
 
 __all__ = ["ROLES", "Agency", "AuditEntry", "Base", "Database", "LoginAttempt", "Package",
            "Upload", "User", "UserSession", "migrate", "now"]
@@ -168,6 +171,15 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.close()
 
 
+def _unusable(engine: Engine, exc: DBAPIError) -> MigprofileError:
+    """Why the database cannot be opened, in one paragraph, without the password."""
+    where = engine.url.render_as_string(hide_password=True)
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return MigprofileError(
+        f"cannot open the web app's database {where}: {reason}. The server must be running "
+        "and the database (and the schema named in its search_path, if any) must exist.")
+
+
 class Database:
     """An engine and its sessions, migrated to the latest schema when opened."""
 
@@ -183,7 +195,11 @@ class Database:
             connect_args={"check_same_thread": False} if sqlite else {})
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise _unusable(self.engine, exc) from exc
         self.session = sessionmaker(self.engine, expire_on_commit=False)
 
     def dispose(self) -> None:
