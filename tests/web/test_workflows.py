@@ -173,3 +173,22 @@ def test_the_report_pdf_is_served_in_each_language_of_the_profile(web):
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     missing = viewer.get("/api/reports/lo")
     assert missing.status_code == 404 and "not 'lo'" in missing.json()["detail"]
+
+
+def test_a_mapping_file_sent_with_the_data_maps_what_cannot_be_guessed(web):
+    editor = web.client("editor")
+    data = "Năm,Thị trường,Số LĐ xuất cảnh\n2021,Japonsko,7\n".encode()
+    refused = _upload(editor, "LABOUR_DEPLOYMENTS", "dolab-2021.csv", data)
+    assert refused.status_code == 422
+    assert any(p["column"] == "Số LĐ xuất cảnh" for p in refused.json()["problems"])
+    mapping = ('[columns]\n"Số LĐ xuất cảnh" = "value"\n\n'
+               '[labels.counterpart_area]\n"Japonsko" = "JPN"\n').encode()
+    imported = editor.post("/api/dataflows/LABOUR_DEPLOYMENTS/revisions",
+                           files={"file": ("dolab-2021.csv", data, "text/csv"),
+                                  "mapping": ("dolab.toml", mapping, "application/toml")})
+    assert imported.status_code == 201, imported.text
+    assert imported.json()["message"].startswith("1 figure(s) for 2021")
+    wrong = editor.post("/api/dataflows/LABOUR_DEPLOYMENTS/revisions",
+                        files={"file": ("dolab-2021.csv", data, "text/csv"),
+                               "mapping": ("dolab.txt", mapping, "text/plain")})
+    assert wrong.status_code == 400 and ".toml file is expected" in wrong.text

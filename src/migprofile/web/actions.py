@@ -27,6 +27,8 @@ __all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package
 DATA_TYPES = {".csv": None, ".xlsx": b"PK\x03\x04"}
 """File types an agency may upload, with the bytes such a file starts with."""
 PACKAGE_TYPES = {".zip": b"PK\x03\x04"}
+MAPPING_TYPES = {".toml": None}
+"""An officer's mapping file, as ``migprofile import --mapping`` takes it."""
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -84,21 +86,26 @@ def save_upload(ctx: Context, upload: UploadFile, *, kinds: dict[str, bytes | No
 
 
 def import_upload(ctx: Context, upload: UploadFile, *, dataflow: str,
-                  accept_warnings: bool, citation: str = "") -> Upload:
-    """Validate and import an agency's file (``migprofile import``); the record says how
-    it went, with every problem when it was refused."""
+                  accept_warnings: bool, citation: str = "",
+                  mapping: UploadFile | None = None) -> Upload:
+    """Validate and import an agency's file (``migprofile import``), with the officer's
+    mapping file if one came with it (a form's empty file field has no name); the record
+    says how it went, with every problem when it was refused."""
     flow = ctx.service.national_dataflow(dataflow)
     if not ctx.actor.may_write(ctx.db, flow.id):
         ctx.audit("upload", flow.id, outcome="refused", detail="dataflow of another agency")
         ctx.db.commit()
         raise Forbidden(f"Your agency does not send {flow.id}; ask an admin.")
     path = save_upload(ctx, upload, kinds=DATA_TYPES, folder="uploads")
+    mapping_file = (save_upload(ctx, mapping, kinds=MAPPING_TYPES, folder="uploads")
+                    if mapping is not None and mapping.filename else None)
     record = Upload(user_id=ctx.actor.user.id, dataflow=flow.id, filename=path.name,
                     problems=[], message="")
     ctx.audit("upload", f"{flow.id}/{path.name}")
     try:
         result = ctx.service.import_file(path, dataflow=flow.id, provider=_provider(ctx),
-                                         accept_warnings=accept_warnings, citation=citation)
+                                         accept_warnings=accept_warnings, citation=citation,
+                                         mapping_file=mapping_file)
     except ValidationFailed as exc:
         record.status, record.message = "refused", str(exc).splitlines()[0]
         record.problems = [_problem(p) for p in exc.problems]

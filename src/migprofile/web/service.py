@@ -211,7 +211,8 @@ class ProfileService:
         return path
 
     def import_file(self, file: Path, *, dataflow: str, provider: str,
-                    accept_warnings: bool, citation: str = ""):
+                    accept_warnings: bool, citation: str = "",
+                    mapping_file: Path | None = None):
         """``migprofile import``: raises ValidationFailed with every problem."""
         from migprofile.sources.national.store import Provenance, import_national
 
@@ -219,7 +220,7 @@ class ProfileService:
             return import_national(self.root, file, dataflow_id=dataflow,
                                    provenance=Provenance(provider=provider, citation=citation,
                                                          via="migprofile web app"),
-                                   accept_warnings=accept_warnings)
+                                   mapping_file=mapping_file, accept_warnings=accept_warnings)
 
     def history(self, dataflow: str):
         from migprofile.sources.national.history import dataflow_history

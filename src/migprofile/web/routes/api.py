@@ -233,10 +233,12 @@ class UploadResult(BaseModel):
 async def upload(request: Request, dataflow: DataflowId, file: Annotated[UploadFile, File()],
                  accept_warnings: Annotated[bool, Form()] = False,
                  citation: Annotated[str, Form(max_length=500)] = "",
+                 mapping: Annotated[UploadFile | None, File()] = None,
                  ctx: Context = Depends(context)) -> JSONResponse:
     """Upload an agency's CSV or XLSX: 201 imported, 422 refused with every problem."""
     record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
-                               accept_warnings=accept_warnings, citation=citation)
+                               accept_warnings=accept_warnings, citation=citation,
+                               mapping=mapping)
     body = UploadResult.model_validate(record, from_attributes=True).model_dump(mode="json")
     return JSONResponse(body, status_code=201 if record.status == "imported" else 422)
 

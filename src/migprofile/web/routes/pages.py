@@ -196,9 +196,11 @@ async def upload(request: Request, dataflow: Annotated[str, Form(max_length=64)]
                  file: Annotated[UploadFile, File()],
                  accept_warnings: Annotated[bool, Form()] = False,
                  citation: Annotated[str, Form(max_length=500)] = "",
+                 mapping: Annotated[UploadFile | None, File()] = None,
                  ctx: Context = Depends(context)) -> Response:
     record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
-                               accept_warnings=accept_warnings, citation=citation)
+                               accept_warnings=accept_warnings, citation=citation,
+                               mapping=mapping)
     return _upload_page(request, ctx, dataflow=record.dataflow, record=record,
                         status=200 if record.status == "imported" else 422)
 
