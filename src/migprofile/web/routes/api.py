@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -24,7 +24,14 @@ from migprofile.web.actions import Context
 from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, client_address, get_db
 from migprofile.web.downloads import FORMATS, explorer_download
-from migprofile.web.routes.common import RowId, context, long_action, route
+from migprofile.web.routes.common import (
+    DataUpload,
+    RowId,
+    context,
+    import_data,
+    long_action,
+    route,
+)
 from migprofile.web.security import COOKIE, LoginRefused, end_session, sign_in
 from migprofile.web.service import ExplorerFilter
 
@@ -230,15 +237,11 @@ class UploadResult(BaseModel):
 
 @api("POST", "/dataflows/{dataflow}/revisions", WRITERS, response_model=UploadResult,
      status_code=201)
-async def upload(request: Request, dataflow: DataflowId, file: Annotated[UploadFile, File()],
-                 accept_warnings: Annotated[bool, Form()] = False,
-                 citation: Annotated[str, Form(max_length=500)] = "",
-                 mapping: Annotated[UploadFile | None, File()] = None,
+async def upload(request: Request, dataflow: DataflowId,
+                 data: Annotated[DataUpload, Depends()],
                  ctx: Context = Depends(context)) -> JSONResponse:
     """Upload an agency's CSV or XLSX: 201 imported, 422 refused with every problem."""
-    record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
-                               accept_warnings=accept_warnings, citation=citation,
-                               mapping=mapping)
+    record = await import_data(request, ctx, dataflow, data)
     body = UploadResult.model_validate(record, from_attributes=True).model_dump(mode="json")
     return JSONResponse(body, status_code=201 if record.status == "imported" else 422)
 

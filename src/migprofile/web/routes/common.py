@@ -4,18 +4,21 @@ reaching the request's context."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from sqlalchemy.orm import Session
 
+from migprofile.web import actions
 from migprofile.web.actions import Context
 from migprofile.web.auth import current_actor, get_db, guard
 
-__all__ = ["ACTION_THREADS", "READ_THREADS", "RowId", "context", "long_action", "route"]
+__all__ = ["ACTION_THREADS", "READ_THREADS", "DataUpload", "RowId", "context", "import_data",
+           "long_action", "route"]
 
 READ_THREADS = 4
 """Threads answering requests. Python runs one thread at a time: a few answer faster than
@@ -45,3 +48,21 @@ async def long_action(request: Request, function: Callable, /, *args, **kwargs):
 async def context(request: Request, db: Session = Depends(get_db)) -> Context:
     app = request.app
     return Context(db, app.state.service, app.state.settings, current_actor(request))
+
+
+@dataclass(frozen=True)
+class DataUpload:
+    """An agency's file as the upload form (page or API) sends it, with what
+    ``migprofile import`` takes beside it."""
+
+    file: Annotated[UploadFile, File()]
+    accept_warnings: Annotated[bool, Form()] = False
+    citation: Annotated[str, Form(max_length=500)] = ""
+    mapping: Annotated[UploadFile | None, File()] = None
+
+
+async def import_data(request: Request, ctx: Context, dataflow: str, data: DataUpload):
+    """Validate and import an uploaded file on an action thread; the upload's record."""
+    return await long_action(request, actions.import_upload, ctx, data.file,
+                             dataflow=dataflow, accept_warnings=data.accept_warnings,
+                             citation=data.citation, mapping=data.mapping)

@@ -28,7 +28,14 @@ from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
 from migprofile.web.db import ROLES, Upload
 from migprofile.web.downloads import FORMATS, explorer_download
-from migprofile.web.routes.common import RowId, context, long_action, route
+from migprofile.web.routes.common import (
+    DataUpload,
+    RowId,
+    context,
+    import_data,
+    long_action,
+    route,
+)
 from migprofile.web.security import (
     COOKIE,
     CSRF_COOKIE,
@@ -193,14 +200,9 @@ def upload_form(request: Request, dataflow: Code = "",
 
 @page("POST", "/upload", WRITERS)
 async def upload(request: Request, dataflow: Annotated[str, Form(max_length=64)],
-                 file: Annotated[UploadFile, File()],
-                 accept_warnings: Annotated[bool, Form()] = False,
-                 citation: Annotated[str, Form(max_length=500)] = "",
-                 mapping: Annotated[UploadFile | None, File()] = None,
+                 data: Annotated[DataUpload, Depends()],
                  ctx: Context = Depends(context)) -> Response:
-    record = await long_action(request, actions.import_upload, ctx, file, dataflow=dataflow,
-                               accept_warnings=accept_warnings, citation=citation,
-                               mapping=mapping)
+    record = await import_data(request, ctx, dataflow, data)
     return _upload_page(request, ctx, dataflow=record.dataflow, record=record,
                         status=200 if record.status == "imported" else 422)
 
