@@ -443,16 +443,14 @@ def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
     run leaves no partial output."""
     partial = spill / f"partial{path.suffix.lower()}"
     writer = None
-    written, last_report = 0, time.monotonic()
+    written, progress = 0, _Progress(say)
     try:
         for batch in batches:
             if writer is None:
                 writer = _writer(partial, batch.schema)
             writer.write_batch(batch)
             written += batch.num_rows
-            if time.monotonic() - last_report > PROGRESS_EVERY:
-                say(f"  {written:,} rows written")
-                last_report = time.monotonic()
+            progress("  {:,} rows written", written)
     finally:
         if writer is not None:
             writer.close()
@@ -469,13 +467,25 @@ def _writer(path: Path, schema: pa.Schema):
 
 def _counted(batches, summary: ClassifySummary, say: Callable[[str], None]):
     """The batches, counted into the summary as they pass, with progress now and then."""
-    last_report = time.monotonic()
+    progress = _Progress(say)
     for batch in batches:
         _count(batch, summary)
-        if time.monotonic() - last_report > PROGRESS_EVERY:
-            say(f"  {summary.rows_read + summary.imputed:,} rows classified")
-            last_report = time.monotonic()
+        progress("  {:,} rows classified", summary.rows_read + summary.imputed)
         yield batch
+
+
+class _Progress:
+    """Says a progress line at most every :data:`PROGRESS_EVERY` seconds: long work shows
+    it is moving without flooding the terminal."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.last = time.monotonic()
+
+    def __call__(self, message: str, *values) -> None:
+        if time.monotonic() - self.last > PROGRESS_EVERY:
+            self.say(message.format(*values))
+            self.last = time.monotonic()
 
 
 def _note_rejected_persons(batch: pa.RecordBatch, summary: ClassifySummary) -> None:
