@@ -268,7 +268,7 @@ def side_totals(observations: ir.Table, flow: Dataflow, side: MirrorSide, *, rep
     for position, dim in enumerate(hidden):
         rows = total_over(rows, dim, ["time_period", *hidden[position + 1:]], None)
     yearly = rows.mutate(year=rows.time_period.substr(0, 4)).group_by("year").agg(
-        value=ibis._.value.sum())
+        value=ibis.deferred.value.sum())
     found = yearly.order_by("year").to_pandas()
     sources = labels.mutate(year=labels.time_period.substr(0, 4)).to_pandas()
     found["source"] = [", ".join(sorted({f"{s} {r}" for s, r in zip(

@@ -48,7 +48,7 @@ def per(numerator: ir.Table, denominator: ir.Table, *, scale: float = 100.0,
     Years where either is missing, or the denominator is zero, give no row.
     """
     den = denominator.select(time_period=denominator.time_period, den=denominator.value)
-    joined = numerator.join(den, "time_period").filter(ibis._.den != 0)
+    joined = numerator.join(den, "time_period").filter(ibis.deferred.den != 0)
     out = joined.mutate(value=joined.value / joined.den * scale)
     if sex is not None:
         out = out.mutate(sex=ibis.literal(sex))

@@ -139,7 +139,7 @@ def check_rules(table: ir.Table, rules: Iterable[Rule], *, path: Path,
     columns = sorted({rule.column for rule in rules})
     failing = (
         table.mutate(**flags)
-        .filter(ibis.or_(*(ibis._[name] for name in flags)))
+        .filter(ibis.or_(*(ibis.deferred[name] for name in flags)))
         .select(ROW, *columns, *flags)
         .order_by(ROW)
         .limit(MAX_PROBLEMS_PER_RULE * len(rules))
@@ -227,7 +227,7 @@ def _duplicates(table: pa.Table, keys: list[str], *, path: Path, sheet: str | No
     """Rows whose key appeared in an earlier row, each naming that row."""
     t = ibis.memtable(table)
     first = t[ROW].min().over(group_by=[t[k] for k in keys])
-    repeated = (t.mutate(_first=first).filter(ibis._[ROW] != ibis._["_first"])
+    repeated = (t.mutate(_first=first).filter(ibis.deferred[ROW] != ibis.deferred["_first"])
                 .order_by(ROW).limit(MAX_PROBLEMS_PER_RULE).to_pyarrow().to_pylist())
     return [InputProblem(
         file=str(path), sheet=sheet, rule="duplicate", row=row[ROW],

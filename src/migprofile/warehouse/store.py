@@ -150,7 +150,7 @@ class Warehouse:
         return self.con.table("observations")
 
     def source_record(self, name: str) -> dict | None:
-        rows = self.table("sources").filter(ibis._.name == name).to_pyarrow().to_pylist()
+        rows = self.table("sources").filter(ibis.deferred.name == name).to_pyarrow().to_pylist()
         return rows[0] if rows else None
 
     def sources(self) -> list[dict]:
