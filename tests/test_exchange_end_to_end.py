@@ -8,10 +8,11 @@ permits it issues.
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
+
+from migprofile.testing import copy_tracked
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FIXTURES = Path(__file__).resolve().parent / "data" / "exchange"
@@ -33,8 +34,8 @@ def _public_key(cli, profile: Path) -> str:
 
 def test_two_profiles_exchange_reconcile_and_report(cli, tmp_path):
     vn, la = tmp_path / "viet-nam", tmp_path / "lao-pdr"
-    shutil.copytree(EXAMPLES / "viet-nam", vn)
-    shutil.copytree(EXAMPLES / "lao-pdr", la)
+    copy_tracked(EXAMPLES / "viet-nam", vn)
+    copy_tracked(EXAMPLES / "lao-pdr", la)
     assert not (vn / ".secret").exists() and not (la / ".secret").exists()
     for profile in (vn, la):
         _ok(cli("keys", "init", profile))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from migprofile.cli import main
@@ -32,6 +36,25 @@ def cli(capsys):
     return run
 
 
+def copy_tracked(source: Path, target: Path) -> Path:
+    """Copy the files of ``source`` that git tracks (or would track) into ``target``.
+
+    A checkout's folders also hold what earlier commands left behind (``out/``, ``.secret/``,
+    ``warehouse.duckdb``); a test that copied those would pass or fail depending on what
+    was run before it.
+    """
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+        cwd=source, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, listing.split("\0")):
+        origin = source / name
+        if origin.is_file():
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, destination)
+    return target
+
+
 @pytest.fixture(scope="session")
 def built_profile(tmp_path_factory):
     """A Viet Nam profile (English and Vietnamese), built once for the whole test session.
@@ -50,8 +73,6 @@ def built_profile(tmp_path_factory):
 @pytest.fixture
 def copy_profile(built_profile, tmp_path):
     """A private copy of the built Viet Nam profile, free to change."""
-    import shutil
-
     target = tmp_path / "profile"
     shutil.copytree(built_profile, target)
     return target
