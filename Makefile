@@ -3,7 +3,11 @@
 #   make test   runs the whole test suite
 # Both set up everything they need first: system packages (fonts, poppler, Java, and
 # Chromium for the web app's browser tests) and a
-# virtual environment in .venv with migprofile installed in editable mode.
+# virtual environment in .venv with exactly the libraries of requirements.lock (checked by
+# their hashes) and migprofile installed in editable mode.
+#   make lock   resolves the newest set that pyproject.toml allows into requirements.lock;
+#               then run make test to learn whether that set works. After changing a range
+#               in pyproject.toml, `make lock UPGRADE=` changes only what the range forces.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -13,7 +17,7 @@ SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 
   chromium
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-.PHONY: demo test lint catalogs setup system-packages clean
+.PHONY: demo test lint lock catalogs setup system-packages clean
 
 demo: setup
 	$(BIN)/migprofile build examples/viet-nam
@@ -42,11 +46,25 @@ catalogs: setup
 
 setup: system-packages $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+LOCK := requirements.lock
+UPGRADE ?= --upgrade
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
+
+# Every direct and transitive dependency, with the hashes of its files, for Python 3.11 on
+# 64-bit Linux, including the dev and spark extras.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra spark --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 $(UPGRADE) \
+	  --custom-compile-command "make lock" --quiet -o $(LOCK)
+	@echo "$(LOCK) refreshed; run make test to check the new set."
 
 system-packages:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

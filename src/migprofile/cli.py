@@ -1,7 +1,8 @@
 """The ``migprofile`` command line: parses arguments, calls the layers, prints.
 
-Heavy layers are imported inside the commands that need them, so that quick commands
-(``init``, ``--help``) start at once.
+Every layer is imported inside the commands that need it, so that quick commands
+(``--help``, ``countries``) start at once; ``tests/test_cli_startup.py`` keeps the heavy
+libraries out of this module's import.
 
 Every command is a thin wrapper around a function of the Python API, so that the command
 line, Python and the web app do the same thing. Errors in the user's input are printed as
@@ -20,10 +21,8 @@ from typing import Annotated
 
 import typer
 
-from migprofile.codes import countries
+from migprofile import __version__
 from migprofile.errors import MigprofileError
-from migprofile.profile import Profile, create_profile
-from migprofile.warehouse import ENGINES
 
 app = typer.Typer(
     name="migprofile",
@@ -33,6 +32,28 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"migprofile {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version of migprofile and exit.")] = False,
+) -> None:
+    """Build and keep current a country's Migration Profile."""
+
+
+def _profile(directory: Path):
+    """The profile in ``directory``, loaded (and checked) for a command."""
+    from migprofile.profile import Profile
+
+    return Profile.load(directory)
 
 
 def _date(value: str | None, *, option: str) -> dt.date | None:
@@ -62,6 +83,8 @@ def init(
     edition: Annotated[str | None, typer.Option(help="Edition label; default: this year.")] = None,
 ) -> None:
     """Create a profile folder for a country, wired to the bundled international sources."""
+    from migprofile.profile import create_profile
+
     profile = create_profile(country, directory, languages=_languages(languages),
                              edition=edition)
     typer.echo(
@@ -76,6 +99,8 @@ def list_countries(
     language: Annotated[str, typer.Option(help="Language of the names.")] = "en",
 ) -> None:
     """List every country and area code the bundled data know."""
+    from migprofile.codes.countries import countries
+
     for code, item in countries().items():
         typer.echo(f"{code}  {item.name(language)}")
 
@@ -114,7 +139,7 @@ def sources(
     """List the profile's sources with provider, licence, revision, date and sha256."""
     from migprofile.build import resolve_sources
 
-    for source in resolve_sources(Profile.load(directory)):
+    for source in resolve_sources(_profile(directory)):
         meta = source.meta
         where = "bundled" if source.bundled else str(source.path)
         typer.echo(
@@ -162,7 +187,7 @@ def indicators(
     from migprofile.indicators import stored_values
     from migprofile.report.tables import indicators_csv
 
-    rows = stored_values(Profile.load(directory), indicator_id=indicator)
+    rows = stored_values(_profile(directory), indicator_id=indicator)
     if output is OutputFormat.csv:
         typer.echo(indicators_csv(rows).decode("utf-8"), nl=False)
     elif output is OutputFormat.json:
@@ -295,6 +320,7 @@ def classify(
     """Classify border crossings with the residence rule (no profile folder needed)."""
     from migprofile.crossings import RuleParameters, classify_file
     from migprofile.sources.crossings import parse_columns
+    from migprofile.warehouse import ENGINES
 
     if on_gap not in ("reject", "impute"):
         raise MigprofileError(f"--on-gap must be reject or impute, not {on_gap!r}.")
@@ -370,7 +396,7 @@ def keys_show(directory: Annotated[Path, typer.Argument(help="The profile folder
     """Print the public key and its fingerprint, to give to partners."""
     from migprofile.exchange.keys import load_keys
 
-    keys = load_keys(Profile.load(directory))
+    keys = load_keys(_profile(directory))
     _show_key(keys.public_key, keys.fingerprint)
 
 
@@ -404,7 +430,7 @@ def partners_list(directory: Annotated[Path, typer.Argument(help="The profile fo
     """List the registered partners with their countries, key fingerprints and expiry."""
     from migprofile.exchange.partners import list_partners
 
-    partners = list_partners(Profile.load(directory))
+    partners = list_partners(_profile(directory))
     if not partners:
         typer.echo("No partners yet; add one with `migprofile partners add`.")
     for partner in partners:
@@ -475,7 +501,7 @@ def reconcile(
     from migprofile.report.tables import reconciliation_csv
     from migprofile.warehouse import Warehouse
 
-    profile = Profile.load(directory)
+    profile = _profile(directory)
     if partner is not None and partner not in profile.settings.partners:
         raise MigprofileError(f"{partner!r} is not a registered partner (registered: "
                               f"{', '.join(profile.settings.partners) or 'none'}).",
@@ -538,7 +564,7 @@ def _web_database(directory: Path, database: str | None):
     from migprofile.web import Database, WebSettings
 
     settings = WebSettings(profile_dir=directory, database=database)
-    Profile.load(directory)
+    _profile(directory)
     return settings, Database(settings.url)
 
 

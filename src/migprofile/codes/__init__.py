@@ -1,5 +1,8 @@
 """Codelists shared by every layer: countries and areas, sex, age groups, languages."""
 
+from migprofile._lazy import lazy_exports
+
+# Imported at once: the function ``countries`` must shadow the module of the same name.
 from migprofile.codes.countries import (
     REPORT_LANGUAGES,
     Country,
@@ -11,26 +14,27 @@ from migprofile.codes.countries import (
     match_country,
     suggest_countries,
 )
-from migprofile.codes.dataflows import (
-    Codelist,
-    Dataflow,
-    Dimension,
-    Measure,
-    builtin_dataflows,
-    codelist,
-    codelist_codes,
-    load_dataflows,
-)
-from migprofile.codes.dimensions import (
-    AGE_TOTAL,
-    NOT_APPLICABLE,
-    NOT_COUNTRIES,
-    OTHER_COUNTRIES,
-    SEX_CODES,
-    TOTAL,
-    UNKNOWN,
-)
 
+_DATAFLOWS = "migprofile.codes.dataflows"
+_DIMENSIONS = "migprofile.codes.dimensions"
+
+_EXPORTS = {
+    "AGE_TOTAL": _DIMENSIONS,
+    "NOT_APPLICABLE": _DIMENSIONS,
+    "NOT_COUNTRIES": _DIMENSIONS,
+    "OTHER_COUNTRIES": _DIMENSIONS,
+    "SEX_CODES": _DIMENSIONS,
+    "TOTAL": _DIMENSIONS,
+    "UNKNOWN": _DIMENSIONS,
+    "Codelist": _DATAFLOWS,
+    "Dataflow": _DATAFLOWS,
+    "Dimension": _DATAFLOWS,
+    "Measure": _DATAFLOWS,
+    "builtin_dataflows": _DATAFLOWS,
+    "codelist": _DATAFLOWS,
+    "codelist_codes": _DATAFLOWS,
+    "load_dataflows": _DATAFLOWS,
+}
 __all__ = [
     "AGE_TOTAL",
     "NOT_APPLICABLE",
@@ -57,3 +61,4 @@ __all__ = [
     "match_country",
     "suggest_countries",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
