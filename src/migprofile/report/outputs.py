@@ -12,6 +12,7 @@ from pathlib import Path
 from migprofile.indicators.disclosure import published_values
 from migprofile.profile import Profile
 from migprofile.report.data import ReportData
+from migprofile.report.fonts import fonts_notice
 from migprofile.report.i18n import localizer
 from migprofile.report.render import render_html, render_pdf
 from migprofile.report.tables import indicators_csv, indicators_workbook, reconciliation_csv
@@ -39,6 +40,9 @@ def write_outputs(profile: Profile, warehouse: Warehouse, folder: Path, *,
     _write(folder / "tables.xlsx",
            indicators_workbook(values, languages=profile.languages, citations=citations), files)
     progress(f"Writing the report in {', '.join(profile.languages)}")
+    notice = fonts_notice(profile.languages)
+    if notice:
+        progress(notice)
     for language, (html, pdf) in zip(profile.languages,
                                      _render_languages(data, profile.languages), strict=True):
         _write(folder / language / "profile.html", html.encode("utf-8"), files)
