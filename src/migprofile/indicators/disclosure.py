@@ -21,6 +21,13 @@ the sum of its parts). Three steps, as statistical offices do for their border d
 
 Withheld cells are marked ``C`` (SDMX ``CONF_STATUS`` "confidential") and never shown as
 zero.
+
+A difference of counts (net migration = arrivals - departures) is published in one table
+with its two counts: the relation binds the three like a total, a difference is never
+withheld for being small (only to protect a count), and the three are rounded together
+(the same draw rounds the departures and the arrivals, the net is their difference), so the
+published net is exactly the published arrivals minus the published departures and each
+of the three is within the rounding base of its true value.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import hashlib
 import math
 import secrets
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,15 +52,18 @@ __all__ = [
     "WITHHELD",
     "DisclosureRule",
     "Table",
+    "declare_difference",
     "determined_cells",
     "disclosure_rule",
     "disclosure_salt",
+    "indicator_rule",
     "protect_indicator_values",
     "protect_observations",
     "protect_table",
     "published_values",
     "rounded",
     "table_from_cells",
+    "table_with_differences",
 ]
 
 WITHHELD = "C"
@@ -102,6 +112,9 @@ def disclosure_salt(profile: Profile) -> bytes:
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
+Relation = tuple[Key, tuple[Key, ...]]
+
+
 @dataclass
 class Table:
     """Cells of one published table and the totals that bind them.
@@ -110,7 +123,16 @@ class Table:
     """
 
     cells: dict[Key, float]
-    relations: list[tuple[Key, tuple[Key, ...]]]
+    relations: list[Relation]
+    rounded_together: list[Relation] = field(default_factory=list)
+    """Relations that rounding keeps exact (each cell in at most one): the parts' running
+    sums are rounded with one draw, so the rounded parts add up to the rounded total."""
+    differences: frozenset[Key] = frozenset()
+    """Cells that are differences of counts (a net), not counts of people: never withheld
+    for being small, and the first withheld to protect a count."""
+    fixed: frozenset[Key] = frozenset()
+    """Cells every reader knows without their being published (the zero of a count that
+    has no row): never withheld, never published."""
 
 
 def table_from_cells(cells: Mapping[Key, float], dimensions: Sequence[int]) -> Table:
@@ -132,6 +154,38 @@ def table_from_cells(cells: Mapping[Key, float], dimensions: Sequence[int]) -> T
             if totals and parts:
                 relations.append((totals[0], parts))
     return Table(dict(cells), relations)
+
+
+def table_with_differences(cells: Mapping[tuple, float], *,
+                           differences: Mapping[Hashable, tuple[Hashable, Hashable]],
+                           margins: bool = True) -> Table:
+    """The table of cells keyed by (measure, code, code, ...), with each difference
+    ``net = plus - minus`` of ``differences`` (net: (plus, minus), by measure) wherever
+    the net has a cell, and the totals of their ``_T`` codes unless ``margins`` is False.
+
+    A count without a cell beside a net is a known zero (:attr:`Table.fixed`). Without
+    ``margins``, a withheld count is protected by the rounding of every other cell on its
+    own (the totals and their parts do not add up exactly once rounded, as Stats NZ
+    publishes), not by withholding more cells; only a difference, rounded together with
+    its parts, must then be withheld with them.
+    """
+    width = len(next(iter(cells), (None,)))
+    table = table_from_cells(cells, range(1, width) if margins else ())
+    fixed, nets = set(), set()
+    for key in list(table.cells):
+        if key[0] not in differences:
+            continue
+        plus, minus = ((measure, *key[1:]) for measure in differences[key[0]])
+        for member in (plus, minus):
+            if member not in table.cells:
+                table.cells[member] = 0.0
+                fixed.add(member)
+        relation = (plus, (minus, key))
+        table.relations.append(relation)
+        table.rounded_together.append(relation)
+        nets.add(key)
+    table.differences, table.fixed = frozenset(nets), frozenset(fixed)
+    return table
 
 
 def _constraint_matrix(table: Table, withheld: Sequence[Key]) -> np.ndarray:
@@ -188,7 +242,7 @@ def _complement(table: Table, exposed: Key, withheld: set[Key]) -> Key | None:
     """
     mine = [r for r in table.relations if exposed in _members(r)]
     lonely = [r for r in mine if not (set(_members(r)) - {exposed}) & withheld] or mine
-    candidates = {m for r in lonely for m in _members(r)} - withheld
+    candidates = {m for r in lonely for m in _members(r)} - withheld - table.fixed
     if not candidates:
         return None
     totals = {total for total, _ in table.relations}
@@ -197,13 +251,17 @@ def _complement(table: Table, exposed: Key, withheld: set[Key]) -> Key | None:
         return sum(1 for r in table.relations
                    if cell in _members(r) and set(_members(r)) & withheld)
 
-    return min(candidates, key=lambda k: (-benefit(k), k in totals, table.cells[k], repr(k)))
+    return min(candidates, key=lambda k: (-benefit(k), k not in table.differences,
+                                          k in totals, table.cells[k], repr(k)))
 
 
 def suppressed_cells(table: Table, *, threshold: int) -> set[Key]:
-    """Primary suppression (counts below ``threshold``), then complementary suppression,
-    one cell at a time, until no withheld cell is determined by the rest of the table."""
-    withheld = {k for k, v in table.cells.items() if not math.isnan(v) and 0 < v < threshold}
+    """Primary suppression (counts below ``threshold``; never a difference), then
+    complementary suppression, one cell at a time, until no withheld cell is determined by
+    the rest of the table."""
+    withheld = {k for k, v in table.cells.items()
+                if not math.isnan(v) and 0 < v < threshold
+                and k not in table.differences and k not in table.fixed}
     while exposed := determined_cells(table, withheld):
         complement = next((c for c in (_complement(table, k, withheld) for k in exposed)
                            if c is not None), None)
@@ -246,9 +304,27 @@ def protect_table(table: Table, *, rule: DisclosureRule, salt: bytes,
     if not rule.enabled:
         return dict(table.cells)
     withheld = suppressed_cells(table, threshold=rule.threshold)
-    return {key: math.nan if key in withheld else
+    values = _rounded_together(table, base=rule.rounding_base, salt=salt, table_id=table_id)
+    return {key: math.nan if key in withheld else values[key] if key in values else
             rounded(value, base=rule.rounding_base, draw=_draw(salt, table_id, key))
             for key, value in table.cells.items()}
+
+
+def _rounded_together(table: Table, *, base: int, salt: bytes,
+                      table_id: str) -> dict[Key, float]:
+    """The cells of :attr:`Table.rounded_together`: each part is the difference of two
+    running sums rounded with the relation's one draw, so every cell is unbiased, within
+    ``base`` of its value, and the parts add up to the total."""
+    values = {}
+    for total, parts in table.rounded_together:
+        draw = _draw(salt, table_id, ("together", total))
+        running = previous = 0.0
+        for part in parts:
+            running += table.cells[part]
+            now = rounded(running, base=base, draw=draw)
+            values[part], previous = now - previous, now
+        values[total] = previous
+    return values
 
 
 def _observation_key(row: Mapping) -> tuple:
@@ -294,10 +370,28 @@ def _indicator_rule(indicator: Indicator, rules: Mapping[str, DisclosureRule],
     return next((rules[f] for f in flows if f in rules and rules[f].enabled), None)
 
 
+DIFFERENCES: dict[str, tuple[str, str]] = {}
+"""Indicators that are a difference of two others (net: (plus, minus)), declared with
+:func:`declare_difference`: the three are protected as one linked table."""
+
+
+def declare_difference(net: str, *, plus: str, minus: str) -> None:
+    """Declare that indicator ``net`` is ``plus - minus``, month by month and sex by sex."""
+    DIFFERENCES[net] = (plus, minus)
+
+
+def _table_of(indicator: Indicator) -> str:
+    """The indicator whose cells a value is: a by-partner indicator's cells are those of
+    its total over partners (``partner_total``), by partner."""
+    return indicator.partner_total or indicator.id
+
+
 def _family(indicator: Indicator) -> str:
     """The indicator whose table a value belongs to: a by-partner indicator and its total
-    over partners make one table (partners by sex, with totals)."""
-    return indicator.partner_total or indicator.id
+    over partners make one table (partners by sex, with totals), and a difference and the
+    two indicators it is the difference of make one (linked) table."""
+    own = _table_of(indicator)
+    return next((net for net, pair in DIFFERENCES.items() if own in (net, *pair)), own)
 
 
 def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, DisclosureRule],
@@ -307,8 +401,9 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
 
     The values of an indicator of counts computed from a protected dataflow are protected
     table by table: for each year, the indicator by partner and sex, with its total over
-    partners (``partner_total``) and over sexes. Each returned row has ``conf_status``:
-    ``C`` for a withheld value (NaN), ``F`` otherwise.
+    partners (``partner_total``) and over sexes, linked with the indicators it is the
+    difference of or part of a difference with (:func:`declare_difference`). Each returned
+    row has ``conf_status``: ``C`` for a withheld value (NaN), ``F`` otherwise.
 
     Parameters
     ----------
@@ -332,26 +427,25 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
             continue
         partner = row["counterpart_area"] if item.by_partner else TOTAL
         tables.setdefault((_family(item), row["time_period"]), {})[
-            (partner, row["sex"])] = index
+            (_table_of(item), partner, row["sex"])] = index
     values = {}
     for (family, period), cells in tables.items():
         rule = protected[rows[next(iter(cells.values()))]["indicator"]]
-        table = table_from_cells({k: float(rows[i]["value"]) for k, i in cells.items()},
-                                 (0, 1))
+        table = table_with_differences(
+            {k: float(rows[i]["value"]) for k, i in cells.items()},
+            differences={family: DIFFERENCES[family]} if family in DIFFERENCES else {})
         published = protect_table(table, rule=rule, salt=salt, table_id=f"{family}/{period}")
-        values.update({cells[k]: v for k, v in published.items()})
+        values.update({cells[k]: v for k, v in published.items() if k in cells})
     return [{**row, "value": values.get(i, row["value"]),
              "conf_status": WITHHELD if math.isnan(values.get(i, 0.0)) else FREE}
             for i, row in enumerate(rows)]
 
 
-def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
-    """The profile's indicator values as every output publishes them (see
-    :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
+def _rules(profile: Profile, warehouse: Warehouse) -> tuple[dict[str, DisclosureRule],
+                                                             dict[str, set[str]]]:
+    """The disclosure rule of each dataflow, and the dataflows of each source kind."""
     from migprofile.codes import load_dataflows
 
-    rows = warehouse.table("indicator_values").order_by(
-        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
     flows = load_dataflows(profile.root / "dataflows")
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
              for flow_id, flow in flows.items()}
@@ -359,6 +453,25 @@ def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
     source_dataflows: dict[str, set[str]] = {}
     for pair in pairs.to_pylist():
         source_dataflows.setdefault(pair["source"], set()).add(pair["dataflow"])
+    return rules, source_dataflows
+
+
+def indicator_rule(profile: Profile, warehouse: Warehouse,
+                   indicator_id: str) -> DisclosureRule | None:
+    """The rule that protects an indicator's values where they are published; None when
+    they are published as they are."""
+    from migprofile.indicators.registry import REGISTRY
+
+    rules, source_dataflows = _rules(profile, warehouse)
+    return _indicator_rule(REGISTRY[indicator_id], rules, source_dataflows)
+
+
+def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
+    """The profile's indicator values as every output publishes them (see
+    :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
+    rows = warehouse.table("indicator_values").order_by(
+        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
+    rules, source_dataflows = _rules(profile, warehouse)
     held = {f for flows_of in source_dataflows.values() for f in flows_of}
     if not any(rules[f].enabled for f in held if f in rules):
         return [{**row, "conf_status": FREE} for row in rows]
