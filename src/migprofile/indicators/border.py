@@ -168,9 +168,13 @@ for _measure, (_prefix, _template) in ALL_CROSSINGS.items():
             definition=text(**{lang: _template[lang].format(who=_who[lang]) for lang in _who}),
         )
 
+# Each month's table (arrivals and departures by citizenship and sex, the net by sex):
+# small counts are withheld, with the net beside them; every other cell is rounded on its
+# own, so the totals over citizenships and sexes do not give a withheld count back exactly
+# and need not be withheld as well (as Stats NZ publishes its border statistics).
 for _suffix in ("", "_provisional"):
     declare_difference(f"ltm_net{_suffix}", plus=f"ltm_arrivals{_suffix}",
-                       minus=f"ltm_departures{_suffix}")
+                       minus=f"ltm_departures{_suffix}", margins=False)
 
 
 # Published aggregates -------------------------------------------------------------------

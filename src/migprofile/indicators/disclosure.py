@@ -27,7 +27,9 @@ with its two counts: the relation binds the three like a total, a difference is 
 withheld for being small (only to protect a count), and the three are rounded together
 (the same draw rounds the departures and the arrivals, the net is their difference), so the
 published net is exactly the published arrivals minus the published departures and each
-of the three is within the rounding base of its true value.
+of the three is within the rounding base of its true value. A difference may leave the
+totals of its tables to the rounding (:func:`declare_difference`, ``margins=False``): then
+only small counts, and the nets beside them, are withheld.
 """
 
 from __future__ import annotations
@@ -374,10 +376,21 @@ DIFFERENCES: dict[str, tuple[str, str]] = {}
 """Indicators that are a difference of two others (net: (plus, minus)), declared with
 :func:`declare_difference`: the three are protected as one linked table."""
 
+MARGINS_BY_ROUNDING: set[str] = set()
+"""Differences whose tables leave their totals over partners and sexes to the rounding."""
 
-def declare_difference(net: str, *, plus: str, minus: str) -> None:
-    """Declare that indicator ``net`` is ``plus - minus``, month by month and sex by sex."""
+
+def declare_difference(net: str, *, plus: str, minus: str, margins: bool = True) -> None:
+    """Declare that indicator ``net`` is ``plus - minus``, month by month and sex by sex.
+
+    ``margins`` False: in the three indicators' tables, a withheld count is protected from
+    the totals over partners and sexes by the rounding of every cell on its own, as
+    Statistics New Zealand publishes its border statistics, not by withholding more cells
+    (see :func:`table_with_differences`).
+    """
     DIFFERENCES[net] = (plus, minus)
+    if not margins:
+        MARGINS_BY_ROUNDING.add(net)
 
 
 def _table_of(indicator: Indicator) -> str:
@@ -433,7 +446,8 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
         rule = protected[rows[next(iter(cells.values()))]["indicator"]]
         table = table_with_differences(
             {k: float(rows[i]["value"]) for k, i in cells.items()},
-            differences={family: DIFFERENCES[family]} if family in DIFFERENCES else {})
+            differences={family: DIFFERENCES[family]} if family in DIFFERENCES else {},
+            margins=family not in MARGINS_BY_ROUNDING)
         published = protect_table(table, rule=rule, salt=salt, table_id=f"{family}/{period}")
         values.update({cells[k]: v for k, v in published.items() if k in cells})
     return [{**row, "value": values.get(i, row["value"]),
