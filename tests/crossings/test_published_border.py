@@ -22,7 +22,11 @@ from migprofile.build import crossings_inputs, sync_crossings
 from migprofile.crossings import classify_file, import_crossings
 from migprofile.indicators import compute_indicators
 from migprofile.indicators.border import published_border_tables
-from migprofile.indicators.disclosure import published_values
+from migprofile.indicators.disclosure import (
+    DisclosureRule,
+    protect_observations,
+    published_values,
+)
 from migprofile.profile import Profile, create_profile
 from migprofile.warehouse import Warehouse
 
@@ -123,11 +127,13 @@ def published(tmp_path, seed: int):
             warehouse.observations, area="VNM", revisions=revisions))
         values = published_values(profile, warehouse)
         tables = published_border_tables(profile, warehouse)
+        observations = warehouse.observations.filter(
+            warehouse.observations.dataflow == "LTM_FLOWS").to_pyarrow().to_pylist()
     out = tmp_path / "classified.csv"
     classify_file(source, out)
     with out.open(newline="") as handle:
         exact = Exact(list(csv.DictReader(handle)))
-    return values, tables, exact
+    return values, tables, exact, observations
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=[f"seed{s}" for s in SEEDS])
@@ -154,7 +160,7 @@ def assert_linked(arrivals: float, departures: float, net: float, what) -> None:
 
 
 def test_no_month_is_both_final_and_provisional(case):
-    values, tables, exact = case
+    values, tables, exact, _ = case
     for flow in ("ltm_arrivals", "ltm_departures", "ltm_net"):
         final = {r["time_period"] for r in values if r["indicator"] == flow}
         provisional = {r["time_period"] for r in values
@@ -168,13 +174,13 @@ def test_no_month_is_both_final_and_provisional(case):
 
 
 def test_the_window_ends_at_the_last_whole_final_month(case):
-    _, tables, exact = case
+    _, tables, exact, _ = case
     assert list(tables.window) == exact.window
     assert len(exact.window) == 12
 
 
 def test_twelve_month_totals_by_sex(case):
-    _, tables, exact = case
+    _, tables, exact, _ = case
     for sex in ("_T", "F", "M", "_U"):
         key_sex = None if sex == "_T" else sex
         arrivals = exact.long_term(arrival=1, months=exact.window, sex=key_sex)
@@ -189,7 +195,7 @@ def test_twelve_month_totals_by_sex(case):
 
 
 def test_twelve_month_totals_by_citizenship(case):
-    _, tables, exact = case
+    _, tables, exact, _ = case
     citizenships = {r["citizenship"] for r in exact.rows}
     for arrival, flow in ((1, "ltm_arrivals"), (0, "ltm_departures")):
         for citizenship in citizenships:
@@ -202,7 +208,7 @@ def test_twelve_month_totals_by_citizenship(case):
 
 
 def test_residents_and_non_residents_by_year(case):
-    _, tables, exact = case
+    _, tables, exact, _ = case
     for indicator, arrival, resident in (("arrivals_residents", 1, 1),
                                          ("arrivals_non_residents", 1, 0),
                                          ("departures_residents", 0, 1),
@@ -216,7 +222,7 @@ def test_residents_and_non_residents_by_year(case):
 
 
 def test_monthly_values_are_protected_and_linked(case):
-    values, _, exact = case
+    values, _, exact, _ = case
     by_key = {(r["indicator"], r["time_period"], r["sex"]): r["value"] for r in values
               if r["counterpart_area"] == "_Z"}
     months = {m for (i, m, _) in by_key if i.startswith("ltm_")}
@@ -236,7 +242,7 @@ def test_monthly_values_are_protected_and_linked(case):
 
 
 def test_monthly_values_by_citizenship(case):
-    values, _, exact = case
+    values, _, exact, _ = case
     for row in values:
         if row["indicator"] in ("ltm_arrivals_by_citizenship",
                                 "ltm_departures_by_citizenship") and row["sex"] == "_T":
@@ -244,3 +250,26 @@ def test_monthly_values_by_citizenship(case):
                                     months={row["time_period"]},
                                     citizenship=row["counterpart_area"])
             assert_protected(row["value"], count, (row["indicator"], row["time_period"]))
+
+
+def test_exchanged_observations_link_arrivals_departures_and_net(case):
+    """Exchange packages protect the observations themselves: in each cell (citizenship,
+    sex, age, finality) of a month, the three measures make one linked table."""
+    *_, observations = case
+    rule = DisclosureRule(enabled=True, threshold=THRESHOLD, rounding_base=BASE)
+    protected = protect_observations(observations, rule=rule, salt=b"salt",
+                                     dataflow_id="LTM_FLOWS")
+    cells: dict[tuple, dict[str, tuple[float, float]]] = {}
+    for exact_row, row in zip(observations, protected, strict=True):
+        if row["measure"] not in ("LTM_ARRIVALS", "LTM_DEPARTURES", "LTM_NET"):
+            continue
+        finality = row["dims"].split(";")[0]
+        key = (row["time_period"], row["counterpart_area"], row["sex"], row["age"], finality)
+        cells.setdefault(key, {})[row["measure"]] = (row["value"], exact_row["value"])
+        if row["measure"] != "LTM_NET":
+            assert_protected(row["value"], exact_row["value"], key)
+    assert any(math.isnan(v[0]) for c in cells.values() for v in c.values())
+    for key, measures in cells.items():
+        shown = [measures.get(m, (0.0, 0.0))[0]
+                 for m in ("LTM_ARRIVALS", "LTM_DEPARTURES", "LTM_NET")]
+        assert_linked(*shown, what=key)

@@ -22,6 +22,7 @@ from migprofile.indicators.disclosure import (
     DisclosureRule,
     Table,
     declare_difference,
+    declare_measure_difference,
     disclosure_salt,
     indicator_rule,
     protect_table,
@@ -175,6 +176,8 @@ for _measure, (_prefix, _template) in ALL_CROSSINGS.items():
 for _suffix in ("", "_provisional"):
     declare_difference(f"ltm_net{_suffix}", plus=f"ltm_arrivals{_suffix}",
                        minus=f"ltm_departures{_suffix}", margins=False)
+declare_measure_difference("LTM_FLOWS", net="LTM_NET", plus="LTM_ARRIVALS",
+                           minus="LTM_DEPARTURES", not_shared=("residence",))
 
 
 # Published aggregates -------------------------------------------------------------------

@@ -55,6 +55,7 @@ __all__ = [
     "DisclosureRule",
     "Table",
     "declare_difference",
+    "declare_measure_difference",
     "determined_cells",
     "disclosure_rule",
     "disclosure_salt",
@@ -329,11 +330,63 @@ def _rounded_together(table: Table, *, base: int, salt: bytes,
     return values
 
 
-def _observation_key(row: Mapping) -> tuple:
+def _observation_key(row: Mapping, *, leave_out: Sequence[str] = ()) -> tuple:
     """The cell of an observation within its table: every dimension but measure and period,
-    extra dimensions one position each (``dims`` sorted by key)."""
-    dims = parse_dims(row["dims"]).values()
+    extra dimensions one position each (``dims`` sorted by key), but those of ``leave_out``."""
+    dims = [code for key, code in parse_dims(row["dims"]).items() if key not in leave_out]
     return (row["ref_area"], row["counterpart_area"], row["sex"], row["age"], *dims)
+
+
+@dataclass(frozen=True)
+class MeasureDifference:
+    """A measure of a dataflow that is, cell by cell, the difference of two others."""
+
+    net: str
+    plus: str
+    minus: str
+    not_shared: tuple[str, ...] = ()
+    """Extra dimensions whose codes differ between the three measures of one cell (the
+    residence status: non-resident for a long-term arrival, resident for a long-term
+    departure, ``_T`` for the net); left out of the cell's key."""
+
+    @property
+    def measures(self) -> tuple[str, str, str]:
+        return (self.net, self.plus, self.minus)
+
+
+MEASURE_DIFFERENCES: dict[str, MeasureDifference] = {}
+"""By dataflow id: the measures protected as one linked table in exchange packages."""
+
+
+def declare_measure_difference(dataflow_id: str, *, net: str, plus: str, minus: str,
+                               not_shared: tuple[str, ...] = ()) -> None:
+    """Declare that measure ``net`` of a dataflow is ``plus - minus``, cell by cell: the
+    three are protected as one linked table, leaving the margins to the rounding."""
+    MEASURE_DIFFERENCES[dataflow_id] = MeasureDifference(net, plus, minus, not_shared)
+
+
+def _observation_tables(rows: Sequence[dict], linked: MeasureDifference | None
+                        ) -> tuple[dict[tuple[str, str], dict], MeasureDifference | None]:
+    """The rows of counts by table, (measure or linked net, period), keyed by cell, and
+    the difference that links tables.
+
+    Rows that do not make a linked table (two rows of one measure in one cell, which the
+    long-term flows never have) are protected measure by measure instead.
+    """
+    tables: dict[tuple[str, str], dict[tuple, dict]] = {}
+    for row in rows:
+        if row["unit"] not in COUNT_UNITS:
+            continue
+        if linked is not None and row["measure"] in linked.measures:
+            cells = tables.setdefault((linked.net, row["time_period"]), {})
+            key = (row["measure"], *_observation_key(row, leave_out=linked.not_shared))
+            if key in cells:
+                return _observation_tables(rows, None)
+            cells[key] = row
+        else:
+            tables.setdefault((row["measure"], row["time_period"]), {})[
+                _observation_key(row)] = row
+    return tables, linked
 
 
 def protect_observations(rows: Sequence[dict], *, rule: DisclosureRule, salt: bytes,
@@ -341,25 +394,26 @@ def protect_observations(rows: Sequence[dict], *, rule: DisclosureRule, salt: by
     """Observations of one dataflow as they may leave the profile.
 
     Each measure and period is one table whose cells are keyed by every other dimension;
-    a ``_T`` code makes a cell the total of the cells it adds up. Counts are suppressed
-    and rounded (:func:`protect_table`); a withheld cell keeps its row with value NaN.
-    Values in other units, and every value when the rule is off, are unchanged.
+    a ``_T`` code makes a cell the total of the cells it adds up. A measure that is the
+    difference of two others (:func:`declare_measure_difference`) makes one linked table
+    with them (:func:`table_with_differences`). Counts are suppressed and rounded
+    (:func:`protect_table`); a withheld cell keeps its row with value NaN. Values in other
+    units, and every value when the rule is off, are unchanged.
     """
     if not rule.enabled:
         return [dict(row) for row in rows]
-    tables: dict[tuple[str, str], dict[tuple, dict]] = {}
-    for row in rows:
-        if row["unit"] in COUNT_UNITS:
-            tables.setdefault((row["measure"], row["time_period"]), {})[
-                _observation_key(row)] = row
+    tables, linked = _observation_tables(rows, MEASURE_DIFFERENCES.get(dataflow_id))
     published = {}
-    for (measure, period), cells in tables.items():
-        width = len(next(iter(cells)))
-        table = table_from_cells({k: float(r["value"]) for k, r in cells.items()},
-                                 range(width))
-        values = protect_table(table, rule=rule, salt=salt,
-                               table_id=f"{dataflow_id}/{measure}/{period}")
-        published.update({id(cells[k]): v for k, v in values.items()})
+    for (family, period), cells in tables.items():
+        values = {k: float(r["value"]) for k, r in cells.items()}
+        if linked is not None and family == linked.net:
+            table = table_with_differences(
+                values, differences={linked.net: (linked.plus, linked.minus)}, margins=False)
+        else:
+            table = table_from_cells(values, range(len(next(iter(cells)))))
+        protected = protect_table(table, rule=rule, salt=salt,
+                                  table_id=f"{dataflow_id}/{family}/{period}")
+        published.update({id(cells[k]): v for k, v in protected.items() if k in cells})
     return [{**row, "value": published.get(id(row), row["value"])} for row in rows]
 
 
