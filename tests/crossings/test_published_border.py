@@ -17,6 +17,8 @@ import random
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from migprofile.build import crossings_inputs, sync_crossings
 from migprofile.crossings import classify_file, import_crossings
@@ -273,3 +275,74 @@ def test_exchanged_observations_link_arrivals_departures_and_net(case):
         shown = [measures.get(m, (0.0, 0.0))[0]
                  for m in ("LTM_ARRIVALS", "LTM_DEPARTURES", "LTM_NET")]
         assert_linked(*shown, what=key)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_border_tables_of_any_monthly_counts(data):
+    """Random exact monthly counts (final months, then provisional ones): the published
+    12-month and yearly figures are the exact sums, protected once."""
+    from migprofile.indicators.border import border_tables, window_months
+
+    first = data.draw(st.integers(min_value=2015 * 12, max_value=2020 * 12))
+    final = data.draw(st.integers(min_value=1, max_value=30))
+    provisional = data.draw(st.integers(min_value=0, max_value=16))
+    partners, sexes = ("VNM", "KOR", "LAO", "_U"), ("F", "M", "_U")
+    rows, exact, years = [], Counter(), Counter()
+
+    def add(indicator, partner, month, sex, value):
+        rows.append({"indicator": indicator, "counterpart_area": partner,
+                     "time_period": month, "sex": sex, "value": float(value)})
+
+    for index in range(first, first + final + provisional):
+        month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+        suffix = "" if index < first + final else "_provisional"
+        net = Counter()
+        for flow, sign in (("arrivals", 1), ("departures", -1)):
+            counts = data.draw(st.lists(st.integers(min_value=0, max_value=7),
+                                        min_size=12, max_size=12))
+            by_sex = Counter()
+            for (partner, sex), value in zip([(p, x) for p in partners for x in sexes],
+                                             counts, strict=True):
+                if value and not suffix:
+                    add(f"ltm_{flow}_by_citizenship", partner, month, sex, value)
+                    exact[(flow, "partner", partner, month)] += value
+                by_sex[sex] += value
+            by_sex["_T"] = sum(by_sex.values())
+            for sex, value in by_sex.items():
+                add(f"ltm_{flow}{suffix}", "_Z", month, sex, value)
+                exact[(flow, "sex", sex, month)] += value
+                net[sex] += sign * value
+            if not suffix:
+                residents = data.draw(st.integers(min_value=0, max_value=7))
+                add(f"{flow}_residents", "_Z", month, "_T", residents)
+                years[(f"{flow}_residents", month[:4])] += residents
+        for sex, value in net.items():
+            add(f"ltm_net{suffix}", "_Z", month, sex, value)
+    rule = DisclosureRule(enabled=True, threshold=THRESHOLD, rounding_base=BASE)
+    tables = border_tables(rows, rule=rule, salt=data.draw(st.binary(min_size=1)))
+    months = [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(first, first + final)]
+    assert list(tables.window) == months[-12:] == list(window_months(months))
+    assert not set(tables.final_months) & set(tables.provisional_months)
+    inside = set(tables.window)
+
+    def over_window(flow, by, code):
+        return sum(v for (f, b, c, m), v in exact.items()
+                   if (f, b, c) == (flow, by, code) and m in inside)
+
+    for sex in ("F", "M", "_U", "_T"):
+        shown = [tables.window_flows.get((f"ltm_{f}", "_T", sex), 0.0)
+                 for f in ("arrivals", "departures", "net")]
+        want = [over_window(flow, "sex", sex) for flow in ("arrivals", "departures")]
+        assert_protected(shown[0], want[0], ("arrivals", sex))
+        assert_protected(shown[1], want[1], ("departures", sex))
+        assert_linked(*shown, what=sex)
+        if not math.isnan(shown[2]):
+            assert abs(shown[2] - (want[0] - want[1])) < BASE
+    for (flow, partner, _), value in tables.window_flows.items():
+        if partner != "_T":
+            count = over_window(flow.removeprefix("ltm_"), "partner", partner)
+            assert_protected(value, count, (flow, partner))
+    assert set(tables.by_year) == set(years)
+    for (indicator, year), value in tables.by_year.items():
+        assert_protected(value, years[(indicator, year)], (indicator, year))
