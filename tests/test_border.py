@@ -1,6 +1,7 @@
 """Border crossings in a profile: long-term flows as indicators and as a report section."""
 
 import csv
+import re
 from collections import Counter
 
 import pytest
@@ -26,11 +27,19 @@ def indicator_rows(profile, indicator, sex="_T"):
             if r["sex"] == sex}
 
 
+def first_provisional_month(rows):
+    """Months from the month of the earliest crossing not final yet are provisional."""
+    return min(r["date_crossing"][:7] for r in rows
+               if r["error_code"] == "0" and r["provisional"] == "1")
+
+
 def expected(rows, *, arrival, provisional, by_citizenship=False):
     counts = Counter()
+    first = first_provisional_month(rows)
     for r in rows:
+        month_provisional = int(r["date_crossing"][:7] >= first)
         if (r["error_code"] == "0" and r["is_long_term_mig"] == "1"
-                and r["is_arrival"] == str(arrival) and r["provisional"] == str(provisional)):
+                and r["is_arrival"] == str(arrival) and month_provisional == provisional):
             partner = r["citizenship"] if by_citizenship else "_Z"
             counts[(partner, r["date_crossing"][:7])] += 1
     return dict(counts)
@@ -99,3 +108,41 @@ def test_a_new_import_reclassifies(cli, border_profile, tmp_path):
     # arrival in its month.
     assert indicator_rows(profile, "ltm_arrivals")[("_Z", "2020-01")] == \
         indicator_rows(border_profile, "ltm_arrivals").get(("_Z", "2020-01"), 0) + 1
+
+
+def border_section(profile, language="en"):
+    html = (profile / "out" / language / "profile.html").read_text(encoding="utf-8")
+    section = html[html.index('id="border"'):]
+    return section[:section.index("</section>")]
+
+
+def test_the_headline_is_added_up_exactly_then_protected(border_profile, classified):
+    """The 12 final months' totals: each within the rounding base of the exact count made
+    from the classified crossings, and the net is the arrivals minus the departures."""
+    section = border_section(border_profile)
+    found = re.search(r"In the (\d+) months from (\d{4}-\d\d) to (\d{4}-\d\d), ([\d,]+) "
+                      r"long-term arrivals and ([\d,]+) long-term departures gave a net "
+                      r"long-term migration of (-?[\d,]+)", section)
+    assert found, section[:2000]
+    count, first, last = int(found[1]), found[2], found[3]
+    arrivals, departures, net = (int(found[i].replace(",", "")) for i in (4, 5, 6))
+    assert count == 12 and last < first_provisional_month(classified)
+    window = {m for m in {r["date_crossing"][:7] for r in classified} if first <= m <= last}
+    exact = {a: sum(1 for r in classified if r["error_code"] == "0"
+                    and r["is_long_term_mig"] == "1" and r["is_arrival"] == str(a)
+                    and r["date_crossing"][:7] in window) for a in (0, 1)}
+    assert abs(arrivals - exact[1]) < 3 and abs(departures - exact[0]) < 3
+    assert net == arrivals - departures and abs(net - (exact[1] - exact[0])) < 3
+
+
+@pytest.mark.parametrize(("language", "withheld", "caveat"), [
+    ("en", "shown as C", "residents abroad at the data end"),
+    ("vi", "hiển thị là C", "người cư trú đang ở nước ngoài"),
+])
+def test_the_section_explains_rounding_withheld_counts_and_the_provisional_tail(
+        border_profile, language, withheld, caveat):
+    section = border_section(border_profile, language)
+    assert withheld in section and caveat in section
+    assert section.count("Border-crossing records, classified with the residence rule") == 1
+    months = re.findall(r"<td>(\d{4}-\d\d)</td>", section)
+    assert months and len(months) == len(set(months))  # each month once, final or not

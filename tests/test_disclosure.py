@@ -20,6 +20,7 @@ from migprofile.indicators.disclosure import (
     protect_table,
     rounded,
     table_from_cells,
+    table_with_differences,
 )
 from migprofile.profile import DisclosureSettings
 
@@ -187,6 +188,125 @@ def test_indicator_tables_bind_partners_sexes_and_totals():
     assert math.isnan(by_key[("THA", "F")]) and status == {"C"}
     assert not recoverable(cells, by_key)
     assert all(r["conf_status"] == "F" for r in published if not math.isnan(r["value"]))
+
+
+NET = {"N": ("A", "D")}
+
+
+def linked_cells(arrivals: dict[str, int], departures: dict[str, int]) -> dict[tuple, float]:
+    """Arrivals (A), departures (D) and net (N) by sex, with their totals over sexes."""
+    cells = {}
+    for sex in ("F", "M"):
+        cells[("A", sex)] = float(arrivals[sex])
+        cells[("D", sex)] = float(departures[sex])
+        cells[("N", sex)] = float(arrivals[sex] - departures[sex])
+    for measure in "ADN":
+        cells[(measure, "_T")] = cells[(measure, "F")] + cells[(measure, "M")]
+    return cells
+
+
+def linked_recoverable(cells, published, *, margins: bool) -> list[tuple]:
+    """The withheld cells that the published ones determine, with the relations
+    A = D + N (and, with ``margins``, the totals over sexes): independent of the module."""
+    withheld = sorted(k for k, v in published.items() if math.isnan(v))
+    if not withheld:
+        return []
+    index = {k: j for j, k in enumerate(withheld)}
+    equations = [[(("A", s), 1.0), (("D", s), -1.0), (("N", s), -1.0)]
+                 for s in ("F", "M", "_T")]
+    if margins:
+        equations += [[((m, "_T"), 1.0), ((m, "F"), -1.0), ((m, "M"), -1.0)] for m in "ADN"]
+    rows = []
+    for equation in equations:
+        row = np.zeros(len(withheld))
+        for key, sign in equation:
+            if key in index:
+                row[index[key]] += sign
+        rows.append(row)
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    found = []
+    for key, j in index.items():
+        unit = np.zeros(len(withheld))
+        unit[j] = 1.0
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            found.append(key)
+    return found
+
+
+counts = st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 11, 40, 301])
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrivals=st.fixed_dictionaries({"F": counts, "M": counts}),
+       departures=st.fixed_dictionaries({"F": counts, "M": counts}),
+       margins=st.booleans(), salt=st.binary(min_size=1, max_size=8))
+def test_arrivals_departures_and_net_are_one_linked_table(arrivals, departures, margins,
+                                                          salt):
+    cells = linked_cells(arrivals, departures)
+    table = table_with_differences(cells, differences=NET, margins=margins)
+    published = protect_table(table, rule=RULE, salt=salt, table_id="t")
+    assert set(published) == set(cells)  # no cell is added to what is published
+    assert not linked_recoverable(cells, published, margins=margins)
+    for sex in ("F", "M", "_T"):
+        a, d, n = (published[(m, sex)] for m in "ADN")
+        if not any(map(math.isnan, (a, d, n))):
+            assert n == a - d  # the published net is the published difference
+        if not math.isnan(n):
+            assert abs(n - cells[("N", sex)]) < 3
+        # no cell withheld alone: it would be the sum or difference of the other two
+        assert sum(map(math.isnan, (a, d, n))) != 1, (sex, a, d, n)
+    for key, value in cells.items():
+        if key[0] != "N" and 0 < value < RULE.threshold:
+            assert math.isnan(published[key])
+        if key[0] != "N" and not math.isnan(published[key]):
+            assert published[key] % 3 == 0 and abs(published[key] - value) < 3
+        if not margins and key[0] != "N" and value >= RULE.threshold:
+            assert not math.isnan(published[key])  # only small counts are withheld
+
+
+def test_a_small_net_is_published_and_rounding_together_is_unbiased():
+    nets, arrivals = [], []
+    for number in range(3000):
+        cells = {("A", "_T"): 13.0, ("D", "_T"): 11.0, ("N", "_T"): 2.0}
+        published = protect_table(table_with_differences(cells, differences=NET),
+                                  rule=RULE, salt=str(number).encode(), table_id="t")
+        nets.append(published[("N", "_T")])
+        arrivals.append(published[("A", "_T")])
+        assert published[("N", "_T")] == published[("A", "_T")] - published[("D", "_T")]
+    assert set(nets) <= {0.0, 3.0} and not any(map(math.isnan, nets))
+    assert abs(np.mean(nets) - 2.0) < 0.1 and abs(np.mean(arrivals) - 13.0) < 0.1
+
+
+def test_a_net_without_arrivals_is_withheld_with_its_departures():
+    """No arrivals row at all: the arrivals are a known zero, so a withheld departure
+    count would be the net's opposite."""
+    cells = {("D", "_T"): 2.0, ("N", "_T"): -2.0}
+    published = protect_table(table_with_differences(cells, differences=NET), rule=RULE,
+                              salt=SALT, table_id="t")
+    assert set(published) >= set(cells)
+    assert math.isnan(published[("D", "_T")]) and math.isnan(published[("N", "_T")])
+
+
+def test_monthly_indicators_link_arrivals_departures_and_net():
+    rows = []
+    for indicator, sexes in (("ltm_arrivals", {"F": 2, "M": 30}),
+                             ("ltm_departures", {"F": 20, "M": 9}),
+                             ("ltm_net", {"F": -18, "M": 21})):
+        for sex, value in [*sexes.items(), ("_T", sum(sexes.values()))]:
+            rows.append({"indicator": indicator, "ref_area": "VNM", "counterpart_area": "_Z",
+                         "time_period": "2022-03", "sex": sex, "value": float(value),
+                         "unit": "persons", "source": "crossings", "revision": "r"})
+    published = protect_indicator_values(
+        rows, rules={"LTM_FLOWS": RULE}, source_dataflows={"crossings": {"LTM_FLOWS"}},
+        salt=SALT)
+    by_key = {(r["indicator"], r["sex"]): r["value"] for r in published}
+    assert math.isnan(by_key[("ltm_arrivals", "F")])
+    assert math.isnan(by_key[("ltm_net", "F")])  # else arrivals = departures + net
+    for sex in ("M", "_T", "F"):
+        values = [by_key[(i, sex)] for i in ("ltm_arrivals", "ltm_departures", "ltm_net")]
+        if not any(map(math.isnan, values)):
+            assert values[2] == values[0] - values[1]
 
 
 @pytest.mark.parametrize(("dataflow", "overrides", "enabled"), [

@@ -47,6 +47,25 @@ def _classified(stored: ir.Table, settings: CrossingsSettings) -> ir.Table:
                               carry=("citizenship", "sex", "birth_year", "age"))
 
 
+def _first_provisional_month(con: BaseBackend, classified: ir.Table) -> str | None:
+    """The month (YYYY-MM) of the earliest crossing that is not final yet, if any.
+
+    As Stats NZ publishes, a month is final only when every crossing in it is: from this
+    month on, every month is provisional as a whole, so no month is split between final
+    and provisional counts and the final months end before the provisional ones begin.
+    """
+    first = con.execute(classified.filter(classified.provisional == 1)._date.min())
+    if first is None or first != first:  # none, or NaT
+        return None
+    return first.strftime("%Y-%m")
+
+
+def _finality(month: ir.StringValue, first_provisional: str | None) -> ir.StringValue:
+    if first_provisional is None:
+        return ibis.literal("FINAL")
+    return ibis.cases((month >= first_provisional, "PROVISIONAL"), else_="FINAL")
+
+
 def crossing_observations(con: BaseBackend, *, country: str,
                           settings: CrossingsSettings) -> ir.Table | None:
     """Classify the stored crossings and count flows by month and person characteristics.
@@ -67,7 +86,9 @@ def crossing_observations(con: BaseBackend, *, country: str,
         :data:`MEASURES`, ``counterpart_area`` the citizenship (``_U`` unknown),
         ``time_period`` the month of the crossing (YYYY-MM), ``sex`` F/M/_U, ``age`` as in
         :data:`AGE_GROUPS`, ``dims`` ``finality=FINAL|PROVISIONAL;residence=R|NR``
-        (``_T`` for the net), ``obs_status`` ``A`` or ``P`` (provisional), unit ``persons``,
+        (``_T`` for the net; a month is provisional as a whole, from the month of the
+        earliest crossing not final yet), ``obs_status`` ``A`` or ``P`` (provisional), unit
+        ``persons``,
         source ``crossings``, ``revision`` the data end. Persons the rule rejected are not
         counted. None when no crossings were imported.
     """
@@ -80,16 +101,18 @@ def crossing_observations(con: BaseBackend, *, country: str,
     settings = settings.model_copy(update={"data_end": data_end})
     result = _classified(stored, settings)
     result = result.filter(result.error_code == 0)
+    first_provisional = _first_provisional_month(con, result)
     age = ibis.coalesce(
         result.age.cast("int64"),
         result._date.year().cast("int64") - result.birth_year.cast("int64"),
     )
+    month = result._date.strftime("%Y-%m")
     keys = result.mutate(
-        time_period=result._date.strftime("%Y-%m"),
+        time_period=month,
         counterpart_area=result.citizenship.fill_null(UNKNOWN),
         sex=ibis.cases((result.sex.isin(["F", "M"]), result.sex), else_=UNKNOWN),
         age=_age_code(age),
-        finality=ibis.cases((result.provisional == 1, "PROVISIONAL"), else_="FINAL"),
+        finality=_finality(month, first_provisional),
         residence=ibis.cases((result.res_status_before == 1, "R"), else_="NR"),
         ltm_arrival=((result.is_long_term_mig == 1) & (result._arr == 1)).cast("int64"),
         ltm_departure=((result.is_long_term_mig == 1) & (result._arr == 0)).cast("int64"),

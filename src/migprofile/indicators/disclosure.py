@@ -21,6 +21,15 @@ the sum of its parts). Three steps, as statistical offices do for their border d
 
 Withheld cells are marked ``C`` (SDMX ``CONF_STATUS`` "confidential") and never shown as
 zero.
+
+A difference of counts (net migration = arrivals - departures) is published in one table
+with its two counts: the relation binds the three like a total, a difference is never
+withheld for being small (only to protect a count), and the three are rounded together
+(the same draw rounds the departures and the arrivals, the net is their difference), so the
+published net is exactly the published arrivals minus the published departures and each
+of the three is within the rounding base of its true value. A difference may leave the
+totals of its tables to the rounding (:func:`declare_difference`, ``margins=False``): then
+only small counts, and the nets beside them, are withheld.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ import hashlib
 import math
 import secrets
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,15 +54,19 @@ __all__ = [
     "WITHHELD",
     "DisclosureRule",
     "Table",
+    "declare_difference",
+    "declare_measure_difference",
     "determined_cells",
     "disclosure_rule",
     "disclosure_salt",
+    "indicator_rule",
     "protect_indicator_values",
     "protect_observations",
     "protect_table",
     "published_values",
     "rounded",
     "table_from_cells",
+    "table_with_differences",
 ]
 
 WITHHELD = "C"
@@ -102,6 +115,9 @@ def disclosure_salt(profile: Profile) -> bytes:
     return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
+Relation = tuple[Key, tuple[Key, ...]]
+
+
 @dataclass
 class Table:
     """Cells of one published table and the totals that bind them.
@@ -110,7 +126,16 @@ class Table:
     """
 
     cells: dict[Key, float]
-    relations: list[tuple[Key, tuple[Key, ...]]]
+    relations: list[Relation]
+    rounded_together: list[Relation] = field(default_factory=list)
+    """Relations that rounding keeps exact (each cell in at most one): the parts' running
+    sums are rounded with one draw, so the rounded parts add up to the rounded total."""
+    differences: frozenset[Key] = frozenset()
+    """Cells that are differences of counts (a net), not counts of people: never withheld
+    for being small, and the first withheld to protect a count."""
+    fixed: frozenset[Key] = frozenset()
+    """Cells every reader knows without their being published (the zero of a count that
+    has no row): never withheld, never published."""
 
 
 def table_from_cells(cells: Mapping[Key, float], dimensions: Sequence[int]) -> Table:
@@ -132,6 +157,38 @@ def table_from_cells(cells: Mapping[Key, float], dimensions: Sequence[int]) -> T
             if totals and parts:
                 relations.append((totals[0], parts))
     return Table(dict(cells), relations)
+
+
+def table_with_differences(cells: Mapping[tuple, float], *,
+                           differences: Mapping[Hashable, tuple[Hashable, Hashable]],
+                           margins: bool = True) -> Table:
+    """The table of cells keyed by (measure, code, code, ...), with each difference
+    ``net = plus - minus`` of ``differences`` (net: (plus, minus), by measure) wherever
+    the net has a cell, and the totals of their ``_T`` codes unless ``margins`` is False.
+
+    A count without a cell beside a net is a known zero (:attr:`Table.fixed`). Without
+    ``margins``, a withheld count is protected by the rounding of every other cell on its
+    own (the totals and their parts do not add up exactly once rounded, as Stats NZ
+    publishes), not by withholding more cells; only a difference, rounded together with
+    its parts, must then be withheld with them.
+    """
+    width = len(next(iter(cells), (None,)))
+    table = table_from_cells(cells, range(1, width) if margins else ())
+    fixed, nets = set(), set()
+    for key in list(table.cells):
+        if key[0] not in differences:
+            continue
+        plus, minus = ((measure, *key[1:]) for measure in differences[key[0]])
+        for member in (plus, minus):
+            if member not in table.cells:
+                table.cells[member] = 0.0
+                fixed.add(member)
+        relation = (plus, (minus, key))
+        table.relations.append(relation)
+        table.rounded_together.append(relation)
+        nets.add(key)
+    table.differences, table.fixed = frozenset(nets), frozenset(fixed)
+    return table
 
 
 def _constraint_matrix(table: Table, withheld: Sequence[Key]) -> np.ndarray:
@@ -188,7 +245,7 @@ def _complement(table: Table, exposed: Key, withheld: set[Key]) -> Key | None:
     """
     mine = [r for r in table.relations if exposed in _members(r)]
     lonely = [r for r in mine if not (set(_members(r)) - {exposed}) & withheld] or mine
-    candidates = {m for r in lonely for m in _members(r)} - withheld
+    candidates = {m for r in lonely for m in _members(r)} - withheld - table.fixed
     if not candidates:
         return None
     totals = {total for total, _ in table.relations}
@@ -197,13 +254,17 @@ def _complement(table: Table, exposed: Key, withheld: set[Key]) -> Key | None:
         return sum(1 for r in table.relations
                    if cell in _members(r) and set(_members(r)) & withheld)
 
-    return min(candidates, key=lambda k: (-benefit(k), k in totals, table.cells[k], repr(k)))
+    return min(candidates, key=lambda k: (-benefit(k), k not in table.differences,
+                                          k in totals, table.cells[k], repr(k)))
 
 
 def suppressed_cells(table: Table, *, threshold: int) -> set[Key]:
-    """Primary suppression (counts below ``threshold``), then complementary suppression,
-    one cell at a time, until no withheld cell is determined by the rest of the table."""
-    withheld = {k for k, v in table.cells.items() if not math.isnan(v) and 0 < v < threshold}
+    """Primary suppression (counts below ``threshold``; never a difference), then
+    complementary suppression, one cell at a time, until no withheld cell is determined by
+    the rest of the table."""
+    withheld = {k for k, v in table.cells.items()
+                if not math.isnan(v) and 0 < v < threshold
+                and k not in table.differences and k not in table.fixed}
     while exposed := determined_cells(table, withheld):
         complement = next((c for c in (_complement(table, k, withheld) for k in exposed)
                            if c is not None), None)
@@ -246,16 +307,86 @@ def protect_table(table: Table, *, rule: DisclosureRule, salt: bytes,
     if not rule.enabled:
         return dict(table.cells)
     withheld = suppressed_cells(table, threshold=rule.threshold)
-    return {key: math.nan if key in withheld else
+    values = _rounded_together(table, base=rule.rounding_base, salt=salt, table_id=table_id)
+    return {key: math.nan if key in withheld else values[key] if key in values else
             rounded(value, base=rule.rounding_base, draw=_draw(salt, table_id, key))
             for key, value in table.cells.items()}
 
 
-def _observation_key(row: Mapping) -> tuple:
+def _rounded_together(table: Table, *, base: int, salt: bytes,
+                      table_id: str) -> dict[Key, float]:
+    """The cells of :attr:`Table.rounded_together`: each part is the difference of two
+    running sums rounded with the relation's one draw, so every cell is unbiased, within
+    ``base`` of its value, and the parts add up to the total."""
+    values = {}
+    for total, parts in table.rounded_together:
+        draw = _draw(salt, table_id, ("together", total))
+        running = previous = 0.0
+        for part in parts:
+            running += table.cells[part]
+            now = rounded(running, base=base, draw=draw)
+            values[part], previous = now - previous, now
+        values[total] = previous
+    return values
+
+
+def _observation_key(row: Mapping, *, leave_out: Sequence[str] = ()) -> tuple:
     """The cell of an observation within its table: every dimension but measure and period,
-    extra dimensions one position each (``dims`` sorted by key)."""
-    dims = parse_dims(row["dims"]).values()
+    extra dimensions one position each (``dims`` sorted by key), but those of ``leave_out``."""
+    dims = [code for key, code in parse_dims(row["dims"]).items() if key not in leave_out]
     return (row["ref_area"], row["counterpart_area"], row["sex"], row["age"], *dims)
+
+
+@dataclass(frozen=True)
+class MeasureDifference:
+    """A measure of a dataflow that is, cell by cell, the difference of two others."""
+
+    net: str
+    plus: str
+    minus: str
+    not_shared: tuple[str, ...] = ()
+    """Extra dimensions whose codes differ between the three measures of one cell (the
+    residence status: non-resident for a long-term arrival, resident for a long-term
+    departure, ``_T`` for the net); left out of the cell's key."""
+
+    @property
+    def measures(self) -> tuple[str, str, str]:
+        return (self.net, self.plus, self.minus)
+
+
+MEASURE_DIFFERENCES: dict[str, MeasureDifference] = {}
+"""By dataflow id: the measures protected as one linked table in exchange packages."""
+
+
+def declare_measure_difference(dataflow_id: str, *, net: str, plus: str, minus: str,
+                               not_shared: tuple[str, ...] = ()) -> None:
+    """Declare that measure ``net`` of a dataflow is ``plus - minus``, cell by cell: the
+    three are protected as one linked table, leaving the margins to the rounding."""
+    MEASURE_DIFFERENCES[dataflow_id] = MeasureDifference(net, plus, minus, not_shared)
+
+
+def _observation_tables(rows: Sequence[dict], linked: MeasureDifference | None
+                        ) -> tuple[dict[tuple[str, str], dict], MeasureDifference | None]:
+    """The rows of counts by table, (measure or linked net, period), keyed by cell, and
+    the difference that links tables.
+
+    Rows that do not make a linked table (two rows of one measure in one cell, which the
+    long-term flows never have) are protected measure by measure instead.
+    """
+    tables: dict[tuple[str, str], dict[tuple, dict]] = {}
+    for row in rows:
+        if row["unit"] not in COUNT_UNITS:
+            continue
+        if linked is not None and row["measure"] in linked.measures:
+            cells = tables.setdefault((linked.net, row["time_period"]), {})
+            key = (row["measure"], *_observation_key(row, leave_out=linked.not_shared))
+            if key in cells:
+                return _observation_tables(rows, None)
+            cells[key] = row
+        else:
+            tables.setdefault((row["measure"], row["time_period"]), {})[
+                _observation_key(row)] = row
+    return tables, linked
 
 
 def protect_observations(rows: Sequence[dict], *, rule: DisclosureRule, salt: bytes,
@@ -263,25 +394,26 @@ def protect_observations(rows: Sequence[dict], *, rule: DisclosureRule, salt: by
     """Observations of one dataflow as they may leave the profile.
 
     Each measure and period is one table whose cells are keyed by every other dimension;
-    a ``_T`` code makes a cell the total of the cells it adds up. Counts are suppressed
-    and rounded (:func:`protect_table`); a withheld cell keeps its row with value NaN.
-    Values in other units, and every value when the rule is off, are unchanged.
+    a ``_T`` code makes a cell the total of the cells it adds up. A measure that is the
+    difference of two others (:func:`declare_measure_difference`) makes one linked table
+    with them (:func:`table_with_differences`). Counts are suppressed and rounded
+    (:func:`protect_table`); a withheld cell keeps its row with value NaN. Values in other
+    units, and every value when the rule is off, are unchanged.
     """
     if not rule.enabled:
         return [dict(row) for row in rows]
-    tables: dict[tuple[str, str], dict[tuple, dict]] = {}
-    for row in rows:
-        if row["unit"] in COUNT_UNITS:
-            tables.setdefault((row["measure"], row["time_period"]), {})[
-                _observation_key(row)] = row
+    tables, linked = _observation_tables(rows, MEASURE_DIFFERENCES.get(dataflow_id))
     published = {}
-    for (measure, period), cells in tables.items():
-        width = len(next(iter(cells)))
-        table = table_from_cells({k: float(r["value"]) for k, r in cells.items()},
-                                 range(width))
-        values = protect_table(table, rule=rule, salt=salt,
-                               table_id=f"{dataflow_id}/{measure}/{period}")
-        published.update({id(cells[k]): v for k, v in values.items()})
+    for (family, period), cells in tables.items():
+        values = {k: float(r["value"]) for k, r in cells.items()}
+        if linked is not None and family == linked.net:
+            table = table_with_differences(
+                values, differences={linked.net: (linked.plus, linked.minus)}, margins=False)
+        else:
+            table = table_from_cells(values, range(len(next(iter(cells)))))
+        protected = protect_table(table, rule=rule, salt=salt,
+                                  table_id=f"{dataflow_id}/{family}/{period}")
+        published.update({id(cells[k]): v for k, v in protected.items() if k in cells})
     return [{**row, "value": published.get(id(row), row["value"])} for row in rows]
 
 
@@ -294,10 +426,39 @@ def _indicator_rule(indicator: Indicator, rules: Mapping[str, DisclosureRule],
     return next((rules[f] for f in flows if f in rules and rules[f].enabled), None)
 
 
+DIFFERENCES: dict[str, tuple[str, str]] = {}
+"""Indicators that are a difference of two others (net: (plus, minus)), declared with
+:func:`declare_difference`: the three are protected as one linked table."""
+
+MARGINS_BY_ROUNDING: set[str] = set()
+"""Differences whose tables leave their totals over partners and sexes to the rounding."""
+
+
+def declare_difference(net: str, *, plus: str, minus: str, margins: bool = True) -> None:
+    """Declare that indicator ``net`` is ``plus - minus``, month by month and sex by sex.
+
+    ``margins`` False: in the three indicators' tables, a withheld count is protected from
+    the totals over partners and sexes by the rounding of every cell on its own, as
+    Statistics New Zealand publishes its border statistics, not by withholding more cells
+    (see :func:`table_with_differences`).
+    """
+    DIFFERENCES[net] = (plus, minus)
+    if not margins:
+        MARGINS_BY_ROUNDING.add(net)
+
+
+def _table_of(indicator: Indicator) -> str:
+    """The indicator whose cells a value is: a by-partner indicator's cells are those of
+    its total over partners (``partner_total``), by partner."""
+    return indicator.partner_total or indicator.id
+
+
 def _family(indicator: Indicator) -> str:
     """The indicator whose table a value belongs to: a by-partner indicator and its total
-    over partners make one table (partners by sex, with totals)."""
-    return indicator.partner_total or indicator.id
+    over partners make one table (partners by sex, with totals), and a difference and the
+    two indicators it is the difference of make one (linked) table."""
+    own = _table_of(indicator)
+    return next((net for net, pair in DIFFERENCES.items() if own in (net, *pair)), own)
 
 
 def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, DisclosureRule],
@@ -307,8 +468,9 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
 
     The values of an indicator of counts computed from a protected dataflow are protected
     table by table: for each year, the indicator by partner and sex, with its total over
-    partners (``partner_total``) and over sexes. Each returned row has ``conf_status``:
-    ``C`` for a withheld value (NaN), ``F`` otherwise.
+    partners (``partner_total``) and over sexes, linked with the indicators it is the
+    difference of or part of a difference with (:func:`declare_difference`). Each returned
+    row has ``conf_status``: ``C`` for a withheld value (NaN), ``F`` otherwise.
 
     Parameters
     ----------
@@ -332,26 +494,26 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
             continue
         partner = row["counterpart_area"] if item.by_partner else TOTAL
         tables.setdefault((_family(item), row["time_period"]), {})[
-            (partner, row["sex"])] = index
+            (_table_of(item), partner, row["sex"])] = index
     values = {}
     for (family, period), cells in tables.items():
         rule = protected[rows[next(iter(cells.values()))]["indicator"]]
-        table = table_from_cells({k: float(rows[i]["value"]) for k, i in cells.items()},
-                                 (0, 1))
+        table = table_with_differences(
+            {k: float(rows[i]["value"]) for k, i in cells.items()},
+            differences={family: DIFFERENCES[family]} if family in DIFFERENCES else {},
+            margins=family not in MARGINS_BY_ROUNDING)
         published = protect_table(table, rule=rule, salt=salt, table_id=f"{family}/{period}")
-        values.update({cells[k]: v for k, v in published.items()})
+        values.update({cells[k]: v for k, v in published.items() if k in cells})
     return [{**row, "value": values.get(i, row["value"]),
              "conf_status": WITHHELD if math.isnan(values.get(i, 0.0)) else FREE}
             for i, row in enumerate(rows)]
 
 
-def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
-    """The profile's indicator values as every output publishes them (see
-    :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
+def _rules(profile: Profile, warehouse: Warehouse) -> tuple[dict[str, DisclosureRule],
+                                                             dict[str, set[str]]]:
+    """The disclosure rule of each dataflow, and the dataflows of each source kind."""
     from migprofile.codes import load_dataflows
 
-    rows = warehouse.table("indicator_values").order_by(
-        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
     flows = load_dataflows(profile.root / "dataflows")
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
              for flow_id, flow in flows.items()}
@@ -359,6 +521,25 @@ def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
     source_dataflows: dict[str, set[str]] = {}
     for pair in pairs.to_pylist():
         source_dataflows.setdefault(pair["source"], set()).add(pair["dataflow"])
+    return rules, source_dataflows
+
+
+def indicator_rule(profile: Profile, warehouse: Warehouse,
+                   indicator_id: str) -> DisclosureRule | None:
+    """The rule that protects an indicator's values where they are published; None when
+    they are published as they are."""
+    from migprofile.indicators.registry import REGISTRY
+
+    rules, source_dataflows = _rules(profile, warehouse)
+    return _indicator_rule(REGISTRY[indicator_id], rules, source_dataflows)
+
+
+def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
+    """The profile's indicator values as every output publishes them (see
+    :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
+    rows = warehouse.table("indicator_values").order_by(
+        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
+    rules, source_dataflows = _rules(profile, warehouse)
     held = {f for flows_of in source_dataflows.values() for f in flows_of}
     if not any(rules[f].enabled for f in held if f in rules):
         return [{**row, "conf_status": FREE} for row in rows]

@@ -24,6 +24,8 @@ WIDTH = 520
 HEIGHT = 220
 PALETTE = ["#1f5f8b", "#d9822b", "#3c8d5a", "#8e5ea2", "#b5443b", "#6b6b6b"]
 SEX_COLORS = {"F": "#d9822b", "M": "#1f5f8b"}
+MIN_PANEL = 120
+"""Narrowest panel of a chart in panels (pixels)."""
 
 
 def _base(df: pd.DataFrame, *, height: int = HEIGHT) -> alt.Chart:
@@ -53,24 +55,47 @@ def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> d
 
 
 def monthly_chart(df: pd.DataFrame, *, y_title: str) -> dict:
-    """Monthly counts, one line per series, dashed where ``status`` is not the first
-    (final) status, which the figure's title explains; ``df`` has ``month`` (YYYY-MM),
-    ``value``, ``series``, ``status``."""
+    """Monthly counts, one line per series; ``df`` has ``month`` (YYYY-MM), ``value``,
+    ``series``, ``status``.
+
+    The months of each status (final, then provisional) are a panel of their own, titled
+    with the status, side by side and each with its own scale: provisional counts, which
+    assume that the last stay lasts the whole window, are often far larger than final
+    ones and would otherwise flatten them. Lines after the first panel are dashed.
+    """
     statuses = list(dict.fromkeys(df["status"]))
-    chart = _base(df).mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2).encode(
+    if len(statuses) < 2:
+        return _monthly_panel(df, y_title=y_title, width=WIDTH, title=None,
+                              dashed=False).to_dict(validate=False)
+    months = {s: max(1, df.loc[df.status == s, "month"].nunique()) for s in statuses}
+    spare = WIDTH - MIN_PANEL * len(statuses)
+    panels = [_monthly_panel(df[df.status == status], y_title=y_title,
+                             width=MIN_PANEL + round(spare * months[status]
+                                                     / sum(months.values())),
+                             title=status, dashed=index > 0)
+              for index, status in enumerate(statuses)]
+    return alt.hconcat(*panels, spacing=16).resolve_scale(
+        y="independent", color="shared").to_dict(
+        validate=False)
+
+
+def _monthly_panel(df: pd.DataFrame, *, y_title: str, width: int, title: str | None,
+                   dashed: bool) -> alt.Chart:
+    series = list(dict.fromkeys(df["series"]))
+    chart = alt.Chart(df).properties(width=width, height=HEIGHT)
+    if title is not None:
+        chart = chart.properties(title=alt.TitleParams(title, fontSize=11,
+                                                       fontWeight="normal"))
+    return chart.mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=2,
+                           strokeDash=[5, 3] if dashed else [1, 0]).encode(
         x=alt.X("month:T", title=None, timeUnit="yearmonth",
                 axis=alt.Axis(format="%m/%Y", labelOverlap=True)),
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE),
-                        sort=list(dict.fromkeys(df["series"])), legend=_legend(df, "series")),
-        strokeDash=alt.StrokeDash("status:N", sort=statuses, legend=None,
-                                  scale=alt.Scale(domain=statuses,
-                                                  range=[[1, 0], [5, 3]][: len(statuses)])),
-        detail="status:N",
+                        sort=series, legend=_legend(df, "series")),
         tooltip=["series:N", "status:N", alt.Tooltip("month:T", format="%m/%Y"),
                  alt.Tooltip("value:Q", format=",d")],
     )
-    return chart.to_dict(validate=False)
 
 
 def stacked_bars(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> dict:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from migprofile.codes import NOT_APPLICABLE, NOT_COUNTRIES, TOTAL
 from migprofile.indicators import REGISTRY
+from migprofile.indicators.border import BorderTables, published_border_tables
 from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
 from migprofile.profile import Profile
 from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
@@ -44,6 +45,9 @@ class ReportData:
     """UN DESA's type-of-data flags for the country, by UN DESA revision."""
     reconciliation: list[Reconciliation] = field(default_factory=list)
     """Every pair of figures that should agree, two sources and mirror pairs."""
+    border: BorderTables | None = None
+    """Border aggregates (12-month flows, crossings by year), computed exactly and then
+    protected as the values are."""
 
     @classmethod
     def load(cls, profile: Profile, warehouse: Warehouse, *,
@@ -55,7 +59,8 @@ class ReportData:
         sources = [Source(**{k: row[k] for k in Source.__dataclass_fields__})
                    for row in warehouse.sources()]
         return cls(profile, frame, sources, _data_types(warehouse, profile.country),
-                   reconcile_profile(profile, warehouse, values=frame))
+                   reconcile_profile(profile, warehouse, values=frame),
+                   published_border_tables(profile, warehouse, protect=values is not None))
 
     @property
     def country(self) -> str:
