@@ -16,6 +16,7 @@ import base64
 import binascii
 import datetime as dt
 import io
+import shlex
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,9 +46,16 @@ from migprofile.exchange.partners import public_key_fingerprint
 from migprofile.exchange.schemas import dataset_schema, schema_problems, validate_structure_message
 from migprofile.exchange.sdmx_ml import Observation, read_data, withheld
 from migprofile.exchange.structure import DataflowStructure, structure_message
-from migprofile.files import write_if_changed
 from migprofile.profile import Profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA
+from migprofile.sources.kept import (
+    SetAside,
+    finish_interrupted,
+    kept_files,
+    missing_sidecar,
+    set_aside,
+    write_kept,
+)
 from migprofile.sources.national.validation import toml_string
 from migprofile.sources.partners import partner_kind
 from migprofile.sources.registry import ResolvedSource, SourceKind
@@ -59,6 +67,7 @@ __all__ = [
     "VerifiedPackage",
     "import_package",
     "partner_sources",
+    "recover_packages",
     "verify_package",
 ]
 
@@ -291,7 +300,8 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
     data = file.read_bytes()
     verified = verify_package(data, profile=profile, file=file)
     target = _package_path(profile, verified.manifest)
-    if target.is_file():
+    finish_interrupted(target.parent)
+    if target.is_file() and sidecar_path(target).is_file():
         if file_sha256(target) != sha256(data):
             raise _refused(file, f"a different package with the id "
                                  f"{verified.manifest.package_id} was imported before.")
@@ -300,12 +310,7 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
     partner = profile.settings.partners[sender.agency]
     meta = _meta(verified, public_key=partner.public_key, sha=sha256(data),
                  provider=partner.name or sender.name or sender.agency)
-    write_if_changed(target, data)
-    try:
-        write_if_changed(sidecar_path(target), render_meta(meta).encode("utf-8"))
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    write_kept(target, data, render_meta(meta))
     return ImportedPackage(target, verified, False)
 
 
@@ -334,8 +339,7 @@ def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
 def _resolved(profile: Profile, path: Path) -> ResolvedSource:
     sidecar = sidecar_path(path)
     if not sidecar.is_file():
-        raise MigprofileError(f"the package has no sidecar {sidecar.name}; import it again "
-                              "with `migprofile exchange import`.", path=path)
+        raise missing_sidecar(path, root=profile.root)
     meta = _read_meta(sidecar)
     sha = file_sha256(path)
     if sha != meta.sha256:
@@ -358,6 +362,15 @@ def _resolved(profile: Profile, path: Path) -> ResolvedSource:
 def partner_sources(profile: Profile) -> list[ResolvedSource]:
     """Every accepted package of every partner, as sources the build reads."""
     folder = profile.sources_dir / PARTNERS_FOLDER
-    if not folder.is_dir():
-        return []
-    return [_resolved(profile, path) for path in sorted(folder.glob("*/*.zip"))]
+    finish_interrupted(folder)
+    return [_resolved(profile, path) for path in kept_files(folder, "*/*.zip")]
+
+
+def recover_packages(profile: Profile) -> list[SetAside]:
+    """Set aside the packages without a sidecar (``migprofile recover``), each with the
+    command that imports it again (a package carries everything its import needs)."""
+    folder = profile.sources_dir / PARTNERS_FOLDER
+    finish_interrupted(folder, anyway=True)
+    return set_aside(profile.root, folder, lambda moved: (
+        f"migprofile exchange import {shlex.quote(str(profile.root))} "
+        f"{shlex.quote(str(moved))}"))
