@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migprofile.codes import Dataflow, load_dataflows
-from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.errors import Message, MigprofileError, ValidationFailed
 from migprofile.profile import Profile
 from migprofile.sources.kept import (
     SetAside,
@@ -128,9 +128,10 @@ def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
     flow = flows.get(dataflow_id.upper())
     if flow is None or not flow.national:
         close = difflib.get_close_matches(dataflow_id.upper(), national, n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise MigprofileError(f"{dataflow_id!r} is not a national dataflow.{hint} National "
-                              f"dataflows: {', '.join(national)}.")
+        raise MigprofileError(Message(
+            "{dataflow!r} is not a national dataflow.{hint} National dataflows: {national}.",
+            dataflow=dataflow_id, national=", ".join(national),
+            hint=Message(" Did you mean: {close}?", close=", ".join(close)) if close else ""))
     return flow
 
 
@@ -291,7 +292,8 @@ def _mapping(profile: Profile, dataflow: Dataflow, mapping_file: Path | None) ->
     if mapping_file is not None:
         mapping = mapping.merged(read_mapping(Path(mapping_file)))
     if mapping.dataflow and mapping.dataflow != dataflow.id:
-        raise MigprofileError(f"the mapping is for {mapping.dataflow}, not {dataflow.id}.",
+        raise MigprofileError(Message("the mapping is for {mapping}, not {dataflow}.",
+                                      mapping=mapping.dataflow, dataflow=dataflow.id),
                               path=mapping_file or saved)
     return mapping
 
@@ -300,9 +302,9 @@ def _refuse_repeat(file: Path, earlier: list[Revision]) -> None:
     sha256 = file_sha256(file)
     for revision in earlier:
         if revision.meta.sha256 == sha256:
-            raise MigprofileError(
-                f"this file was already imported as revision {revision.name} "
-                f"({revision.path.name}); nothing was imported.", path=file)
+            raise MigprofileError(Message(
+                "this file was already imported as revision {revision} ({name}); nothing "
+                "was imported.", revision=revision.name, name=revision.path.name), path=file)
 
 
 def _refuse_problems(profile: Profile, read: NationalRead, when: dt.datetime,
