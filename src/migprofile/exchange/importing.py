@@ -17,7 +17,6 @@ import binascii
 import datetime as dt
 import io
 import shlex
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 import sdmx
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from migprofile.codes import Dataflow, codelist, load_dataflows
 from migprofile.errors import MigprofileError
@@ -59,7 +58,7 @@ from migprofile.sources.kept import (
 from migprofile.sources.national.validation import toml_string
 from migprofile.sources.partners import partner_kind
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
 
 __all__ = [
     "ImportedPackage",
@@ -317,11 +316,7 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
 # reading accepted packages at build ---------------------------------------------------
 
 def _read_meta(sidecar: Path) -> PartnerMeta:
-    try:
-        return PartnerMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
-        raise MigprofileError(f"invalid sidecar of an exchange package: {exc}",
-                              path=sidecar) from exc
+    return load_sidecar(sidecar, PartnerMeta)
 
 
 def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:

@@ -13,11 +13,10 @@ import datetime as dt
 import difflib
 import re
 import shlex
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from migprofile.codes import Dataflow, load_dataflows
 from migprofile.errors import Message, MigprofileError, ValidationFailed
@@ -34,7 +33,7 @@ from migprofile.sources.national.labels import Mapping, read_mapping
 from migprofile.sources.national.reader import NationalRead, read_national
 from migprofile.sources.national.validation import toml_string, write_validation_report
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
 
 __all__ = [
     "ImportResult",
@@ -136,13 +135,7 @@ def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
 
 
 def _read_meta(sidecar: Path) -> NationalMeta:
-    try:
-        return NationalMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MigprofileError(f"not valid TOML: {exc}", path=sidecar) from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise MigprofileError(f"invalid sidecar: {problems}", path=sidecar) from exc
+    return load_sidecar(sidecar, NationalMeta)
 
 
 def revisions(profile: Profile, dataflow_id: str) -> list[Revision]:
@@ -195,9 +188,10 @@ def read_revision(profile: Profile, revision: Revision, dataflow: Dataflow) -> N
     read = read_national(revision.path, dataflow=dataflow, sheet=revision.meta.sheet,
                          mapping=revision.meta.mapping)
     if read.problems:
-        raise ValidationFailed(read.problems, path=revision.path, headline=(
-            f"revision {revision.name} of {dataflow.id} no longer passes validation "
-            f"({len(read.problems)} problem(s)); was the file or its sidecar edited?"))
+        raise ValidationFailed(read.problems, path=revision.path, headline=Message(
+            "revision {revision} of {dataflow} no longer passes validation ({count} "
+            "problem(s)); was the file or its sidecar edited?", revision=revision.name,
+            dataflow=dataflow.id, count=len(read.problems)))
     return read
 
 
@@ -217,10 +211,10 @@ def national_sources(profile: Profile) -> list[ResolvedSource]:
 def _resolved(profile: Profile, dataflow: Dataflow, revision: Revision) -> ResolvedSource:
     sha256 = file_sha256(revision.path)
     if revision.meta.sha256 != sha256:
-        raise MigprofileError(
-            f"the file's sha256 is {sha256} but its sidecar records {revision.meta.sha256}: "
-            "an imported file must not be changed. Import the corrected file as a new "
-            "revision instead.", path=revision.path)
+        raise MigprofileError(Message(
+            "the file's sha256 is {actual} but its sidecar records {recorded}: an imported "
+            "file must not be changed. Import the corrected file as a new revision instead.",
+            actual=sha256, recorded=revision.meta.sha256), path=revision.path)
 
     def read(path: Path, meta: SourceMeta):
         import ibis
