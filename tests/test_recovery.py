@@ -86,6 +86,18 @@ def test_an_import_killed_before_it_kept_the_file_leaves_nothing(cli, copy_profi
     assert sorted(p.name for p in folder.iterdir()) == ["r1-dolab.csv", "r1-dolab.meta.toml"]
 
 
+def test_an_import_of_an_earlier_version_killed_before_its_sidecar_is_finished(
+        cli, copy_profile, agency_file):
+    """Earlier versions put the file in place first and left the sidecar as a temporary."""
+    assert cli(*import_args(copy_profile, agency_file)).exit_code == 0
+    sidecar = copy_profile / REVISION.with_name("r1-dolab.meta.toml")
+    left = sidecar.with_name(".r1-dolab.meta.toml.k3j9x2")
+    sidecar.rename(left)
+    history = cli("history", copy_profile, "LABOUR_DEPLOYMENTS")
+    assert history.exit_code == 0, history
+    assert sidecar.is_file() and not left.exists()
+
+
 def test_a_file_without_sidecar_is_explained_and_the_commands_given_work(
         cli, copy_profile, agency_file):
     assert cli(*import_args(copy_profile, agency_file)).exit_code == 0
@@ -181,9 +193,14 @@ def test_only_stale_staging_folders_are_removed(tmp_path):
     for folder in (stale, old, fresh, other):
         (folder / "en").mkdir(parents=True)
     os.utime(old, (0, 0))
+    half_written = out / "en" / f".profile.pdf.pending-{dead}-x1"
+    writing = out / f".indicators.csv.pending-{os.getpid()}-x2"
+    for file in (half_written, writing):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(b"%PDF")
     with staging_directory(out) as mine:
         assert mine.name.startswith(f".staging-{os.getpid()}-")
         assert remove_stale_staging(out) == []
         assert mine.is_dir()
-    assert not stale.exists() and not old.exists()
-    assert fresh.is_dir() and other.is_dir()
+    assert not stale.exists() and not old.exists() and not half_written.exists()
+    assert fresh.is_dir() and other.is_dir() and writing.is_file()

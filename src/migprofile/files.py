@@ -100,18 +100,23 @@ def reproducible_zip(data: bytes) -> bytes:
 
 
 def remove_stale_staging(final: Path) -> list[Path]:
-    """Remove the staging folders in ``final`` that a killed run left behind; returns them.
+    """Remove the staging folders in ``final``, and the files :func:`write_if_changed` was
+    writing there, that a killed run left behind; returns them.
 
-    Only folders named as :func:`staging_directory` names them, and only stale ones: a
-    build still running in another process keeps its own.
+    Only temporaries named as :func:`staging_directory` and :func:`pending_prefix` name
+    them, and only stale ones: a build still running in another process keeps its own.
     """
     if not final.is_dir():
         return []
-    stale = [p for p in sorted(final.glob(STAGING_PREFIX + "*"))
-             if p.is_dir() and not p.is_symlink() and is_stale(p)]
-    for folder in stale:
+    folders = [p for p in sorted(final.glob(STAGING_PREFIX + "*"))
+               if p.is_dir() and not p.is_symlink() and is_stale(p)]
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
-    return stale
+    files = [p for p in sorted(final.rglob(".*.pending-*"))
+             if p.is_file() and not p.is_symlink() and is_stale(p)]
+    for file in files:
+        file.unlink(missing_ok=True)
+    return folders + files
 
 
 @contextmanager

@@ -6,7 +6,9 @@ records its sha256. :func:`write_kept` writes the sidecar (and any companion fil
 and renames the data file into place last: the data file's appearance is the moment the
 import happened. A process killed half-way therefore leaves at worst a sidecar without its
 file or hidden ``.NAME.pending-PID-XXXX`` copies, which :func:`finish_interrupted` completes
-(when the pending copy is the file its sidecar describes) or removes.
+(when the pending copy is the file its sidecar describes) or removes; it also completes the
+imports of earlier versions, which wrote the data file first, when their sidecar was left
+as a temporary.
 
 A data file without a sidecar was never accepted (an import from an older version killed
 between its two writes, or a file copied there by hand). Readers refuse it with
@@ -138,10 +140,29 @@ def finish_interrupted(folder: Path, *, anyway: bool = False) -> list[Path]:
             completed.append(final)
         else:
             temporary.unlink(missing_ok=True)
+    completed += _finish_legacy(folder)
     for sidecar in sorted(folder.rglob(f"*{SIDECAR_SUFFIX}")):
         if (sidecar.parent not in busy and not sidecar.name.startswith(".")
                 and _data_file_of(sidecar) is None):
             sidecar.unlink()
+    return completed
+
+
+def _finish_legacy(folder: Path) -> list[Path]:
+    """Sidecars that earlier versions (which put the data file in place first) left as a
+    temporary ``.STEM.meta.toml.XXXX`` when killed between their two writes: renamed into
+    place when they describe the data file beside them."""
+    completed = []
+    for data in kept_files(folder, "**/*"):
+        sidecar = sidecar_path(data)
+        if sidecar.exists():
+            continue
+        for temporary in sorted(data.parent.glob(f".{sidecar.name}.*")):
+            if (PENDING not in temporary.name and not temporary.name.endswith(".previous")
+                    and _recorded_sha256(temporary) == file_sha256(data)):
+                os.replace(temporary, sidecar)
+                completed.append(sidecar)
+                break
     return completed
 
 

@@ -20,6 +20,7 @@ from migprofile.web.auth import Actor, Forbidden
 from migprofile.web.db import Agency, Package, Upload
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
+from migprofile.web.templating import error_text
 
 __all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package",
            "import_upload", "receive_package", "visible_packages"]
@@ -124,7 +125,8 @@ def import_upload(ctx: Context, upload: UploadFile, *, dataflow: str,
     except MigprofileError as exc:
         record.status, record.message = "unusable", str(exc.message)
         record.error = exc  # for the page's language; not stored
-        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused", detail=str(exc))
+        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused",
+                  detail=error_text(exc, "en"))
     else:
         record.status, record.revision = "imported", result.revision.name
         record.message = (f"{len(result.read.records)} figure(s) for "
@@ -159,7 +161,7 @@ def export_package(ctx: Context, *, to: str, dataflows: list[str],
     try:
         result = ctx.service.export(to=to, out=out, dataflows=dataflows, period=period or None)
     except MigprofileError as exc:
-        ctx.audit("export", to, outcome="refused", detail=str(exc))
+        ctx.audit("export", to, outcome="refused", detail=error_text(exc, "en"))
         ctx.db.commit()
         raise
     manifest = result.manifest
@@ -183,7 +185,7 @@ def receive_package(ctx: Context, upload: UploadFile) -> tuple[Package | None, s
             raise Forbidden(f"This package was made by {sender}, not by your agency.")
         result = ctx.service.import_package(path)
     except (MigprofileError, Forbidden) as exc:
-        ctx.audit("package_import", path.name, outcome="refused", detail=str(exc))
+        ctx.audit("package_import", path.name, outcome="refused", detail=error_text(exc, "en"))
         ctx.db.commit()
         raise
     manifest = result.verified.manifest
