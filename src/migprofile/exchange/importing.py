@@ -27,7 +27,7 @@ import sdmx
 from pydantic import Field
 
 from migprofile.codes import Dataflow, codelist, load_dataflows
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.exchange.export import require_agency
 from migprofile.exchange.keys import verify
 from migprofile.exchange.package import (
@@ -111,38 +111,45 @@ class ImportedPackage:
     already: bool
 
 
-def _refused(file: Path | str, message: str) -> MigprofileError:
-    return MigprofileError(f"package refused: {message} Nothing was imported.", path=file)
+def _refused(file: Path | str, reason: Message) -> MigprofileError:
+    return MigprofileError(Message("package refused: {reason} Nothing was imported.",
+                                   reason=reason), path=file)
 
 
 def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: str) -> None:
     raw = files.get(SIGNATURE)
     if raw is None:
-        raise _refused(file, f"it is not signed (no {SIGNATURE}).")
+        raise _refused(file, Message("it is not signed (no {signature}).",
+                                     signature=SIGNATURE))
     try:
         signature = base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise _refused(file, f"{SIGNATURE} is not a signature.") from exc
+        raise _refused(file, Message("{signature} is not a signature.",
+                                     signature=SIGNATURE)) from exc
     manifest = files.get("manifest.json", b"")
     if not verify(public_key, manifest, signature):
-        raise _refused(file, "the signature does not match the sender's registered key: the "
-                             "manifest was changed after signing, or someone else signed it.")
+        raise _refused(file, Message(
+            "the signature does not match the sender's registered key: the manifest was "
+            "changed after signing, or someone else signed it."))
 
 
 def _check_files(file: Path | str, files: Mapping[str, bytes], manifest: Manifest) -> None:
     wanted = expected_files(manifest)
     extra, missing = sorted(set(files) - wanted), sorted(wanted - set(files))
     if extra:
-        raise _refused(file, f"it holds file(s) its manifest does not list: {', '.join(extra)}.")
+        raise _refused(file, Message("it holds file(s) its manifest does not list: {files}.",
+                                     files=", ".join(extra)))
     if missing:
-        raise _refused(file, f"file(s) missing: {', '.join(missing)}.")
+        raise _refused(file, Message("file(s) missing: {files}.", files=", ".join(missing)))
     unlisted = sorted(wanted - {"manifest.json", SIGNATURE} - set(manifest.files))
     if unlisted:
-        raise _refused(file, f"the manifest gives no checksum for {', '.join(unlisted)}.")
+        raise _refused(file, Message("the manifest gives no checksum for {files}.",
+                                     files=", ".join(unlisted)))
     for name, digest in manifest.files.items():
         if sha256(files[name]) != digest:
-            raise _refused(file, f"{name} was changed after the package was signed (its "
-                                 "sha256 differs from the manifest's).")
+            raise _refused(file, Message("{name} was changed after the package was signed "
+                                         "(its sha256 differs from the manifest's).",
+                                         name=name))
 
 
 def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
@@ -151,11 +158,13 @@ def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest
     describes them as we do."""
     problems = validate_structure_message(files[STRUCTURE])
     if problems:
-        raise _refused(file, f"{STRUCTURE} is not valid SDMX-ML 2.1: {'; '.join(problems)}.")
+        raise _refused(file, Message("{structure} is not valid SDMX-ML 2.1: {problems}.",
+                                     structure=STRUCTURE, problems="; ".join(problems)))
     theirs = sdmx.read_sdmx(io.BytesIO(files[STRUCTURE]))
     unknown = [e.id for e in manifest.dataflows if e.id not in flows]
     if unknown:
-        raise _refused(file, f"this profile does not know the dataflow(s) {', '.join(unknown)}.")
+        raise _refused(file, Message("this profile does not know the dataflow(s) "
+                                     "{dataflows}.", dataflows=", ".join(unknown)))
     used = {entry.id: _open_codes(theirs, flows[entry.id]) for entry in manifest.dataflows}
     _, ours = structure_message([flows[e.id] for e in manifest.dataflows], languages=["en"],
                                 used=used, header=sdmx.message.Header())
@@ -164,8 +173,9 @@ def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest
         mine = [d.id for d in ours[entry.id].dsd.dimensions.components]
         given = [d.id for d in dsd.dimensions.components] if dsd is not None else []
         if given != mine:
-            raise _refused(file, f"its structure of {entry.id} has the dimensions "
-                                 f"{given or 'none'}, not {mine}.")
+            raise _refused(file, Message("its structure of {dataflow} has the dimensions "
+                                         "{given}, not {ours}.", dataflow=entry.id,
+                                         given=str(given or "none"), ours=str(mine)))
     return ours
 
 
@@ -187,12 +197,14 @@ def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manife
         structure = structures[entry.id]
         problems = schema_problems(dataset_schema(structure), files[xml_name])
         if problems:
-            raise _refused(file, f"{xml_name} does not fit the structure of {entry.id}: "
-                                 f"{'; '.join(problems)}.")
+            raise _refused(file, Message("{name} does not fit the structure of "
+                                         "{dataflow}: {problems}.", name=xml_name,
+                                         dataflow=entry.id, problems="; ".join(problems)))
         rows = list(read_data(files[xml_name], structure))
         if len(rows) != entry.observations:
-            raise _refused(file, f"{xml_name} holds {len(rows)} observations, the manifest "
-                                 f"says {entry.observations}.")
+            raise _refused(file, Message("{name} holds {count} observations, the manifest "
+                                         "says {expected}.", name=xml_name, count=len(rows),
+                                         expected=entry.observations))
         found[entry.id] = rows
     return found
 
@@ -224,20 +236,23 @@ def verify_package(data: bytes, *, profile: Profile, file: Path | str,
     if public_key is None:
         partner = profile.settings.partners.get(sender)
         if partner is None:
-            raise _refused(file, f"its sender {sender} is not a registered partner; register "
-                                 "it with `migprofile partners add` (after checking its key's "
-                                 "fingerprint with the sender).")
+            raise _refused(file, Message(
+                "its sender {sender} is not a registered partner; register it with "
+                "`migprofile partners add` (after checking its key's fingerprint with the "
+                "sender).", sender=sender))
         until = partner.valid_until
         if until is not None and (as_of or dt.date.today()) > until:
-            raise _refused(file, f"the key registered for {sender} expired on "
-                                 f"{until.isoformat()}; ask the partner for its new key.")
+            raise _refused(file, Message("the key registered for {sender} expired on "
+                                         "{until}; ask the partner for its new key.",
+                                         sender=sender, until=until.isoformat()))
         public_key = partner.public_key
     _check_signature(file, files, public_key)
     if check_receiver:
         agency = require_agency(profile)
         if manifest.receiver.agency != agency.id:
-            raise _refused(file, f"it is addressed to {manifest.receiver.agency}, not to "
-                                 f"this profile's agency {agency.id}.")
+            raise _refused(file, Message("it is addressed to {receiver}, not to this "
+                                         "profile's agency {agency}.",
+                                         receiver=manifest.receiver.agency, agency=agency.id))
     _check_files(file, files, manifest)
     flows = load_dataflows(profile.root / "dataflows")
     structures = _structures(file, files, manifest, flows)
@@ -293,17 +308,19 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
     profile = Profile.load(root)
     file = Path(file)
     if not file.is_file():
-        raise MigprofileError("no such file.", path=file)
+        raise MigprofileError(Message("no such file."), path=file)
     if file.stat().st_size > LIMITS.package_bytes:
-        raise _refused(file, f"it is larger than {LIMITS.package_bytes:,} bytes.")
+        raise _refused(file, Message("it is larger than {limit:,} bytes.",
+                                     limit=LIMITS.package_bytes))
     data = file.read_bytes()
     verified = verify_package(data, profile=profile, file=file)
     target = _package_path(profile, verified.manifest)
     finish_interrupted(target.parent)
     if target.is_file() and sidecar_path(target).is_file():
         if file_sha256(target) != sha256(data):
-            raise _refused(file, f"a different package with the id "
-                                 f"{verified.manifest.package_id} was imported before.")
+            raise _refused(file, Message("a different package with the id {package} was "
+                                         "imported before.",
+                                         package=verified.manifest.package_id))
         return ImportedPackage(target, verified, True)
     sender = verified.manifest.sender
     partner = profile.settings.partners[sender.agency]
@@ -338,9 +355,9 @@ def _resolved(profile: Profile, path: Path) -> ResolvedSource:
     meta = _read_meta(sidecar)
     sha = file_sha256(path)
     if sha != meta.sha256:
-        raise MigprofileError(f"the package's sha256 is {sha} but its sidecar records "
-                              f"{meta.sha256}: an imported package must not be changed.",
-                              path=path)
+        raise MigprofileError(Message("the package's sha256 is {actual} but its sidecar "
+                                      "records {recorded}: an imported package must not be "
+                                      "changed.", actual=sha, recorded=meta.sha256), path=path)
     kind = partner_kind(meta.partner)
 
     def read(package: Path, _: SourceMeta):
