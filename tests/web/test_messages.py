@@ -104,3 +104,20 @@ def test_a_missing_sidecar_is_explained_without_server_paths(web, tmp_path):
     assert f"{expected} không có tệp mô tả đi kèm r99-orphan.meta.toml" in text
     assert "migprofile recover DIR" in text
     _no_internals(text, web)
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("vi", "không phải gói trao đổi dùng được: đây không phải tệp zip đọc được."),
+    ("ko", "사용할 수 있는 교환 패키지가 아닙니다: 읽을 수 있는 zip 파일이 아닙니다."),
+])
+def test_a_refused_package_is_explained_in_the_pages_language(web, language, expected):
+    admin = web.client("admin")
+    admin.cookies.set("migprofile_lang", language)
+    page = admin.get("/exchange")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = admin.post("/exchange/inbox", data={"csrf_token": csrf},
+                        files={"file": ("gói từ Lào.zip", b"PK\x03\x04 cut short", "x/zip")})
+    assert answer.status_code == 422
+    text = _alert_and_problems(answer.text)
+    assert expected in text
+    _no_internals(text, web)
