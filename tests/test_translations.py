@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from migprofile.report.i18n import catalog_path
@@ -13,12 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ("src/migprofile/report/templates/**.j2", "src/migprofile/web/templates/**.j2")
 METHODS = [("src/migprofile/**.py", "python"), *((t, "jinja2") for t in TEMPLATES)]
 OPTIONS = {t: {"extensions": "jinja2.ext.i18n"} for t in TEMPLATES}
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:![rs])?\}")
+"""A placeholder's name; a translation may quote a value its own way (``{x!r}`` or ``“{x}”``)."""
+KEYWORDS = {**DEFAULT_KEYWORDS, "Message": None}
+"""As babel.cfg says: ``Message("template {name}", ...)`` is a translatable message."""
 
 
 def extracted_messages() -> set[str]:
     found = set()
-    for _, _, message, _, _ in extract_from_dir(ROOT, method_map=METHODS, options_map=OPTIONS):
+    for _, _, message, _, _ in extract_from_dir(ROOT, method_map=METHODS, options_map=OPTIONS,
+                                                keywords=KEYWORDS):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

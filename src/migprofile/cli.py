@@ -279,6 +279,29 @@ def history(
 
 
 @app.command()
+def recover(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+) -> None:
+    """Finish or undo imports a killed process left unfinished, and set aside (in
+    DIR/recovered/) every imported file that has no sidecar, with the command that imports
+    it again. Run it when no import or build is running."""
+    from migprofile.exchange.importing import recover_packages
+    from migprofile.files import remove_stale_staging
+    from migprofile.sources.national.store import recover_national
+
+    profile = _profile(directory)
+    remove_stale_staging(profile.out_dir)
+    moved = recover_national(profile) + recover_packages(profile)
+    if not moved:
+        typer.echo("Nothing to recover: every imported file has its sidecar.")
+        return
+    for item in moved:
+        typer.echo(f"{item.file.relative_to(profile.root)} had no sidecar; moved to "
+                   f"{item.moved_to.relative_to(profile.root)}. To import it again:\n"
+                   f"  {item.command}")
+
+
+@app.command()
 def template(
     directory: Annotated[Path, typer.Argument(help="The profile folder.")],
     dataflow: Annotated[str, typer.Argument(help="National dataflow, e.g. LABOUR_DEPLOYMENTS.")],

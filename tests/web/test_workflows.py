@@ -43,7 +43,7 @@ def test_a_file_with_errors_is_refused_with_every_problem_then_the_corrected_one
                for e in log)
 
 
-def test_the_upload_page_shows_row_column_value_and_rule(web):
+def test_the_upload_page_shows_row_column_value_and_problem(web):
     editor = web.client("editor")
     page = editor.get("/upload")
     csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
@@ -51,7 +51,8 @@ def test_the_upload_page_shows_row_column_value_and_rule(web):
                          files={"file": ("dolab-draft.csv", BAD_CSV.encode(), "text/csv")})
     assert answer.status_code == 422
     table = answer.text.split('id="problems"')[1].split("</table>")[0]
-    assert "Japon" in table and "unknown_code" in table and "Thị trường" in table
+    assert "Japon" in table and "Thị trường" in table and "not a known" in table
+    assert "unknown_code" not in table
     assert "<td class=\"num\">3</td>" in table
 
 
@@ -75,7 +76,8 @@ def test_uploads_are_limited_in_type_and_size(web, monkeypatch):
     wrong = _upload(editor, "LABOUR_DEPLOYMENTS", "tool.exe", b"MZ\x90\x00")
     assert wrong.status_code == 400 and "a .csv, .xlsx file is expected" in wrong.text
     fake = _upload(editor, "LABOUR_DEPLOYMENTS", "fake.xlsx", b"not a workbook")
-    assert fake.status_code == 400 and "is not a .xlsx file" in fake.text
+    assert fake.status_code == 422 and fake.json()["status"] == "unusable"
+    assert fake.json()["message"].startswith("not an XLSX workbook")
     monkeypatch.setattr(web.app.state.settings, "max_upload_bytes", 1000)
     large = _upload(editor, "LABOUR_DEPLOYMENTS", "large.csv", GOOD_CSV + "\n" * 2000)
     assert large.status_code == 413

@@ -16,7 +16,7 @@ import base64
 import binascii
 import datetime as dt
 import io
-import tomllib
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +24,10 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 import sdmx
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from migprofile.codes import Dataflow, codelist, load_dataflows
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.exchange.export import require_agency
 from migprofile.exchange.keys import verify
 from migprofile.exchange.package import (
@@ -45,13 +45,20 @@ from migprofile.exchange.partners import public_key_fingerprint
 from migprofile.exchange.schemas import dataset_schema, schema_problems, validate_structure_message
 from migprofile.exchange.sdmx_ml import Observation, read_data, withheld
 from migprofile.exchange.structure import DataflowStructure, structure_message
-from migprofile.files import write_if_changed
 from migprofile.profile import Profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA
+from migprofile.sources.kept import (
+    SetAside,
+    finish_interrupted,
+    kept_files,
+    missing_sidecar,
+    set_aside,
+    write_kept,
+)
 from migprofile.sources.national.validation import toml_string
 from migprofile.sources.partners import partner_kind
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
 
 __all__ = [
     "ImportedPackage",
@@ -59,6 +66,7 @@ __all__ = [
     "VerifiedPackage",
     "import_package",
     "partner_sources",
+    "recover_packages",
     "verify_package",
 ]
 
@@ -103,38 +111,45 @@ class ImportedPackage:
     already: bool
 
 
-def _refused(file: Path | str, message: str) -> MigprofileError:
-    return MigprofileError(f"package refused: {message} Nothing was imported.", path=file)
+def _refused(file: Path | str, reason: Message) -> MigprofileError:
+    return MigprofileError(Message("package refused: {reason} Nothing was imported.",
+                                   reason=reason), path=file)
 
 
 def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: str) -> None:
     raw = files.get(SIGNATURE)
     if raw is None:
-        raise _refused(file, f"it is not signed (no {SIGNATURE}).")
+        raise _refused(file, Message("it is not signed (no {signature}).",
+                                     signature=SIGNATURE))
     try:
         signature = base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise _refused(file, f"{SIGNATURE} is not a signature.") from exc
+        raise _refused(file, Message("{signature} is not a signature.",
+                                     signature=SIGNATURE)) from exc
     manifest = files.get("manifest.json", b"")
     if not verify(public_key, manifest, signature):
-        raise _refused(file, "the signature does not match the sender's registered key: the "
-                             "manifest was changed after signing, or someone else signed it.")
+        raise _refused(file, Message(
+            "the signature does not match the sender's registered key: the manifest was "
+            "changed after signing, or someone else signed it."))
 
 
 def _check_files(file: Path | str, files: Mapping[str, bytes], manifest: Manifest) -> None:
     wanted = expected_files(manifest)
     extra, missing = sorted(set(files) - wanted), sorted(wanted - set(files))
     if extra:
-        raise _refused(file, f"it holds file(s) its manifest does not list: {', '.join(extra)}.")
+        raise _refused(file, Message("it holds file(s) its manifest does not list: {files}.",
+                                     files=", ".join(extra)))
     if missing:
-        raise _refused(file, f"file(s) missing: {', '.join(missing)}.")
+        raise _refused(file, Message("file(s) missing: {files}.", files=", ".join(missing)))
     unlisted = sorted(wanted - {"manifest.json", SIGNATURE} - set(manifest.files))
     if unlisted:
-        raise _refused(file, f"the manifest gives no checksum for {', '.join(unlisted)}.")
+        raise _refused(file, Message("the manifest gives no checksum for {files}.",
+                                     files=", ".join(unlisted)))
     for name, digest in manifest.files.items():
         if sha256(files[name]) != digest:
-            raise _refused(file, f"{name} was changed after the package was signed (its "
-                                 "sha256 differs from the manifest's).")
+            raise _refused(file, Message("{name} was changed after the package was signed "
+                                         "(its sha256 differs from the manifest's).",
+                                         name=name))
 
 
 def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
@@ -143,11 +158,13 @@ def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest
     describes them as we do."""
     problems = validate_structure_message(files[STRUCTURE])
     if problems:
-        raise _refused(file, f"{STRUCTURE} is not valid SDMX-ML 2.1: {'; '.join(problems)}.")
+        raise _refused(file, Message("{structure} is not valid SDMX-ML 2.1: {problems}.",
+                                     structure=STRUCTURE, problems="; ".join(problems)))
     theirs = sdmx.read_sdmx(io.BytesIO(files[STRUCTURE]))
     unknown = [e.id for e in manifest.dataflows if e.id not in flows]
     if unknown:
-        raise _refused(file, f"this profile does not know the dataflow(s) {', '.join(unknown)}.")
+        raise _refused(file, Message("this profile does not know the dataflow(s) "
+                                     "{dataflows}.", dataflows=", ".join(unknown)))
     used = {entry.id: _open_codes(theirs, flows[entry.id]) for entry in manifest.dataflows}
     _, ours = structure_message([flows[e.id] for e in manifest.dataflows], languages=["en"],
                                 used=used, header=sdmx.message.Header())
@@ -156,8 +173,9 @@ def _structures(file: Path | str, files: Mapping[str, bytes], manifest: Manifest
         mine = [d.id for d in ours[entry.id].dsd.dimensions.components]
         given = [d.id for d in dsd.dimensions.components] if dsd is not None else []
         if given != mine:
-            raise _refused(file, f"its structure of {entry.id} has the dimensions "
-                                 f"{given or 'none'}, not {mine}.")
+            raise _refused(file, Message("its structure of {dataflow} has the dimensions "
+                                         "{given}, not {ours}.", dataflow=entry.id,
+                                         given=str(given or "none"), ours=str(mine)))
     return ours
 
 
@@ -179,12 +197,14 @@ def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manife
         structure = structures[entry.id]
         problems = schema_problems(dataset_schema(structure), files[xml_name])
         if problems:
-            raise _refused(file, f"{xml_name} does not fit the structure of {entry.id}: "
-                                 f"{'; '.join(problems)}.")
+            raise _refused(file, Message("{name} does not fit the structure of "
+                                         "{dataflow}: {problems}.", name=xml_name,
+                                         dataflow=entry.id, problems="; ".join(problems)))
         rows = list(read_data(files[xml_name], structure))
         if len(rows) != entry.observations:
-            raise _refused(file, f"{xml_name} holds {len(rows)} observations, the manifest "
-                                 f"says {entry.observations}.")
+            raise _refused(file, Message("{name} holds {count} observations, the manifest "
+                                         "says {expected}.", name=xml_name, count=len(rows),
+                                         expected=entry.observations))
         found[entry.id] = rows
     return found
 
@@ -216,20 +236,23 @@ def verify_package(data: bytes, *, profile: Profile, file: Path | str,
     if public_key is None:
         partner = profile.settings.partners.get(sender)
         if partner is None:
-            raise _refused(file, f"its sender {sender} is not a registered partner; register "
-                                 "it with `migprofile partners add` (after checking its key's "
-                                 "fingerprint with the sender).")
+            raise _refused(file, Message(
+                "its sender {sender} is not a registered partner; register it with "
+                "`migprofile partners add` (after checking its key's fingerprint with the "
+                "sender).", sender=sender))
         until = partner.valid_until
         if until is not None and (as_of or dt.date.today()) > until:
-            raise _refused(file, f"the key registered for {sender} expired on "
-                                 f"{until.isoformat()}; ask the partner for its new key.")
+            raise _refused(file, Message("the key registered for {sender} expired on "
+                                         "{until}; ask the partner for its new key.",
+                                         sender=sender, until=until.isoformat()))
         public_key = partner.public_key
     _check_signature(file, files, public_key)
     if check_receiver:
         agency = require_agency(profile)
         if manifest.receiver.agency != agency.id:
-            raise _refused(file, f"it is addressed to {manifest.receiver.agency}, not to "
-                                 f"this profile's agency {agency.id}.")
+            raise _refused(file, Message("it is addressed to {receiver}, not to this "
+                                         "profile's agency {agency}.",
+                                         receiver=manifest.receiver.agency, agency=agency.id))
     _check_files(file, files, manifest)
     flows = load_dataflows(profile.root / "dataflows")
     structures = _structures(file, files, manifest, flows)
@@ -285,38 +308,32 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
     profile = Profile.load(root)
     file = Path(file)
     if not file.is_file():
-        raise MigprofileError("no such file.", path=file)
+        raise MigprofileError(Message("no such file."), path=file)
     if file.stat().st_size > LIMITS.package_bytes:
-        raise _refused(file, f"it is larger than {LIMITS.package_bytes:,} bytes.")
+        raise _refused(file, Message("it is larger than {limit:,} bytes.",
+                                     limit=LIMITS.package_bytes))
     data = file.read_bytes()
     verified = verify_package(data, profile=profile, file=file)
     target = _package_path(profile, verified.manifest)
-    if target.is_file():
+    finish_interrupted(target.parent)
+    if target.is_file() and sidecar_path(target).is_file():
         if file_sha256(target) != sha256(data):
-            raise _refused(file, f"a different package with the id "
-                                 f"{verified.manifest.package_id} was imported before.")
+            raise _refused(file, Message("a different package with the id {package} was "
+                                         "imported before.",
+                                         package=verified.manifest.package_id))
         return ImportedPackage(target, verified, True)
     sender = verified.manifest.sender
     partner = profile.settings.partners[sender.agency]
     meta = _meta(verified, public_key=partner.public_key, sha=sha256(data),
                  provider=partner.name or sender.name or sender.agency)
-    write_if_changed(target, data)
-    try:
-        write_if_changed(sidecar_path(target), render_meta(meta).encode("utf-8"))
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    write_kept(target, data, render_meta(meta))
     return ImportedPackage(target, verified, False)
 
 
 # reading accepted packages at build ---------------------------------------------------
 
 def _read_meta(sidecar: Path) -> PartnerMeta:
-    try:
-        return PartnerMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValidationError) as exc:
-        raise MigprofileError(f"invalid sidecar of an exchange package: {exc}",
-                              path=sidecar) from exc
+    return load_sidecar(sidecar, PartnerMeta)
 
 
 def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
@@ -334,14 +351,13 @@ def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
 def _resolved(profile: Profile, path: Path) -> ResolvedSource:
     sidecar = sidecar_path(path)
     if not sidecar.is_file():
-        raise MigprofileError(f"the package has no sidecar {sidecar.name}; import it again "
-                              "with `migprofile exchange import`.", path=path)
+        raise missing_sidecar(path, root=profile.root)
     meta = _read_meta(sidecar)
     sha = file_sha256(path)
     if sha != meta.sha256:
-        raise MigprofileError(f"the package's sha256 is {sha} but its sidecar records "
-                              f"{meta.sha256}: an imported package must not be changed.",
-                              path=path)
+        raise MigprofileError(Message("the package's sha256 is {actual} but its sidecar "
+                                      "records {recorded}: an imported package must not be "
+                                      "changed.", actual=sha, recorded=meta.sha256), path=path)
     kind = partner_kind(meta.partner)
 
     def read(package: Path, _: SourceMeta):
@@ -358,6 +374,15 @@ def _resolved(profile: Profile, path: Path) -> ResolvedSource:
 def partner_sources(profile: Profile) -> list[ResolvedSource]:
     """Every accepted package of every partner, as sources the build reads."""
     folder = profile.sources_dir / PARTNERS_FOLDER
-    if not folder.is_dir():
-        return []
-    return [_resolved(profile, path) for path in sorted(folder.glob("*/*.zip"))]
+    finish_interrupted(folder)
+    return [_resolved(profile, path) for path in kept_files(folder, "*/*.zip")]
+
+
+def recover_packages(profile: Profile) -> list[SetAside]:
+    """Set aside the packages without a sidecar (``migprofile recover``), each with the
+    command that imports it again (a package carries everything its import needs)."""
+    folder = profile.sources_dir / PARTNERS_FOLDER
+    finish_interrupted(folder, anyway=True)
+    return set_aside(profile.root, folder, lambda moved: (
+        f"migprofile exchange import {shlex.quote(str(profile.root))} "
+        f"{shlex.quote(str(moved))}"))

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.files import FIXED_ZIP_TIME
 
 __all__ = [
@@ -147,34 +147,37 @@ def pack(files: Mapping[str, bytes]) -> bytes:
 UNSAFE_NAME = re.compile(r"(^[/\\])|(^[A-Za-z]:)|\\|(^|/)\.\.(/|$)|(^|/)\.?(/|$)|[\x00-\x1f]")
 
 
-def _refuse(message: str) -> MigprofileError:
-    return MigprofileError(f"not a usable exchange package: {message} Nothing was imported.")
+def _refuse(reason: Message) -> MigprofileError:
+    return MigprofileError(Message("not a usable exchange package: {reason} Nothing was "
+                                   "imported.", reason=reason))
 
 
 def _checked_entries(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
     """The entries, once their names, count, declared sizes and ratios are acceptable."""
     infos = archive.infolist()
     if len(infos) > limits.entries:
-        raise _refuse(f"it has {len(infos)} entries, more than the {limits.entries} a "
-                      "package can have.")
+        raise _refuse(Message("it has {count} entries, more than the {limit} a package can "
+                              "have.", count=len(infos), limit=limits.entries))
     names = [info.filename for info in infos]
     for name in names:
         if not name or UNSAFE_NAME.search(name):
-            raise _refuse(f"the entry name {name!r} could point outside the package "
-                          "(absolute, '..', backslash or drive letter).")
+            raise _refuse(Message("the entry name {name!r} could point outside the package "
+                                  "(absolute, '..', backslash or drive letter).", name=name))
     if len(set(names)) != len(names):
-        raise _refuse("an entry name appears twice.")
+        raise _refuse(Message("an entry name appears twice."))
     total = 0
     for info in infos:
         if info.file_size > limits.entry_bytes:
-            raise _refuse(f"{info.filename} unpacks to {info.file_size:,} bytes, more than "
-                          f"{limits.entry_bytes:,}.")
+            raise _refuse(Message("{name} unpacks to {size:,} bytes, more than {limit:,}.",
+                                  name=info.filename, size=info.file_size,
+                                  limit=limits.entry_bytes))
         if info.file_size > limits.ratio * max(info.compress_size, 1):
-            raise _refuse(f"{info.filename} is compressed more than {limits.ratio:.0f} to 1 "
-                          "(a zip bomb?).")
+            raise _refuse(Message("{name} is compressed more than {ratio:.0f} to 1 (a zip "
+                                  "bomb?).", name=info.filename, ratio=limits.ratio))
         total += info.file_size
     if total > limits.total_bytes:
-        raise _refuse(f"its entries unpack to {total:,} bytes, more than {limits.total_bytes:,}.")
+        raise _refuse(Message("its entries unpack to {size:,} bytes, more than {limit:,}.",
+                              size=total, limit=limits.total_bytes))
     return infos
 
 
@@ -185,7 +188,8 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         while chunk := handle.read(1 << 20):
             size += len(chunk)
             if size > info.file_size:
-                raise _refuse(f"{info.filename} unpacks to more than the size it declares.")
+                raise _refuse(Message("{name} unpacks to more than the size it declares.",
+                                      name=info.filename))
             chunks.append(chunk)
     return b"".join(chunks)
 
@@ -200,36 +204,42 @@ def read_zip(data: bytes, *, limits: Limits = LIMITS) -> dict[str, bytes]:
         entry name that is absolute, holds ``..``, a backslash or a drive letter.
     """
     if len(data) > limits.package_bytes:
-        raise _refuse(f"it is {len(data):,} bytes, more than {limits.package_bytes:,}.")
+        raise _refuse(Message("it is {size:,} bytes, more than {limit:,}.", size=len(data),
+                              limit=limits.package_bytes))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = _checked_entries(archive, limits)
             return {info.filename: _bounded_read(archive, info) for info in infos
                     if not info.is_dir()}
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise _refuse(f"it is not a readable zip file ({exc}).") from exc
+        raise _refuse(Message("it is not a readable zip file.")) from exc
 
 
 def parse_manifest(files: Mapping[str, bytes]) -> Manifest:
     """The manifest, if it is one this version of migprofile can read."""
     raw = files.get(MANIFEST)
     if raw is None:
-        raise _refuse(f"it has no {MANIFEST}.")
+        raise _refuse(Message("it has no {manifest}.", manifest=MANIFEST))
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise _refuse(f"{MANIFEST} is not JSON ({exc}).") from exc
+        raise _refuse(Message("{manifest} is not JSON ({error}).", manifest=MANIFEST,
+                              error=str(exc))) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _refuse(f"{MANIFEST} does not describe a {FORMAT} package.")
+        raise _refuse(Message("{manifest} does not describe a {format} package.",
+                              manifest=MANIFEST, format=FORMAT))
     version = data.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise _refuse(f"it is in format version {version!r}, newer than the version "
-                      f"{FORMAT_VERSION} this migprofile reads; update migprofile.")
+        raise _refuse(Message("it is in format version {version!r}, newer than the version "
+                              "{supported} this migprofile reads; update migprofile.",
+                              version=version, supported=FORMAT_VERSION))
     if version < FORMAT_VERSION:
-        raise _refuse(f"it is in format version {version}, which no migprofile wrote.")
+        raise _refuse(Message("it is in format version {version}, which no migprofile "
+                              "wrote.", version=version))
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                              for e in exc.errors())
-        raise _refuse(f"{MANIFEST} is invalid: {problems}.") from exc
+        raise _refuse(Message("{manifest} is invalid: {problems}.", manifest=MANIFEST,
+                              problems=problems)) from exc

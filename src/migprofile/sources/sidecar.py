@@ -11,12 +11,13 @@ import datetime as dt
 import hashlib
 import tomllib
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 
-__all__ = ["SourceMeta", "file_sha256", "read_sidecar", "sidecar_path"]
+__all__ = ["SourceMeta", "file_sha256", "load_sidecar", "read_sidecar", "sidecar_path"]
 
 
 class SourceMeta(BaseModel):
@@ -37,6 +38,9 @@ class SourceMeta(BaseModel):
     sha256: str = Field(default="", description="Checksum of the file; checked at every build.")
 
 
+Meta = TypeVar("Meta", bound=SourceMeta)
+
+
 def sidecar_path(data_file: Path) -> Path:
     """``sources/wdi.csv`` -> ``sources/wdi.meta.toml``."""
     return data_file.with_name(data_file.stem + ".meta.toml")
@@ -54,18 +58,25 @@ def read_sidecar(data_file: Path) -> SourceMeta:
     """Read and check the sidecar of ``data_file``."""
     path = sidecar_path(data_file)
     if not path.is_file():
-        raise MigprofileError(
-            f"the source file has no sidecar {path.name}; write one with provider, title, "
+        raise MigprofileError(Message(
+            "the source file has no sidecar {sidecar}; write one with provider, title, "
             "licence, revision and obtained (see the README, 'Adding a source').",
-            path=data_file,
-        )
+            sidecar=path.name), path=data_file)
+    return load_sidecar(path, SourceMeta)
+
+
+def load_sidecar(path: Path, model: type[Meta]) -> Meta:
+    """A sidecar read as ``model`` (a :class:`SourceMeta`, or the richer sidecar of a kind
+    of source); one that is not TOML or misses a field is refused naming the field."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return SourceMeta.model_validate(data)
+        return model.model_validate(data)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MigprofileError(f"not valid TOML: {exc}", path=path) from exc
+        raise MigprofileError(Message("not valid TOML: {error}", error=str(exc)),
+                              path=path) from exc
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()
         )
-        raise MigprofileError(f"invalid sidecar: {problems}", path=path) from exc
+        raise MigprofileError(Message("invalid sidecar: {problems}", problems=problems),
+                              path=path) from exc

@@ -17,13 +17,12 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from migprofile.errors import InputProblem, MigprofileError
+from migprofile.errors import InputProblem, Message, MigprofileError
 
 __all__ = [
     "NOT_AVAILABLE",
@@ -164,10 +163,10 @@ def _decode(data: bytes, encoding: str, path: Path) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise MigprofileError(
-            f"the file starts like {encoding} text but byte {exc.start} is not valid "
-            f"{encoding}. Save it again from the spreadsheet program as \"CSV UTF-8\".",
-            path=path) from exc
+        raise MigprofileError(Message(
+            "the file starts like {encoding} text but byte {byte} is not valid "
+            "{encoding}. Save it again from the spreadsheet program as \"CSV UTF-8\".",
+            encoding=encoding, byte=exc.start), path=path) from exc
 
 
 def _decode_single_byte(data: bytes, *, path: Path) -> tuple[str, str]:
@@ -183,10 +182,10 @@ def _decode_single_byte(data: bytes, *, path: Path) -> tuple[str, str]:
         return decoded["cp1258"], "windows-1258"
     if "cp1252" in decoded and not (set(data) & WINDOWS_1258_ONLY):
         return decoded["cp1252"], "windows-1252"
-    raise MigprofileError(
+    raise MigprofileError(Message(
         "cannot tell which text encoding the file uses: it is not UTF-8 or UTF-16, and "
         "neither Windows-1258 (Vietnamese) nor Windows-1252 reads it unambiguously. Open "
-        "it in the spreadsheet program and save it as \"CSV UTF-8\" (or as .xlsx).",
+        "it in the spreadsheet program and save it as \"CSV UTF-8\" (or as .xlsx)."),
         path=path)
 
 
@@ -231,30 +230,31 @@ def _check_workbook_bytes(path: Path) -> None:
     if head == OLE2_MAGIC:
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data:
-            raise MigprofileError(
+            raise MigprofileError(Message(
                 "the workbook is protected by a password, so it cannot be read. Open it in "
                 "Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-                "Password, then clear it), save, and import it again.", path=path)
-        raise MigprofileError(
+                "Password, then clear it), save, and import it again."), path=path)
+        raise MigprofileError(Message(
             "this is an old Excel 97-2003 workbook (.xls). Open it in Excel and save it as "
-            "\"Excel Workbook (.xlsx)\", then import it again.", path=path)
+            "\"Excel Workbook (.xlsx)\", then import it again."), path=path)
     if head[:4] != ZIP_MAGIC:
-        raise MigprofileError("not an XLSX workbook: the file is damaged or of another "
-                              "kind. Open it in Excel and save it as .xlsx.", path=path)
+        raise MigprofileError(Message("not an XLSX workbook: the file is damaged or of "
+                                      "another kind. Open it in Excel and save it as .xlsx."),
+                              path=path)
 
 
 def _open_workbook(path: Path, *, data_only: bool):
+    """The workbook; a damaged one (truncated, a part missing or not XML) is refused in one
+    sentence: what the zip or XML library says about it is of no use to the officer and
+    may quote the file's raw bytes."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         return openpyxl.load_workbook(path, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
-            TypeError) as exc:
-        raise MigprofileError(
-            f"the workbook is damaged and cannot be read ({type(exc).__name__}: {exc}). "
-            "Open it in Excel; if Excel repairs it, save the repaired copy and import that.",
-            path=path) from exc
+    except Exception as exc:  # whatever openpyxl, zipfile or the XML parser raise
+        raise MigprofileError(Message(
+            "the workbook is damaged and cannot be read. Open it in Excel; if Excel "
+            "repairs it, save the repaired copy and import that."), path=path) from exc
 
 
 def _choose_sheet(book, sheet: str | None, path: Path):
@@ -262,9 +262,9 @@ def _choose_sheet(book, sheet: str | None, path: Path):
         visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
         return (visible or book.worksheets)[0]
     if sheet not in book.sheetnames:
-        raise MigprofileError(
-            f"the workbook has no sheet {sheet!r}; its sheets are: "
-            f"{', '.join(repr(n) for n in book.sheetnames)}.", path=path)
+        raise MigprofileError(Message(
+            "the workbook has no sheet {sheet!r}; its sheets are: {sheets}.", sheet=sheet,
+            sheets=", ".join(repr(n) for n in book.sheetnames)), path=path)
     return book[sheet]
 
 
@@ -293,8 +293,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetRows:
         if ws.row_dimensions[row_number].hidden:
             result.warnings.append(InputProblem(
                 file=str(path), sheet=ws.title, row=row_number, rule="hidden_row",
-                severity="warning",
-                message="hidden row skipped; unhide it in Excel if it holds figures to import"))
+                severity="warning", message=Message(
+                    "hidden row skipped; unhide it in Excel if it holds figures to import")))
             continue
         result.warnings.extend(_uncomputed_formulas(path, formulas, row_number, cells))
         result.rows.append((row_number, cells))
@@ -313,8 +313,8 @@ def _uncomputed_formulas(path: Path, formulas, row_number: int,
             found.append(InputProblem(
                 file=str(path), sheet=formulas.title, row=row_number,
                 column=get_column_letter(col), value=formula, rule="formula_not_computed",
-                message="the formula has no computed value; open the file in Excel and save "
-                        "it, so that Excel stores the result"))
+                message=Message("the formula has no computed value; open the file in Excel "
+                                "and save it, so that Excel stores the result")))
     return found
 
 
@@ -322,25 +322,29 @@ def read_sheet(path: Path, *, sheet: str | None = None) -> SheetRows:
     """The rows of a CSV file or of one sheet of an XLSX workbook (the first visible one
     unless ``sheet`` names another)."""
     if not path.is_file():
-        raise MigprofileError("the file does not exist or is not readable.", path=path)
+        raise MigprofileError(Message("the file does not exist or is not readable."),
+                              path=path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         rows = _read_xlsx(path, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
         if sheet is not None:
-            raise MigprofileError("--sheet applies to XLSX workbooks; this is a text file.",
-                                  path=path)
+            raise MigprofileError(Message(
+                "--sheet applies to XLSX workbooks; this is a text file."), path=path)
         rows = _read_csv(path)
     elif suffix == ".xls":
         _check_workbook_bytes(path)
-        raise MigprofileError("an .xls file that is not an old Excel workbook; save it as "
-                              ".xlsx.", path=path)
+        raise MigprofileError(Message("an .xls file that is not an old Excel workbook; save "
+                                      "it as .xlsx."), path=path)
     else:
-        raise MigprofileError(f"cannot read {suffix or 'extension-less'} files: give a .csv "
-                              "or .xlsx file.", path=path)
+        raise MigprofileError(Message(
+            "cannot read {suffix} files: give a .csv or .xlsx file.",
+            suffix=suffix or "extension-less"), path=path)
     if not rows.rows:
-        where = f"sheet {rows.sheet!r} is" if rows.sheet else "the file is"
-        raise MigprofileError(f"{where} empty: there is no table to import.", path=path)
+        raise MigprofileError(Message("sheet {sheet!r} is empty: there is no table to import.",
+                                      sheet=rows.sheet) if rows.sheet else
+                              Message("the file is empty: there is no table to import."),
+                              path=path)
     return rows
 
 

@@ -19,7 +19,7 @@ import pandera.ibis as pandera
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from migprofile.errors import InputProblem, MigprofileError, ProblemsFound
+from migprofile.errors import InputProblem, Message, MigprofileError, ProblemsFound
 
 __all__ = [
     "ROW",
@@ -233,7 +233,8 @@ def _duplicates(table: pa.Table, keys: list[str], *, path: Path, sheet: str | No
         file=str(path), sheet=sheet, rule="duplicate", row=row[ROW],
         column=headings(row, "") if headings else None,
         value=", ".join(str(row[k]) for k in keys),
-        message=(message or "the same key appears again") + f" (first in row {row['_first']})")
+        message=Message("{message} (first in row {first})", first=row["_first"],
+                        message=message or Message("the same key appears again")))
         for row in repeated]
 
 

@@ -14,18 +14,20 @@ from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.errors import Message, MigprofileError, ValidationFailed
 from migprofile.web import audit
 from migprofile.web.auth import Actor, Forbidden
 from migprofile.web.db import Agency, Package, Upload
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
+from migprofile.web.templating import error_text
 
 __all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package",
            "import_upload", "receive_package", "visible_packages"]
 
-DATA_TYPES = {".csv": None, ".xlsx": b"PK\x03\x04"}
-"""File types an agency may upload, with the bytes such a file starts with."""
+DATA_TYPES = {".csv": None, ".xlsx": None}
+"""File types an agency may upload, with the bytes such a file starts with (none for a
+workbook: the importer says what a file that is not one is, password-protected, .xls...)."""
 PACKAGE_TYPES = {".zip": b"PK\x03\x04"}
 MAPPING_TYPES = {".toml": None}
 """An officer's mapping file, as ``migprofile import --mapping`` takes it."""
@@ -51,9 +53,13 @@ class Context:
                      outcome=outcome, detail=detail, address=self.actor.address)
 
 
+def _uploaded_name(name: str | None) -> str:
+    """The file's name as the user's computer gave it, without any folder."""
+    return Path((name or "upload").replace("\\", "/")).name or "upload"
+
+
 def _safe_name(name: str | None) -> str:
-    base = Path((name or "upload").replace("\\", "/")).name
-    return SAFE_NAME.sub("_", base).strip("._") or "upload"
+    return SAFE_NAME.sub("_", _uploaded_name(name)).strip("._") or "upload"
 
 
 def save_upload(ctx: Context, upload: UploadFile, *, kinds: dict[str, bytes | None],
@@ -62,8 +68,10 @@ def save_upload(ctx: Context, upload: UploadFile, *, kinds: dict[str, bytes | No
     name = _safe_name(upload.filename)
     suffix = Path(name).suffix.lower()
     if suffix not in kinds:
-        raise MigprofileError(f"{name}: a {', '.join(sorted(kinds))} file is expected, not "
-                              f"{suffix or 'a file without extension'}.")
+        raise MigprofileError(Message(
+            "{name}: a {kinds} file is expected, not {suffix}.", name=_uploaded_name(
+                upload.filename), kinds=", ".join(sorted(kinds)),
+            suffix=suffix or Message("a file without extension")))
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     target = ctx.settings.state_dir / folder / f"{stamp}-{secrets.token_hex(4)}" / name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -75,13 +83,16 @@ def save_upload(ctx: Context, upload: UploadFile, *, kinds: dict[str, bytes | No
             if written > limit:
                 out.close()
                 shutil.rmtree(target.parent, ignore_errors=True)
-                raise TooLarge(f"{name} is larger than {limit // 2**20} MB, the most the app "
-                               "accepts.")
+                raise TooLarge(Message("{name} is larger than {size} MB, the most the app "
+                                       "accepts.", name=_uploaded_name(upload.filename),
+                                       size=limit // 2**20))
             out.write(chunk)
     magic = kinds[suffix]
     if magic is not None and target.read_bytes()[:len(magic)] != magic:
         shutil.rmtree(target.parent, ignore_errors=True)
-        raise MigprofileError(f"{name} is not a {suffix} file (its content says otherwise).")
+        raise MigprofileError(Message("{name} is not a {suffix} file (its content says "
+                                      "otherwise).", name=_uploaded_name(upload.filename),
+                                      suffix=suffix))
     return target
 
 
@@ -99,21 +110,23 @@ def import_upload(ctx: Context, upload: UploadFile, *, dataflow: str,
     path = save_upload(ctx, upload, kinds=DATA_TYPES, folder="uploads")
     mapping_file = (save_upload(ctx, mapping, kinds=MAPPING_TYPES, folder="uploads")
                     if mapping is not None and mapping.filename else None)
-    record = Upload(user_id=ctx.actor.user.id, dataflow=flow.id, filename=path.name,
-                    problems=[], message="")
+    record = Upload(user_id=ctx.actor.user.id, dataflow=flow.id,
+                    filename=_uploaded_name(upload.filename), problems=[], message="")
     ctx.audit("upload", f"{flow.id}/{path.name}")
     try:
         result = ctx.service.import_file(path, dataflow=flow.id, provider=_provider(ctx),
                                          accept_warnings=accept_warnings, citation=citation,
                                          mapping_file=mapping_file)
     except ValidationFailed as exc:
-        record.status, record.message = "refused", str(exc).splitlines()[0]
+        record.status, record.message = "refused", str(exc.message).splitlines()[0]
         record.problems = [_problem(p) for p in exc.problems]
         ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused",
                   detail=f"{len(exc.problems)} problem(s)")
     except MigprofileError as exc:
-        record.status, record.message = "unusable", str(exc)
-        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused", detail=str(exc))
+        record.status, record.message = "unusable", str(exc.message)
+        record.error = exc  # for the page's language; not stored
+        ctx.audit("import", f"{flow.id}/{path.name}", outcome="refused",
+                  detail=error_text(exc, "en"))
     else:
         record.status, record.revision = "imported", result.revision.name
         record.message = (f"{len(result.read.records)} figure(s) for "
@@ -131,9 +144,13 @@ def _provider(ctx: Context) -> str:
 
 
 def _problem(problem) -> dict:
+    """A problem as the record keeps it: its English message, and its template and values
+    to show it in any language."""
+    message = problem.message
     return {"severity": problem.severity, "sheet": problem.sheet, "row": problem.row,
             "column": problem.column, "value": problem.value, "rule": problem.rule,
-            "message": problem.message}
+            "message": str(message),
+            "template": message.to_json() if isinstance(message, Message) else None}
 
 
 def export_package(ctx: Context, *, to: str, dataflows: list[str],
@@ -144,7 +161,7 @@ def export_package(ctx: Context, *, to: str, dataflows: list[str],
     try:
         result = ctx.service.export(to=to, out=out, dataflows=dataflows, period=period or None)
     except MigprofileError as exc:
-        ctx.audit("export", to, outcome="refused", detail=str(exc))
+        ctx.audit("export", to, outcome="refused", detail=error_text(exc, "en"))
         ctx.db.commit()
         raise
     manifest = result.manifest
@@ -168,7 +185,7 @@ def receive_package(ctx: Context, upload: UploadFile) -> tuple[Package | None, s
             raise Forbidden(f"This package was made by {sender}, not by your agency.")
         result = ctx.service.import_package(path)
     except (MigprofileError, Forbidden) as exc:
-        ctx.audit("package_import", path.name, outcome="refused", detail=str(exc))
+        ctx.audit("package_import", path.name, outcome="refused", detail=error_text(exc, "en"))
         ctx.db.commit()
         raise
     manifest = result.verified.manifest

@@ -20,7 +20,7 @@ from migprofile.web.db import Database
 from migprofile.web.security import CSRF_COOKIE, new_token
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
-from migprofile.web.templating import page_environment, request_language
+from migprofile.web.templating import error_text, page_environment, request_language
 
 __all__ = ["create_app", "render"]
 
@@ -121,15 +121,16 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TooLarge)
     async def too_large(request: Request, exc: TooLarge) -> Response:
-        return _error(request, 413, str(exc))
+        return _error(request, 413, error_text(exc, request_language(request)))
 
     @app.exception_handler(ValidationFailed)
     async def failed(request: Request, exc: ValidationFailed) -> Response:
-        return _error(request, 422, str(exc).splitlines()[0])
+        return _error(request, 422,
+                      error_text(exc, request_language(request)).splitlines()[0])
 
     @app.exception_handler(MigprofileError)
     async def unusable(request: Request, exc: MigprofileError) -> Response:
-        return _error(request, 400, str(exc))
+        return _error(request, 400, error_text(exc, request_language(request)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

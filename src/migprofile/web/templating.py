@@ -12,10 +12,12 @@ import jinja2
 from starlette.requests import Request
 
 from migprofile.codes import REPORT_LANGUAGES
+from migprofile.errors import Message, MigprofileError, localized
 from migprofile.report.i18n import localizer
 from migprofile.report.render import environment
 
-__all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "page_environment", "request_language"]
+__all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "error_text", "page_environment",
+           "problem_text", "request_language"]
 
 LANGUAGE_COOKIE = "migprofile_lang"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "lo": "ພາສາລາວ", "ko": "한국어"}
@@ -29,7 +31,31 @@ def page_environment(language: str) -> jinja2.Environment:
     env.loader = jinja2.ChoiceLoader([jinja2.PackageLoader("migprofile", "web/templates"),
                                       env.loader])
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    env.filters["localized"] = lambda text: localized(text, language, _gettext(language))
+    env.filters["problem_text"] = lambda problem: problem_text(problem, language)
     return env
+
+
+def _gettext(language: str):
+    return localizer(language).gettext
+
+
+def error_text(exc: Exception, language: str, *, file_name: str | None = None) -> str:
+    """An error as a page shows it: in the page's language, naming the file as the user
+    named it (``file_name``, else the file's own name), never by its path on the server."""
+    if not isinstance(exc, MigprofileError):
+        return str(exc)
+    text = localized(exc.message, language, _gettext(language))
+    name = file_name or (exc.path.name if exc.path is not None else None)
+    return f"{name}: {text}" if name else text
+
+
+def problem_text(problem: dict, language: str) -> str:
+    """A stored problem of an upload (``web.actions``) in the page's language."""
+    if problem.get("template"):
+        return Message.from_json(problem["template"]).translated(language,
+                                                                 _gettext(language))
+    return problem["message"]
 
 
 def request_language(request: Request) -> str:

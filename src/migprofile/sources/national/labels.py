@@ -27,7 +27,7 @@ from migprofile.codes import (
     match_country,
     suggest_countries,
 )
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 
 __all__ = [
     "IGNORE",
@@ -128,20 +128,22 @@ class Mapping(BaseModel):
 def read_mapping(path: Path) -> Mapping:
     """Read a mapping file (TOML); a bad one is refused naming the file and the entry."""
     if not path.is_file():
-        raise MigprofileError("the mapping file does not exist.", path=path)
+        raise MigprofileError(Message("the mapping file does not exist."), path=path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         mapping = Mapping.model_validate(data)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MigprofileError(f"not valid TOML: {exc}", path=path) from exc
+        raise MigprofileError(Message("not valid TOML: {error}", error=str(exc)),
+                              path=path) from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise MigprofileError(f"invalid mapping: {problems}", path=path) from exc
+        raise MigprofileError(Message("invalid mapping: {problems}", problems=problems),
+                              path=path) from exc
     empty = [f"{dim}: {label!r}" for dim, labels in mapping.labels.items()
              for label, code in labels.items() if not code.strip()]
     if empty:
-        raise MigprofileError("give a code for each label, or delete the line: "
-                              + ", ".join(empty), path=path)
+        raise MigprofileError(Message("give a code for each label, or delete the line: "
+                                      "{labels}", labels=", ".join(empty)), path=path)
     return mapping
 
 
@@ -259,10 +261,11 @@ class HeadingResolver:
         dimension, _, code = target.partition("=")
         known = {d.id for d in self.dataflow.dimensions}
         if dimension not in known:
-            raise MigprofileError(
-                f"the mapping sends column {heading!r} to {target!r}, which is neither "
-                f"'value', 'ignore', nor a dimension of {self.dataflow.id} "
-                f"({', '.join(sorted(known))}), nor DIMENSION=CODE.")
+            raise MigprofileError(Message(
+                "the mapping sends column {heading!r} to {target!r}, which is neither "
+                "'value', 'ignore', nor a dimension of {dataflow} ({dimensions}), nor "
+                "DIMENSION=CODE.", heading=heading, target=target, dataflow=self.dataflow.id,
+                dimensions=", ".join(sorted(known))))
         return Role("pivot", dimension, code) if code else Role("dimension", dimension)
 
     def role(self, heading: str) -> Role | None:

@@ -28,7 +28,7 @@ import pandera.ibis as pandera
 import pyarrow as pa
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
-from migprofile.errors import InputProblem
+from migprofile.errors import InputProblem, Message, Named
 from migprofile.sources import tabular as tab
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
 from migprofile.sources.national.labels import (
@@ -160,19 +160,28 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
     return result
 
 
-def _problem(result: NationalRead, rule: str, message: str, **where) -> InputProblem:
+def _problem(result: NationalRead, rule: str, message: Message, **where) -> InputProblem:
     return InputProblem(file=str(result.path), sheet=result.sheet, rule=rule, message=message,
                         **where)
 
 
+def _named(dataflow: Dataflow, dimension: str) -> Named:
+    """A dimension in a message: its id on the command line, its name in the web app."""
+    return Named(dimension, dataflow.dimension(dimension).names)
+
+
 def _no_header(path: Path, rows: SheetRows, dataflow: Dataflow,
                headings: HeadingResolver) -> InputProblem:
-    expected = [d.names["en"] for d in dataflow.dimensions] + [dataflow.measures[0].names["en"]]
+    named = [*dataflow.dimensions, dataflow.measures[0]]
+    expected = Named(", ".join(d.names["en"] for d in named),
+                     {lang: ", ".join(d.names.get(lang, d.names["en"]) for d in named)
+                      for lang in named[0].names})
     return InputProblem(
         file=str(path), sheet=rows.sheet, rule="header", row=rows.rows[0][0],
-        message=f"no header row found in the first rows: expected columns such as "
-                f"{', '.join(expected)} (in any of the report languages). Name the columns, "
-                "or give a mapping file (--mapping) that says which column is which")
+        message=Message("no header row found in the first rows: expected columns such as "
+                        "{expected} (in any of the report languages). Name the columns, or "
+                        "give a mapping file (--mapping) that says which column is which",
+                        expected=expected))
 
 
 # layout ---------------------------------------------------------------------------------
@@ -201,11 +210,12 @@ def _layout(result: NationalRead, header: Header, headings: HeadingResolver,
         elif role is None:
             closest = headings.suggestions(heading)
             result.unknown_columns[heading] = closest
-            hint = f" Closest: {', '.join(closest)}." if closest else ""
+            hint = Message(" Closest: {closest}.", closest=", ".join(closest)) if closest else ""
             result.problems.append(_problem(
                 result, "unknown_column", row=row_number, column=heading,
-                message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping "
-                        "file (columns), or map it to \"ignore\""))
+                message=Message("not a column of {dataflow}.{hint} Name it in a mapping file "
+                                "(columns), or map it to \"ignore\"",
+                                dataflow=result.dataflow.id, hint=hint)))
         else:
             roles[j] = role
     pivots = {r.dimension for r in roles.values() if r.kind == "pivot"}
@@ -226,8 +236,8 @@ def _unnamed_column(result: NationalRead, rows: SheetRows, header: Header, j: in
             result.problems.append(_problem(
                 result, "unnamed_column", row=number, column=f"column {j + 1}",
                 value=cell_text(cells[j]),
-                message="this cell is under a column without a heading; name the column or "
-                        "empty the cell"))
+                message=Message("this cell is under a column without a heading; name the "
+                                "column or empty the cell")))
             return
 
 
@@ -241,34 +251,36 @@ def _check_layout(result: NationalRead, layout: Layout, roles: dict[int, Role],
         if role.dimension in seen:
             result.problems.append(_problem(
                 result, "duplicate_column", row=row, column=layout.headings[j],
-                message=f"a second column for {role.dimension} (the first is "
-                        f"{seen[role.dimension]!r})"))
+                message=Message("a second column for {dimension} (the first is {first!r})",
+                                dimension=_named(flow, role.dimension),
+                                first=seen[role.dimension])))
         seen.setdefault(role.dimension, layout.headings[j])
     kinds = {(r.kind, r.dimension) for r in layout.value_columns.values()}
     pivot_dims = {d for k, d in kinds if k == "pivot"}
     if not layout.value_columns:
         result.problems.append(_problem(
             result, "missing_column", row=row,
-            message=f"no column holds the figures: expected one named like "
-                    f"{flow.measures[0].names['en']!r} or {flow.measures[0].names['vi']!r}, "
-                    "or columns named by code (Women, Men, a year, ...)"))
+            message=Message("no column holds the figures: expected one named like {en!r} or "
+                            "{vi!r}, or columns named by code (Women, Men, a year, ...)",
+                            en=flow.measures[0].names["en"], vi=flow.measures[0].names["vi"])))
     elif len(pivot_dims) > 1 or (pivot_dims and (VALUE, None) in kinds):
         result.problems.append(_problem(
             result, "layout", row=row,
-            message="the figures are spread over columns of different kinds "
-                    f"({', '.join(sorted(r.describe() for r in layout.value_columns.values()))}"
-                    "); keep one column of figures, or columns for the codes of one "
-                    "dimension"))
+            message=Message("the figures are spread over columns of different kinds "
+                            "({kinds}); keep one column of figures, or columns for the codes "
+                            "of one dimension", kinds=", ".join(sorted(
+                                r.describe() for r in layout.value_columns.values())))))
     for dim in pivot_dims & set(layout.dimension_columns):
         result.problems.append(_problem(
             result, "duplicate_column", row=row, column=layout.headings[
                 layout.dimension_columns[dim]],
-            message=f"{dim} has a column of its own and also columns of figures per code"))
+            message=Message("{dimension} has a column of its own and also columns of figures "
+                            "per code", dimension=_named(flow, dim))))
     if "time_period" not in set(layout.dimension_columns) | pivot_dims:
         result.problems.append(_problem(
             result, "missing_column", row=row,
-            message="no column for the year: add one (e.g. \"Year\" or \"Năm\") or name the "
-                    "columns of figures by year"))
+            message=Message("no column for the year: add one (e.g. \"Year\" or \"Năm\") or "
+                            "name the columns of figures by year")))
 
 
 # records --------------------------------------------------------------------------------
@@ -287,7 +299,7 @@ def _records(result: NationalRead, rows: SheetRows, header: Header,
             result.problems.append(_problem(
                 result, "extra_cell", row=number, column=f"column {width + 1}",
                 value=cell_text(extra[0]),
-                message="a cell to the right of the last column with a heading"))
+                message=Message("a cell to the right of the last column with a heading")))
         made = _row_records(number, cells, layout)
         if made:
             records += made
@@ -295,7 +307,7 @@ def _records(result: NationalRead, rows: SheetRows, header: Header,
             result.warnings.append(_problem(
                 result, "no_figures", row=number, severity="warning",
                 value=" | ".join(t for t in map(cell_text, cells) if t)[:80],
-                message="row without figures skipped (a note or a heading?)"))
+                message=Message("row without figures skipped (a note or a heading?)")))
     return records
 
 
@@ -337,10 +349,11 @@ def _check_cells(result: NationalRead, layout: Layout) -> None:
     if not result.records:
         return
     first = min(layout.value_columns)
-    rules = [tab.Rule("number", "value_text", "not a number", heading=layout.headings[j],
+    rules = [tab.Rule("number", "value_text", Message("not a number"),
+                      heading=layout.headings[j],
                       fails=lambda t, j=j: (t["_col"] == j) & t.value.isnull())
              for j in layout.value_columns]
-    rules += [tab.Rule("required", f"label_{dim}", "the cell is empty",
+    rules += [tab.Rule("required", f"label_{dim}", Message("the cell is empty"),
                        heading=layout.headings[j],
                        fails=lambda t, dim=dim: (t["_col"] == first) & ~t["_total_row"]
                        & tab.blank(t[f"label_{dim}"]))
@@ -376,13 +389,16 @@ def _unknown_label(result: NationalRead, resolver, dim: str, label: str, record:
                    layout: Layout) -> InputProblem:
     closest = resolver.suggestions(label)
     result.unknown_labels.setdefault(dim, {})[label] = closest
-    what = result.dataflow.dimension(dim).names["en"].lower()
+    names = result.dataflow.dimension(dim).names
+    what = Named(names["en"].lower(), {lang: name.lower() for lang, name in names.items()})
     if exact_key(label) in TOTAL_KEYS and not resolver.additive:
-        message = f"{what}: these figures cannot be added up, so a total is not allowed"
+        message = Message("{what}: these figures cannot be added up, so a total is not "
+                          "allowed", what=what)
         rule = "total_not_allowed"
     else:
-        hint = f"; closest: {', '.join(closest)}" if closest else ""
-        message = f"not a known {what}{hint}. Correct it, or map it in a mapping file"
+        hint = Message("; closest: {closest}", closest=", ".join(closest)) if closest else ""
+        message = Message("not a known {what}{hint}. Correct it, or map it in a mapping file",
+                          what=what, hint=hint)
         rule = "unknown_code"
     column = layout.headings[layout.dimension_columns[dim]] \
         if dim in layout.dimension_columns else record.heading
@@ -443,11 +459,13 @@ def _key_schema(dims: list[str]) -> pandera.DataFrameSchema:
 
 def _type_messages(dims: list[str]) -> dict[str, str]:
     return {
-        "non_negative": "a count cannot be negative",
-        "integer": "a count must be a whole number",
-        "period": "not a year",
-        "period_range": f"the year must lie between {FIRST_YEAR} and {dt.date.today().year}",
-        "duplicate": f"the same figure ({', '.join(dims)}) is given twice",
+        "non_negative": Message("a count cannot be negative"),
+        "integer": Message("a count must be a whole number"),
+        "period": Message("not a year"),
+        "period_range": Message("the year must lie between {first} and {last}",
+                                first=FIRST_YEAR, last=dt.date.today().year),
+        "duplicate": Message("the same figure ({dimensions}) is given twice",
+                             dimensions=", ".join(dims)),
     }
 
 
@@ -485,7 +503,8 @@ def _check_totals(result: NationalRead, layout: Layout) -> None:
             elif dim == "time_period" and not parts:
                 result.problems.append(_problem(
                     result, "totals", row=total.row, column=total.heading, value=total.text,
-                    message="a total over years, but the file has no figures for the years"))
+                    message=Message("a total over years, but the file has no figures for "
+                                    "the years")))
     kept = [r for i, r in enumerate(result.records) if i not in derivable]
     result.dropped_totals = len(result.records) - len(kept)
     result.records = kept
@@ -502,13 +521,16 @@ def _total_consistent(result: NationalRead, total: Record, parts: list[Record], 
     if complete and whole != total.value:
         result.problems.append(_problem(
             result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=f"the total does not equal the sum of its parts ({_number(whole)}, "
-                    f"{dim} in rows {rows}): a difference of {_number(total.value - whole)}"))
+            message=Message("the total does not equal the sum of its parts ({whole}, "
+                            "{dimension} in rows {rows}): a difference of {difference}",
+                            whole=_number(whole), dimension=_named(result.dataflow, dim),
+                            rows=rows, difference=_number(total.value - whole))))
     elif not complete and whole > total.value:
         result.problems.append(_problem(
             result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=f"the parts ({dim}, rows {rows}) add up to {_number(whole)}, more than "
-                    "the total"))
+            message=Message("the parts ({dimension}, rows {rows}) add up to {whole}, more "
+                            "than the total", dimension=_named(result.dataflow, dim),
+                            rows=rows, whole=_number(whole))))
     return complete
 
 
@@ -519,12 +541,13 @@ def _number(value: float) -> str:
 def _check_coverage(result: NationalRead) -> None:
     years = sorted(int(p) for p in result.periods)
     if not years:
-        result.problems.append(_problem(result, "no_data",
-                                        message="the table has no figures to import"))
+        result.problems.append(_problem(result, "no_data", message=Message(
+            "the table has no figures to import")))
         return
     missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
     if missing:
         result.warnings.append(_problem(
             result, "coverage", severity="warning", value=", ".join(map(str, missing)),
-            message=f"no figures for {', '.join(map(str, missing))} although the file covers "
-                    f"{years[0]}–{years[-1]}"))
+            message=Message("no figures for {missing} although the file covers "
+                            "{first}–{last}", missing=", ".join(map(str, missing)),
+                            first=years[0], last=years[-1])))

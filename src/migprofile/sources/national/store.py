@@ -11,24 +11,29 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 import re
-import shutil
-import tempfile
-import tomllib
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from migprofile.codes import Dataflow, load_dataflows
-from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.errors import Message, MigprofileError, ValidationFailed
 from migprofile.profile import Profile
+from migprofile.sources.kept import (
+    SetAside,
+    finish_interrupted,
+    kept_files,
+    missing_sidecar,
+    set_aside,
+    write_kept,
+)
 from migprofile.sources.national.labels import Mapping, read_mapping
 from migprofile.sources.national.reader import NationalRead, read_national
 from migprofile.sources.national.validation import toml_string, write_validation_report
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
+from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
 
 __all__ = [
     "ImportResult",
@@ -39,6 +44,7 @@ __all__ = [
     "national_dataflow",
     "national_sources",
     "read_revision",
+    "recover_national",
     "revisions",
 ]
 
@@ -121,36 +127,60 @@ def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
     flow = flows.get(dataflow_id.upper())
     if flow is None or not flow.national:
         close = difflib.get_close_matches(dataflow_id.upper(), national, n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise MigprofileError(f"{dataflow_id!r} is not a national dataflow.{hint} National "
-                              f"dataflows: {', '.join(national)}.")
+        raise MigprofileError(Message(
+            "{dataflow!r} is not a national dataflow.{hint} National dataflows: {national}.",
+            dataflow=dataflow_id, national=", ".join(national),
+            hint=Message(" Did you mean: {close}?", close=", ".join(close)) if close else ""))
     return flow
 
 
 def _read_meta(sidecar: Path) -> NationalMeta:
-    try:
-        return NationalMeta.model_validate(tomllib.loads(sidecar.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MigprofileError(f"not valid TOML: {exc}", path=sidecar) from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise MigprofileError(f"invalid sidecar: {problems}", path=sidecar) from exc
+    return load_sidecar(sidecar, NationalMeta)
 
 
 def revisions(profile: Profile, dataflow_id: str) -> list[Revision]:
-    """The revisions of one dataflow, oldest first."""
+    """The revisions of one dataflow, oldest first (an import a killed process left
+    unfinished is completed or undone first)."""
     folder = national_dir(profile, dataflow_id)
+    finish_interrupted(folder)
     found = []
-    for path in sorted(folder.glob("r*-*")) if folder.is_dir() else []:
+    for path in kept_files(folder, "r*-*"):
         match = REVISION_FILE.match(path.name)
-        if not match or path.name.endswith(".meta.toml") or path.name.startswith("."):
+        if not match:
             continue
         sidecar = sidecar_path(path)
         if not sidecar.is_file():
-            raise MigprofileError(f"the imported file has no sidecar {sidecar.name}; import "
-                                  "it again with `migprofile import`.", path=path)
+            raise missing_sidecar(path, root=profile.root)
         found.append(Revision(int(match.group(1)), path, _read_meta(sidecar)))
     return sorted(found, key=lambda r: r.number)
+
+
+def recover_national(profile: Profile) -> list[SetAside]:
+    """Set aside the national files without a sidecar (``migprofile recover``), each with
+    the command that imports it again: the dataflow is its folder, the provider that of
+    the dataflow's latest revision when there is one."""
+    folder = national_dir(profile)
+    finish_interrupted(folder, anyway=True)
+    finish_interrupted(profile.root / "mappings", anyway=True)
+    providers = {flow.name: _last_provider(flow) for flow in folder.iterdir()
+                 if flow.is_dir()} if folder.is_dir() else {}
+
+    def reimport(moved: Path) -> str:
+        dataflow = moved.parent.name
+        provider = providers.get(dataflow) or "AGENCY THAT SENT IT"
+        return (f"migprofile import {shlex.quote(str(profile.root))} "
+                f"{shlex.quote(str(moved))} --dataflow {dataflow} "
+                f"--provider {shlex.quote(provider)}")
+
+    return set_aside(profile.root, folder, reimport,
+                     original_name=lambda name: REVISION_FILE.sub(r"\2", name))
+
+
+def _last_provider(folder: Path) -> str | None:
+    """The provider of the latest revision in a dataflow's folder that has its sidecar."""
+    kept = [(int(match.group(1)), path) for path in kept_files(folder, "r*-*")
+            if (match := REVISION_FILE.match(path.name)) and sidecar_path(path).is_file()]
+    return _read_meta(sidecar_path(max(kept)[1])).provider if kept else None
 
 
 def read_revision(profile: Profile, revision: Revision, dataflow: Dataflow) -> NationalRead:
@@ -158,9 +188,10 @@ def read_revision(profile: Profile, revision: Revision, dataflow: Dataflow) -> N
     read = read_national(revision.path, dataflow=dataflow, sheet=revision.meta.sheet,
                          mapping=revision.meta.mapping)
     if read.problems:
-        raise ValidationFailed(read.problems, path=revision.path, headline=(
-            f"revision {revision.name} of {dataflow.id} no longer passes validation "
-            f"({len(read.problems)} problem(s)); was the file or its sidecar edited?"))
+        raise ValidationFailed(read.problems, path=revision.path, headline=Message(
+            "revision {revision} of {dataflow} no longer passes validation ({count} "
+            "problem(s)); was the file or its sidecar edited?", revision=revision.name,
+            dataflow=dataflow.id, count=len(read.problems)))
     return read
 
 
@@ -180,10 +211,10 @@ def national_sources(profile: Profile) -> list[ResolvedSource]:
 def _resolved(profile: Profile, dataflow: Dataflow, revision: Revision) -> ResolvedSource:
     sha256 = file_sha256(revision.path)
     if revision.meta.sha256 != sha256:
-        raise MigprofileError(
-            f"the file's sha256 is {sha256} but its sidecar records {revision.meta.sha256}: "
-            "an imported file must not be changed. Import the corrected file as a new "
-            "revision instead.", path=revision.path)
+        raise MigprofileError(Message(
+            "the file's sha256 is {actual} but its sidecar records {recorded}: an imported "
+            "file must not be changed. Import the corrected file as a new revision instead.",
+            actual=sha256, recorded=revision.meta.sha256), path=revision.path)
 
     def read(path: Path, meta: SourceMeta):
         import ibis
@@ -244,7 +275,8 @@ def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
     meta = _meta(file, read, provenance, number, when)
     target = national_dir(profile, dataflow.id) / f"r{number}-{file.name}"
     saved = saved_mapping_path(profile, dataflow.id) if mapping_file else None
-    _write_atomically(file, target, meta, saved, mapping_file)
+    companions = [(saved, Path(mapping_file).read_bytes())] if saved and mapping_file else []
+    write_kept(target, file.read_bytes(), render_meta(meta), companions=companions)
     return ImportResult(Revision(number, target, meta), read, reports, saved)
 
 
@@ -254,7 +286,8 @@ def _mapping(profile: Profile, dataflow: Dataflow, mapping_file: Path | None) ->
     if mapping_file is not None:
         mapping = mapping.merged(read_mapping(Path(mapping_file)))
     if mapping.dataflow and mapping.dataflow != dataflow.id:
-        raise MigprofileError(f"the mapping is for {mapping.dataflow}, not {dataflow.id}.",
+        raise MigprofileError(Message("the mapping is for {mapping}, not {dataflow}.",
+                                      mapping=mapping.dataflow, dataflow=dataflow.id),
                               path=mapping_file or saved)
     return mapping
 
@@ -263,9 +296,9 @@ def _refuse_repeat(file: Path, earlier: list[Revision]) -> None:
     sha256 = file_sha256(file)
     for revision in earlier:
         if revision.meta.sha256 == sha256:
-            raise MigprofileError(
-                f"this file was already imported as revision {revision.name} "
-                f"({revision.path.name}); nothing was imported.", path=file)
+            raise MigprofileError(Message(
+                "this file was already imported as revision {revision} ({name}); nothing "
+                "was imported.", revision=revision.name, name=revision.path.name), path=file)
 
 
 def _refuse_problems(profile: Profile, read: NationalRead, when: dt.datetime,
@@ -327,39 +360,3 @@ def _toml(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     return toml_string(str(value))
-
-
-def _write_atomically(file: Path, target: Path, meta: NationalMeta, saved: Path | None,
-                      mapping_file: Path | None) -> None:
-    """Copy the file, then write its sidecar (and the mapping to keep), all or nothing."""
-    pending = [(target, file.read_bytes()),
-               (sidecar_path(target), render_meta(meta).encode("utf-8"))]
-    if saved is not None and mapping_file is not None:
-        pending.append((saved, Path(mapping_file).read_bytes()))
-    staged: list[tuple[Path, Path]] = []
-    done: list[Path] = []
-    try:
-        for final, data in pending:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=final.parent, prefix=f".{final.name}.",
-                                             delete=False) as handle:
-                handle.write(data)
-            staged.append((Path(handle.name), final))
-        for temporary, final in staged:
-            previous = final.with_name(f".{final.name}.previous")
-            if final.exists():
-                shutil.copy2(final, previous)
-            os.replace(temporary, final)
-            done.append(final)
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        for final in done:
-            previous = final.with_name(f".{final.name}.previous")
-            if previous.exists():
-                os.replace(previous, final)
-            else:
-                final.unlink(missing_ok=True)
-        raise
-    for _, final in staged:
-        final.with_name(f".{final.name}.previous").unlink(missing_ok=True)

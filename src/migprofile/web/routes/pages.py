@@ -45,7 +45,12 @@ from migprofile.web.security import (
     sign_in,
 )
 from migprofile.web.service import ExplorerFilter
-from migprofile.web.templating import LANGUAGE_COOKIE, page_environment, request_language
+from migprofile.web.templating import (
+    LANGUAGE_COOKIE,
+    error_text,
+    page_environment,
+    request_language,
+)
 
 router = APIRouter(include_in_schema=False)
 ROWS_SHOWN = 300
@@ -179,6 +184,11 @@ def reconciliation(request: Request, ctx: Context = Depends(context)) -> Respons
     return render(request, "reconciliation.html.j2", rows=rows)
 
 
+def _shown(request: Request, exc: Exception) -> str:
+    """An error in the page's language, without server paths."""
+    return error_text(exc, request_language(request))
+
+
 # national data ------------------------------------------------------------------------------
 
 def _upload_page(request: Request, ctx: Context, *, dataflow: str = "", record=None,
@@ -241,7 +251,7 @@ async def exchange_receive(request: Request, file: Annotated[UploadFile, File()]
     try:
         _, message = await long_action(request, actions.receive_package, ctx, file)
     except (MigprofileError, Forbidden) as exc:
-        return _exchange_page(request, ctx, error=str(exc), status=422)
+        return _exchange_page(request, ctx, error=_shown(request, exc), status=422)
     return _exchange_page(request, ctx, message=message)
 
 
@@ -254,7 +264,7 @@ async def exchange_send(request: Request, to: Annotated[str, Form(max_length=64)
         package = await long_action(request, actions.export_package, ctx, to=to,
                                     dataflows=dataflows or [], period=period)
     except MigprofileError as exc:
-        return _exchange_page(request, ctx, error=str(exc), status=422)
+        return _exchange_page(request, ctx, error=_shown(request, exc), status=422)
     return _exchange_page(request, ctx, message=f"{package.package_id}: {package.summary}")
 
 
@@ -314,7 +324,7 @@ def users_add(request: Request, email: Annotated[str, Form(max_length=320)],
         add_user(ctx.db, ctx.service.profile, email=email, role=role, password=password,
                  agency=agency or None, actor=ctx.actor.email)
     except MigprofileError as exc:
-        return _users_page(request, ctx, error=str(exc), status=422)
+        return _users_page(request, ctx, error=_shown(request, exc), status=422)
     return back("/admin/users")
 
 
@@ -332,7 +342,7 @@ def users_change(request: Request, user_id: RowId,
             set_role(ctx.db, ctx.service.profile, user, role=role, agency=agency or None,
                      actor=ctx.actor.email)
     except MigprofileError as exc:
-        return _users_page(request, ctx, error=str(exc), status=422)
+        return _users_page(request, ctx, error=_shown(request, exc), status=422)
     return back("/admin/users")
 
 
@@ -352,7 +362,7 @@ def agencies_save(request: Request, agency_id: Annotated[str, Form(max_length=64
                     dataflows=dataflows or [], actor=ctx.actor.email)
     except MigprofileError as exc:
         return render(request, "agencies.html.j2", status=422, agencies=list_agencies(ctx.db),
-                      flows=ctx.service.national_dataflows(), error=str(exc))
+                      flows=ctx.service.national_dataflows(), error=_shown(request, exc))
     return back("/admin/agencies")
 
 
