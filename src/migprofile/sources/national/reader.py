@@ -9,7 +9,8 @@ The steps, each reporting located problems rather than stopping at the first:
 4. check the cells (empty labels, text in numeric cells) with row rules, map labels to
    codes (unknown ones with the closest codes), then check types, ranges and duplicate keys
    with pandera;
-5. check totals rows against their parts, then drop those the parts already give;
+5. check totals against their complete parts (:mod:`migprofile.codes.totals`), then drop
+   those the parts already give;
 6. warn about years missing inside the period the file covers.
 
 Dimensions the file has no column for take the total code ``_T``.
@@ -28,6 +29,7 @@ import pandera.ibis as pandera
 import pyarrow as pa
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
+from migprofile.codes.totals import Cell, Cube, within_tolerance
 from migprofile.errors import InputProblem
 from migprofile.sources import tabular as tab
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
@@ -453,63 +455,64 @@ def _type_messages(dims: list[str]) -> dict[str, str]:
 
 # totals ---------------------------------------------------------------------------------
 
-def _closed_codes(result: NationalRead, dim: str) -> set[str] | None:
-    from migprofile.codes import codelist
-
-    declared = result.dataflow.dimension(dim)
-    if declared.codelist is None:
-        return None
-    cl = codelist(declared.codelist, result.dataflow)
-    return set(cl.codes) - {TOTAL} if cl.closed else None
-
-
 def _check_totals(result: NationalRead, layout: Layout) -> None:
-    """Each total equals its parts (or is at least their sum when the parts are partial);
-    totals the parts give are dropped."""
+    """Each total the file gives equals the sum of its complete parts (within the
+    dataflow's rounding tolerance) and is not less than the parts that are known; totals
+    the parts give exactly are dropped (the indicators derive them again, by the same
+    rule: :mod:`migprofile.codes.totals`)."""
     dims = result.dimensions
+    records = result.records
+    cube = Cube(result.dataflow, dims,
+                [(r.key(dims), r.value, i) for i, r in enumerate(records)])
     derivable: set[int] = set()
-    for axis, dim in enumerate(dims):
-        groups: dict[tuple, list[Record]] = defaultdict(list)
-        for record in result.records:
-            if record.codes[dim] != TOTAL:
-                key = record.key(dims)
-                groups[key[:axis] + key[axis + 1:]].append(record)
-        closed = _closed_codes(result, dim)
-        for index, total in enumerate(result.records):
-            if total.codes[dim] != TOTAL:
-                continue
-            key = total.key(dims)
-            parts = groups.get(key[:axis] + key[axis + 1:], [])
-            if _total_consistent(result, total, parts, dim, closed):
+    for index, total in enumerate(records):
+        key = total.key(dims)
+        for axis, code in enumerate(key):
+            if code == TOTAL and _total_consistent(result, cube, total, axis):
                 derivable.add(index)
-            elif dim == "time_period" and not parts:
-                result.problems.append(_problem(
-                    result, "totals", row=total.row, column=total.heading, value=total.text,
-                    message="a total over years, but the file has no figures for the years"))
-    kept = [r for i, r in enumerate(result.records) if i not in derivable]
-    result.dropped_totals = len(result.records) - len(kept)
+    kept = [r for i, r in enumerate(records) if i not in derivable]
+    result.dropped_totals = len(records) - len(kept)
     result.records = kept
 
 
-def _total_consistent(result: NationalRead, total: Record, parts: list[Record], dim: str,
-                      closed: set[str] | None) -> bool:
-    """Whether the parts give the total (it can be dropped); a mismatch is a problem."""
-    if not parts:
+def _total_consistent(result: NationalRead, cube: Cube, total: Record, axis: int) -> bool:
+    """Whether the complete parts of ``total`` along ``axis`` give it exactly (it can be
+    dropped); a total that disagrees with its parts is a problem."""
+    dims = result.dimensions
+    dim, key = dims[axis], total.key(dims)
+    whole = cube.derived(key, axis)
+    if whole is None:
+        known = cube.known_parts(key, axis)
+        if known is not None and known.value > total.value and not within_tolerance(
+                result.dataflow, total.value, known.value):
+            result.problems.append(_problem(
+                result, "totals", row=total.row, column=total.heading, value=total.text,
+                message=f"the total ({_number(total.value)}) is less than the parts given "
+                        f"for it by {dim} ({_number(known.value)}, "
+                        f"{_rows(result, known)})"))
+        elif known is None and dim == "time_period":
+            result.problems.append(_problem(
+                result, "totals", row=total.row, column=total.heading, value=total.text,
+                message="a total over years, but the file has no figures for the years"))
         return False
-    whole = sum(p.value for p in parts)
-    complete = closed is None or {p.codes[dim] for p in parts} >= closed
-    rows = ", ".join(str(n) for n in sorted({p.row for p in parts})[:12])
-    if complete and whole != total.value:
+    if not within_tolerance(result.dataflow, total.value, whole.value):
+        tolerance = result.dataflow.totals
+        allowed = (f"more than the {result.dataflow.id} rounding tolerance "
+                   f"({_number(tolerance.tolerance)}, {tolerance.tolerance_pct:g} %)"
+                   if tolerance.tolerance or tolerance.tolerance_pct else "totals must equal "
+                   f"their parts in {result.dataflow.id}")
         result.problems.append(_problem(
             result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=f"the total does not equal the sum of its parts ({_number(whole)}, "
-                    f"{dim} in rows {rows}): a difference of {_number(total.value - whole)}"))
-    elif not complete and whole > total.value:
-        result.problems.append(_problem(
-            result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=f"the parts ({dim}, rows {rows}) add up to {_number(whole)}, more than "
-                    "the total"))
-    return complete
+            message=f"the total ({_number(total.value)}) does not equal the sum of its parts "
+                    f"by {dim} ({_number(whole.value)}, {_rows(result, whole)}): a "
+                    f"difference of {_number(total.value - whole.value)}, {allowed}"))
+    return whole.value == total.value
+
+
+def _rows(result: NationalRead, cell: Cell) -> str:
+    rows = sorted({result.records[i].row for i in cell.rows})
+    more = f" and {len(rows) - 12} more" if len(rows) > 12 else ""
+    return f"row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:12]))}{more}"
 
 
 def _number(value: float) -> str:
