@@ -8,8 +8,10 @@ from functools import cached_property
 import pandas as pd
 
 from migprofile.codes import NOT_APPLICABLE, NOT_COUNTRIES, TOTAL
+from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
+from migprofile.indicators.national import women_shares
 from migprofile.profile import Profile
 from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
 
@@ -44,6 +46,9 @@ class ReportData:
     """UN DESA's type-of-data flags for the country, by UN DESA revision."""
     reconciliation: list[Reconciliation] = field(default_factory=list)
     """Every pair of figures that should agree, two sources and mirror pairs."""
+    shares: dict[tuple[str, str, str], Share] = field(default_factory=dict)
+    """Shares of women of national indicators by (indicator, partner, year), on the base
+    where both figures are known."""
 
     @classmethod
     def load(cls, profile: Profile, warehouse: Warehouse, *,
@@ -55,7 +60,8 @@ class ReportData:
         sources = [Source(**{k: row[k] for k in Source.__dataclass_fields__})
                    for row in warehouse.sources()]
         return cls(profile, frame, sources, _data_types(warehouse, profile.country),
-                   reconcile_profile(profile, warehouse, values=frame))
+                   reconcile_profile(profile, warehouse, values=frame),
+                   women_shares(warehouse.observations, area=profile.country))
 
     @property
     def country(self) -> str:
@@ -95,6 +101,20 @@ class ReportData:
     def value(self, indicator: str, year: str, *, sex: str = TOTAL) -> float | None:
         series = self.series(indicator, sex=sex)
         return float(series[year]) if year in series.index else None
+
+    def women(self, indicator: str, year: str, *,
+              partner: str = NOT_APPLICABLE) -> Share | None:
+        """The share of women in ``year``, on the base where women and the total are both
+        known (for national data perhaps only the partners whose sex was recorded)."""
+        found = self.shares.get((indicator, partner, year))
+        if found is not None:
+            return found
+        rows = self.rows(indicator, sex=None, partner=partner)
+        rows = rows[rows.time_period == year].set_index("sex").value
+        women, total = rows.get("F"), rows.get(TOTAL)
+        if women is None or total is None or pd.isna(women) or pd.isna(total) or not total:
+            return None
+        return Share(float(women), float(total), whole=True)
 
     def latest_year(self, indicator: str) -> str | None:
         df = self.rows(indicator, sex=None, partner=None)

@@ -188,9 +188,9 @@ def partner_table(data: ReportData, loc: Localizer, indicator: str, *, title: st
     for code, total in zip(top.counterpart_area, top.value, strict=True):
         women = by_sex.get((code, "F"))
         men = by_sex.get((code, "M"))
-        share = None if women is None or not total else women / total * 100
+        share = data.women(indicator, year, partner=code)
         rows.append([loc.country(code), loc.integer(total), loc.integer(women),
-                     loc.integer(men), loc.percent(share)])
+                     loc.integer(men), loc.percent(share.percent if share else None)])
     columns = [partner_heading, loc._("Total"), loc._("Women"), loc._("Men"),
                loc._("Women (%)")]
     return Table(title.format(year=year), columns, rows, indicator_note(data, loc, indicator),
