@@ -29,6 +29,7 @@ from migprofile.codes.dimensions import (
     SEX_CODES,
     TOTAL,
     UNKNOWN,
+    is_country,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "country",
     "find_country_code",
     "fold_label",
+    "is_country",
     "load_dataflows",
     "match_country",
     "suggest_countries",

@@ -21,8 +21,8 @@ from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, builtin_dataflows
 from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import Indicator, Inputs, Text, register, text
 
-__all__ = ["NATIONAL_SOURCES", "latest_revisions", "national_cube", "national_values",
-           "with_extra_dimensions", "women_shares"]
+__all__ = ["NATIONAL_SOURCES", "RevisedFigure", "latest_revisions", "national_cube",
+           "national_values", "revised_figures", "with_extra_dimensions", "women_shares"]
 
 CANONICAL = ("counterpart_area", "time_period", "sex", "age")
 VALUE_SCHEMA = pa.schema([("counterpart_area", pa.string()), ("time_period", pa.string()),
@@ -67,13 +67,17 @@ class NationalCube:
 
 
 def national_cube(observations: ir.Table, flow: Dataflow, *, area: str,
-                  fixed: Mapping[str, str] | None = None) -> NationalCube:
-    """The observations in force of a national dataflow, as a :class:`Cube`."""
+                  fixed: Mapping[str, str] | None = None,
+                  revision: str | None = None) -> NationalCube:
+    """The observations in force of a national dataflow (or those of one ``revision``), as
+    a :class:`Cube`."""
     dims = [d.id for d in flow.dimensions]
     extra = [d.id for d in flow.extra_dimensions]
     obs = observations
     rows = obs.filter((obs.source == flow.source_id) & (obs.ref_area == area))
-    rows = with_extra_dimensions(latest_revisions(rows), extra)
+    rows = latest_revisions(rows) if revision is None else rows.filter(
+        rows.revision == revision)
+    rows = with_extra_dimensions(rows, extra)
     for dim, code in (fixed or {}).items():
         rows = rows.filter(rows[dim] == code)
     found = rows.select(*{*CANONICAL, *dims}, "value", "revision").to_pyarrow().to_pylist()
@@ -111,6 +115,44 @@ def national_values(x: Inputs, dataflow_id: str, *, by_partner: bool = False,
                              else NOT_APPLICABLE, "time_period": year, "sex": codes["sex"],
                              "value": cell.value, "revision": revision, "ref_area": x.area})
     return ibis.memtable(pa.Table.from_pylist(rows, schema=VALUE_SCHEMA))
+
+
+@dataclass(frozen=True)
+class RevisedFigure:
+    """A year's total that revisions of a national dataflow gave differently."""
+
+    indicator: str
+    year: str
+    values: tuple[tuple[str, float], ...]
+    """(revision, total) for each revision that gives the year, oldest first."""
+    used: str
+    """The revision the indicators use: the latest that covers the year."""
+
+
+def revised_figures(observations: ir.Table, *, area: str) -> list[RevisedFigure]:
+    """Every national total (by year, both sexes, all partners) that a later revision
+    changed, with each revision's figure."""
+    found = []
+    for indicator_id, (dataflow_id, by_partner, fixed) in _FAMILIES.items():
+        if by_partner:
+            continue
+        flow = builtin_dataflows()[dataflow_id]
+        obs = observations.filter((observations.source == flow.source_id)
+                                  & (observations.ref_area == area))
+        names = sorted(obs.revision.name("revision").as_table().distinct()
+                       .to_pyarrow().column("revision").to_pylist(), key=lambda r: int(r[1:]))
+        if len(names) < 2:
+            continue
+        in_force = national_cube(observations, flow, area=area, fixed=fixed)
+        cubes = [(name, national_cube(observations, flow, area=area, fixed=fixed,
+                                      revision=name)) for name in names]
+        for year, used in sorted(in_force.revisions.items()):
+            values = tuple((name, cell.value) for name, data in cubes
+                           if (cell := data.cube.value(data.key(time_period=year, **fixed)))
+                           is not None)
+            if len({value for _, value in values}) > 1:
+                found.append(RevisedFigure(indicator_id, year, values, used))
+    return found
 
 
 def women_shares(observations: ir.Table, *, area: str) -> dict[tuple[str, str, str], Share]:

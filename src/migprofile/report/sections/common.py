@@ -21,6 +21,7 @@ __all__ = [
     "line_figure",
     "partner_bars",
     "partner_table",
+    "series_breaks",
     "sex_bars",
     "sex_label",
     "source_note",
@@ -137,9 +138,19 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
     return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator))
 
 
+def series_breaks(data: ReportData, loc: Localizer, indicator: str) -> list[str]:
+    """'317,737 in 2021, then 17,507 in 2022' for each break of the indicator's series."""
+    unit = REGISTRY[indicator].unit
+    return [loc._("{before} in {before_year}, then {after} in {after_year}").format(
+        before=format_by_unit(b.before, unit, loc), before_year=b.before_year,
+        after=format_by_unit(b.after, unit, loc), after_year=b.after_year)
+        for b in data.breaks(indicator)]
+
+
 def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, title: str,
                 y_title: str, scale: float = 1.0, value_format: str = ",d") -> Figure | None:
-    """One line per indicator over time."""
+    """One line per indicator over time; a break in a series is marked between its two
+    years and named under the chart."""
     frames = []
     for key in indicators:
         series = data.series(key)
@@ -149,8 +160,14 @@ def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, 
     df = pd.concat(frames)
     if df.empty:
         return None
-    spec = charts.line_chart(df, y_title=y_title, value_format=value_format)
-    return Figure(title, spec, indicator_note(data, loc, *indicators))
+    marks = [(int(b.before_year) + int(b.after_year)) / 2
+             for key in indicators for b in data.breaks(key)]
+    spec = charts.line_chart(df, y_title=y_title, value_format=value_format,
+                             breaks=marks, break_label=loc._("break in series"))
+    notes = [loc._("Break in series ({indicator}): {breaks}; see the annex.").format(
+        indicator=indicator_name(key, loc), breaks="; ".join(found))
+        for key in indicators if (found := series_breaks(data, loc, key))]
+    return Figure(title, spec, " ".join([*notes, indicator_note(data, loc, *indicators)]))
 
 
 def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,

@@ -115,7 +115,7 @@ def _top_text(data: ReportData, loc: Localizer, indicator: str) -> tuple[str, st
     year = data.latest_year(indicator)
     if year is None:
         return "", ""
-    top = data.top_partners(indicator, year=year, n=3, countries_only=True)
+    top = data.top_partners(indicator, year=year, n=3)
     items = [f"{loc.country(c)} ({loc.integer(v)})"
              for c, v in zip(top.counterpart_area, top.value, strict=True)]
     return year, format_list(items, locale=loc.locale) if items else ""
