@@ -7,12 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migprofile.codes import builtin_dataflows
-from migprofile.codes.totals import Cube, add_exactly, within_tolerance
+from migprofile.codes.totals import Cube, Share, add_exactly, within_tolerance
 from migprofile.errors import ValidationFailed
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.national import women_shares
 from migprofile.indicators.registry import Inputs
 from migprofile.profile import create_profile
+from migprofile.report.i18n import localizer
+from migprofile.report.sections.national import women_text
 from migprofile.sources.national.store import Provenance, import_national, read_revision
 
 HEADER = "Năm,Thị trường,Giới tính,Số lao động\n"
@@ -225,3 +227,16 @@ def test_the_mixed_split_file_builds_to_the_right_total_and_says_what_the_share_
     vietnamese = (copy_profile / "out" / "vi" / "profile.html").read_text(encoding="utf-8")
     assert "(38,5% là nữ: 15.000 trong số 39.000 lao động được ghi nhận giới tính)" \
         in vietnamese
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", " (38.5% women: 15,000 of the 39,000 workers whose sex was recorded)"),
+    ("vi", " (38,5% là nữ: 15.000 trong số 39.000 lao động được ghi nhận giới tính)"),
+    ("lo", " (ເພດຍິງ 38,5%: 15.000 ຈາກ 39.000 ແຮງງານ ທີ່ມີການບັນທຶກເພດ)"),
+    ("ko", " (성별이 기록된 근로자 39,000명 중 여성 15,000명, 38.5%)"),
+])
+def test_the_report_says_what_a_share_covers_in_every_language(language, expected):
+    share = Share(15000, 39000, whole=False)
+    assert women_text(share, localizer(language), "labour_deployments") == expected
+    whole = women_text(Share(15000, 39000, whole=True), localizer(language), "labour_deployments")
+    assert "39" not in whole

@@ -11,6 +11,7 @@ from babel.lists import format_list
 
 from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY
+from migprofile.indicators.national import NATIONAL_SOURCES
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -56,14 +57,12 @@ def _unit_title(unit: str, loc: Localizer) -> str:
 
 def people_noun(indicator: str, loc: Localizer) -> str:
     """Who a national indicator counts, as the sentence on a share's base names them."""
-    family = indicator.removesuffix("_by_destination").removesuffix("_by_citizenship") \
-        .removesuffix("_by_country")
     return {
-        "labour_deployments": loc._("workers"), "labour_stock_abroad": loc._("workers"),
-        "work_permits_foreigners": loc._("permit holders"),
-        "consular_registrations": loc._("citizens"), "students_abroad": loc._("students"),
-        "returnees": loc._("returnees"), "trafficking_victims": loc._("victims"),
-    }.get(family, loc._("persons"))
+        "LABOUR_DEPLOYMENTS": loc._("workers"), "LABOUR_STOCK_ABROAD": loc._("workers"),
+        "WORK_PERMITS_FOREIGNERS": loc._("permit holders"),
+        "CONSULAR_REGISTRATIONS": loc._("citizens"), "STUDENTS_ABROAD": loc._("students"),
+        "RETURNEES": loc._("returnees"), "TRAFFICKING_VICTIMS": loc._("victims"),
+    }.get(NATIONAL_SOURCES.get(indicator, ""), loc._("persons"))
 
 
 def women_text(share: Share, loc: Localizer, indicator: str) -> str:
