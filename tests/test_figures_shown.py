@@ -30,6 +30,12 @@ def test_a_break_in_a_series_is_flagged_in_the_annex_and_on_the_chart(built_prof
     figure = next(b for b in section.blocks if "Refugees and asylum-seekers" in b.title)
     assert "Break in series (Refugees from the country (all countries of asylum)): 317,737 in " \
         "2021, then 17,507 in 2022; see the annex." in figure.note
+    lines = [layer for layer in figure.chart["layer"] if layer["mark"]["type"] == "line"]
+    assert lines[0]["encoding"]["detail"] == {"field": "segment", "type": "nominal"}
+    points = {(p["series"], p["year"]): p["segment"]
+              for p in figure.chart["datasets"][lines[0]["data"]["name"]]}
+    refugees = "Refugees from the country (all countries of asylum)"
+    assert (points[(refugees, 2021)], points[(refugees, 2022)]) == (0, 1)
     rules = [layer for layer in figure.chart["layer"] if layer["mark"]["type"] == "rule"]
     assert rules and {"year": 2021.5, "label": "break in series"} in \
         figure.chart["datasets"][rules[0]["data"]["name"]]

@@ -42,13 +42,16 @@ def _legend(df: pd.DataFrame, column: str) -> alt.Legend | None:
 
 def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d",
                breaks: Sequence[float] = (), break_label: str = "") -> dict:
-    """Values over years; ``df`` has columns ``year`` (int), ``value``, ``series``.
+    """Values over years; ``df`` has columns ``year`` (int), ``value``, ``series`` and,
+    optionally, ``segment``: a series is not joined across a change of segment.
 
     ``breaks`` are positions on the year axis (between two years) where a series breaks:
     each is drawn as a dashed rule labelled ``break_label``.
     """
     colors = alt.Scale(range=PALETTE)
+    detail = {"detail": alt.Detail("segment:N")} if "segment" in df.columns else {}
     chart = _base(df).mark_line(point=True, strokeWidth=2.5).encode(
+        **detail,
         x=alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)),

@@ -150,13 +150,15 @@ def series_breaks(data: ReportData, loc: Localizer, indicator: str) -> list[str]
 def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, title: str,
                 y_title: str, scale: float = 1.0, value_format: str = ",d") -> Figure | None:
     """One line per indicator over time; a break in a series is marked between its two
-    years and named under the chart."""
+    years, the line is not drawn across it, and the note under the chart names it."""
     frames = []
     for key in indicators:
         series = data.series(key)
-        frames.append(pd.DataFrame({"year": series.index.astype(int),
-                                    "value": series.to_numpy() / scale,
-                                    "series": indicator_name(key, loc)}))
+        years = series.index.astype(int)
+        starts = [int(b.after_year) for b in data.breaks(key)]
+        frames.append(pd.DataFrame({"year": years, "value": series.to_numpy() / scale,
+                                    "series": indicator_name(key, loc),
+                                    "segment": [sum(y >= s for s in starts) for y in years]}))
     df = pd.concat(frames)
     if df.empty:
         return None
