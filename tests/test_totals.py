@@ -147,7 +147,7 @@ def test_a_total_that_disagrees_with_its_complete_parts_is_refused_with_both_num
         tmp_path):
     problems = refused(tmp_path, [*MIXED, ("2021", "Tổng cộng", "Tổng", 60000)])
     assert len(problems) == 1 and problems[0].row == 6
-    assert "the total (60,000) does not equal the sum of its parts by counterpart_area " \
+    assert "the total (60,000) does not equal the sum of its parts by country of destination " \
         "(60,234, rows 2, 3, 4, 5): a difference of -234" in problems[0].message
     assert not (tmp_path / "profile" / "sources" / "national").exists()
 

@@ -479,7 +479,8 @@ def _total_consistent(result: NationalRead, cube: Cube, total: Record, axis: int
     """Whether the complete parts of ``total`` along ``axis`` give it exactly (it can be
     dropped); a total that disagrees with its parts is a problem."""
     dims = result.dimensions
-    dim, key = dims[axis], total.key(dims)
+    key = total.key(dims)
+    dim = result.dataflow.dimension(dims[axis]).names["en"].lower()
     whole = cube.derived(key, axis)
     if whole is None:
         known = cube.known_parts(key, axis)
@@ -490,7 +491,7 @@ def _total_consistent(result: NationalRead, cube: Cube, total: Record, axis: int
                 message=f"the total ({_number(total.value)}) is less than the parts given "
                         f"for it by {dim} ({_number(known.value)}, "
                         f"{_rows(result, known)})"))
-        elif known is None and dim == "time_period":
+        elif known is None and dims[axis] == "time_period":
             result.problems.append(_problem(
                 result, "totals", row=total.row, column=total.heading, value=total.text,
                 message="a total over years, but the file has no figures for the years"))
