@@ -185,3 +185,13 @@ def test_women_alone_are_not_a_total(tmp_path):
     students = {(r["counterpart_area"], r["sex"]): r["value"] for r in rows
                 if r["indicator"] == "students_abroad"}
     assert students == {("_Z", "F"): 12}
+
+
+def test_a_figure_a_later_revision_changed_is_listed_with_the_one_used(dolab_profile):
+    en = (dolab_profile / "out" / "en" / "profile.html").read_text(encoding="utf-8")
+    annex = en[en.index("Sources that disagree"):]
+    assert "2019: 147,000 in revision r1; 152,530 in revision r2. The report uses revision " \
+        "r2, the latest covering the year." in annex
+    vi = (dolab_profile / "out" / "vi" / "profile.html").read_text(encoding="utf-8")
+    assert "2019: 147.000 theo phiên bản r1; 152.530 theo phiên bản r2. Báo cáo dùng phiên " \
+        "bản r2" in vi

@@ -120,6 +120,12 @@ class ReportSettings(_Settings):
         default=10.0, gt=0,
         description="Two sources disagree when they differ by more than this percentage.",
     )
+    break_factor: float = Field(
+        default=5.0, gt=1,
+        description="A series breaks where a count is more than this many times the one of "
+                    "the year before, or less than that divided by it; flagged in the annex "
+                    "and on the chart.",
+    )
 
 
 class CrossingsSettings(_Settings):
@@ -336,6 +342,7 @@ def render_settings(iso3: str, languages: list[str], edition: str) -> str:
         f"top_n = {report.top_n}",
         f"stale_after_years = {report.stale_after_years}",
         f"disagreement_pct = {report.disagreement_pct}",
+        f"break_factor = {report.break_factor}",
         "",
     ]
     return "\n".join(lines)

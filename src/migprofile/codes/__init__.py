@@ -34,6 +34,7 @@ _EXPORTS = {
     "codelist": _DATAFLOWS,
     "codelist_codes": _DATAFLOWS,
     "load_dataflows": _DATAFLOWS,
+    "is_country": _DIMENSIONS,
 }
 __all__ = [
     "AGE_TOTAL",
@@ -57,6 +58,7 @@ __all__ = [
     "country",
     "find_country_code",
     "fold_label",
+    "is_country",
     "load_dataflows",
     "match_country",
     "suggest_countries",

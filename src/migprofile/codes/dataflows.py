@@ -28,6 +28,7 @@ __all__ = [
     "Dataflow",
     "Dimension",
     "Measure",
+    "TotalsRule",
     "builtin_dataflows",
     "codelist",
     "codelist_codes",
@@ -137,6 +138,19 @@ class Measure(_Declared):
         description="other column headings agencies use for the value, e.g. \"Số lao động\"")
 
 
+class TotalsRule(_Declared):
+    """How closely a total given in a file must equal the sum of its parts."""
+
+    tolerance: float = Field(
+        default=0, ge=0,
+        description="the largest difference allowed, in the measure's unit (figures rounded "
+                    "to tens: 5 per part)")
+    tolerance_pct: float = Field(
+        default=0, ge=0, le=100,
+        description="the largest difference allowed, in per cent of the total (figures "
+                    "rounded to thousands); the larger of the two applies")
+
+
 class Dataflow(_Declared):
     """The structure of one dataflow."""
 
@@ -148,6 +162,10 @@ class Dataflow(_Declared):
     dimensions: list[Dimension]
     measures: list[Measure]
     codelists: list[Codelist] = Field(default_factory=list)
+    totals: TotalsRule = Field(
+        default_factory=TotalsRule,
+        description="the rounding tolerance between a given total and its parts (default: "
+                    "they must be equal)")
     microdata: bool = Field(
         default=False,
         description="built from records about individual people (disclosure control on)",

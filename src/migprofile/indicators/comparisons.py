@@ -24,15 +24,15 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import ibis
 import ibis.expr.types as ir
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
 from migprofile.codes.dataflows import CANONICAL_DIMENSIONS
+from migprofile.codes.totals import Cube, add_exactly
 from migprofile.indicators.disclosure import DisclosureRule, Table, protect_table
-from migprofile.indicators.national import latest_revisions, total_over, with_extra_dimensions
+from migprofile.indicators.national import latest_revisions, with_extra_dimensions
 from migprofile.profile import Profile
 from migprofile.sources.partners import PARTNER_PREFIX, partner_kind
 from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
@@ -253,8 +253,8 @@ def side_totals(observations: ir.Table, flow: Dataflow, side: MirrorSide, *, rep
     """One side of a mirror pair by year: ``year, value, source``.
 
     Observations of ``reporter`` about ``other`` (in the side's partner dimension), every
-    other dimension totalled: the reporter's own total where it gave one, else the sum
-    of the parts; months added up to years.
+    other dimension totalled by :mod:`migprofile.codes.totals` (the reporter's own total
+    where it gave one, else the sum of complete parts); months added up to years.
     """
     rows = _side_rows(observations, flow, side, reporter=reporter, source=source)
     extra = sorted({d.id for d in flow.extra_dimensions}
@@ -263,13 +263,20 @@ def side_totals(observations: ir.Table, flow: Dataflow, side: MirrorSide, *, rep
     rows = rows.filter(rows[side.partner] == other)
     hidden = [d for d in ("counterpart_area", "sex", "age", *extra)
               if d != side.partner]
-    rows = rows.select("time_period", "value", "revision", "source", *hidden)
     labels = rows.select("time_period", "source", "revision").distinct()
-    for position, dim in enumerate(hidden):
-        rows = total_over(rows, dim, ["time_period", *hidden[position + 1:]], None)
-    yearly = rows.mutate(year=rows.time_period.substr(0, 4)).group_by("year").agg(
-        value=ibis.deferred.value.sum())
-    found = yearly.order_by("year").to_pandas()
+    found = rows.select("time_period", "value", *hidden).to_pyarrow().to_pylist()
+    dims = ["time_period", *hidden]
+    cube = Cube(flow, dims, [(tuple(r[d] or TOTAL for d in dims), r["value"], i)
+                             for i, r in enumerate(found)])
+    periods = sorted({r["time_period"] for r in found})
+    totals = [(p, cube.value((p, *[TOTAL] * len(hidden)))) for p in periods]
+    by_year: dict[str, list[float]] = {}
+    for period, cell in totals:
+        if cell is not None:
+            by_year.setdefault(period[:4], []).append(cell.value)
+    found = pd.DataFrame({"year": list(by_year),
+                          "value": [add_exactly(v) for v in by_year.values()]},
+                         columns=["year", "value"])
     sources = labels.mutate(year=labels.time_period.substr(0, 4)).to_pandas()
     found["source"] = [", ".join(sorted({f"{s} {r}" for s, r in zip(
         sources[sources.year == y].source, sources[sources.year == y].revision,

@@ -1,26 +1,33 @@
 """Indicators from national administrative data (imported with ``migprofile import``).
 
 Each year is taken from the latest revision that covers it. A dimension an indicator does
-not show is totalled: the agency's own total where the file gave one (a total with no
-breakdown, e.g. 45,058 workers in 2021), otherwise the sum of the parts. For a dimension
-whose codes cover every case (women and men) the parts are summed only when all are there:
-women alone are not a total.
+not show is totalled by the rule of :mod:`migprofile.codes.totals`: the agency's own total
+where the file gave one (45,058 workers in 2021), otherwise the sum of complete parts. Women
+alone are not a total, and a partner split by sex never drops out of the total of all
+partners: its total is its women and men added up. Shares of women are taken on the base
+where both figures are known (:func:`women_shares`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
-from migprofile.codes import NOT_APPLICABLE, TOTAL, builtin_dataflows, codelist
+from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, builtin_dataflows
+from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import Indicator, Inputs, Text, register, text
 
-__all__ = ["NATIONAL_SOURCES", "latest_revisions", "national_values", "total_over",
-           "with_extra_dimensions"]
+__all__ = ["NATIONAL_SOURCES", "RevisedFigure", "latest_revisions", "national_cube",
+           "national_values", "revised_figures", "with_extra_dimensions", "women_shares"]
 
-BASE = ("time_period", "sex", "counterpart_area", "value", "revision")
+CANONICAL = ("counterpart_area", "time_period", "sex", "age")
+VALUE_SCHEMA = pa.schema([("counterpart_area", pa.string()), ("time_period", pa.string()),
+                          ("sex", pa.string()), ("value", pa.float64()),
+                          ("revision", pa.string()), ("ref_area", pa.string())])
 
 
 def latest_revisions(rows: ir.Table) -> ir.Table:
@@ -30,82 +37,150 @@ def latest_revisions(rows: ir.Table) -> ir.Table:
     return rows.filter(number == latest)
 
 
-def _closed(dataflow_id: str, dimension: str) -> int | None:
-    """How many codes make a complete set, for a dimension like sex; None if open."""
-    flow = builtin_dataflows()[dataflow_id]
-    declared = next((d for d in flow.dimensions if d.id == dimension), None)
-    if declared is None or declared.codelist is None:
-        return None
-    found = codelist(declared.codelist, flow)
-    return len(set(found.codes) - {TOTAL}) if found.closed else None
-
-
-def _derived_totals(rows: ir.Table, dimension: str, keys: list[str],
-                    complete: int | None) -> ir.Table:
-    """Totals over ``dimension`` summed from the parts, where the file gave none."""
-    keys = sorted(keys)  # Ibis 12 mis-compiles a union of groupings by reordered keys
-    part = rows[dimension] != TOTAL
-    summed = rows.group_by(keys).agg(
-        value=rows.value.sum(where=part), revision=rows.revision.max(),
-        _given=(~part).any(), _codes=rows[dimension].nunique(where=part))
-    summed = summed.filter(~summed["_given"] & (summed["_codes"] > 0))
-    if complete is not None:
-        summed = summed.filter(summed["_codes"] == complete)
-    return summed.mutate(**{dimension: ibis.literal(TOTAL)})
-
-
-def total_over(rows: ir.Table, dimension: str, keys: list[str],
-                complete: int | None) -> ir.Table:
-    """One total per group of ``keys``: the file's own, or derived from the parts."""
-    keys = sorted(keys)
-    explicit = rows.filter(rows[dimension] == TOTAL).select(*keys, "value", "revision")
-    derived = _derived_totals(rows, dimension, keys, complete).select(*keys, "value",
-                                                                      "revision")
-    return ibis.union(explicit, derived)
-
-
 def with_extra_dimensions(rows: ir.Table, extra: list[str]) -> ir.Table:
     return rows.mutate(**{dim: rows.dims.re_extract(rf"(?:^|;){dim}=([^;]*)", 1)
                           for dim in extra})
+
+
+@dataclass(frozen=True)
+class NationalCube:
+    """A national dataflow's observations in force (latest revision of each year)."""
+
+    flow: Dataflow
+    cube: Cube
+    revisions: dict[str, str]
+    """The revision each year comes from."""
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self.cube.dimensions
+
+    def codes(self, dimension: str, *, year: str) -> list[str]:
+        """The codes of ``dimension`` the year's observations use (not the total)."""
+        axis, time = self.dimensions.index(dimension), self.dimensions.index("time_period")
+        return sorted({key[axis] for key in self.cube.given
+                       if key[time] == year and key[axis] != TOTAL})
+
+    def key(self, **codes: str) -> tuple[str, ...]:
+        """A key: the given codes, every other dimension totalled."""
+        return tuple(codes.get(d, TOTAL) for d in self.dimensions)
+
+
+def national_cube(observations: ir.Table, flow: Dataflow, *, area: str,
+                  fixed: Mapping[str, str] | None = None,
+                  revision: str | None = None) -> NationalCube:
+    """The observations in force of a national dataflow (or those of one ``revision``), as
+    a :class:`Cube`."""
+    dims = [d.id for d in flow.dimensions]
+    extra = [d.id for d in flow.extra_dimensions]
+    obs = observations
+    rows = obs.filter((obs.source == flow.source_id) & (obs.ref_area == area))
+    rows = latest_revisions(rows) if revision is None else rows.filter(
+        rows.revision == revision)
+    rows = with_extra_dimensions(rows, extra)
+    for dim, code in (fixed or {}).items():
+        rows = rows.filter(rows[dim] == code)
+    found = rows.select(*{*CANONICAL, *dims}, "value", "revision").to_pyarrow().to_pylist()
+    cube = Cube(flow, dims, [(tuple(r[d] or TOTAL for d in dims), r["value"], i)
+                             for i, r in enumerate(found)])
+    revisions: dict[str, str] = {}
+    for r in found:
+        revisions[r["time_period"]] = max(revisions.get(r["time_period"], r["revision"]),
+                                          r["revision"], key=lambda v: int(v[1:]))
+    return NationalCube(flow, cube, revisions)
+
+
+def _keys(data: NationalCube, *, year: str, by_partner: bool,
+          fixed: Mapping[str, str]) -> list[dict[str, str]]:
+    """The keys an indicator shows for a year: by sex (and partner), the rest totalled."""
+    partners = data.codes("counterpart_area", year=year) if by_partner else [TOTAL]
+    sexes = [TOTAL, *data.codes("sex", year=year)] if "sex" in data.dimensions else [TOTAL]
+    return [{"time_period": year, "counterpart_area": partner, "sex": sex, **fixed}
+            for partner in partners for sex in sexes]
 
 
 def national_values(x: Inputs, dataflow_id: str, *, by_partner: bool = False,
                     fixed: Mapping[str, str] | None = None) -> ir.Table:
     """Indicator rows of a national dataflow: by year and sex (and partner), every other
     dimension totalled or, for those in ``fixed``, set to one code."""
-    flow = builtin_dataflows()[dataflow_id]
     fixed = dict(fixed or {})
-    obs = x.observations
-    rows = obs.filter((obs.source == flow.source_id) & (obs.ref_area == x.area))
-    extra = [d.id for d in flow.extra_dimensions]
-    others = [d.id for d in flow.dimensions
-              if d.id not in ("time_period", "sex", "counterpart_area")]
-    rows = with_extra_dimensions(latest_revisions(rows), extra)
-    for dim, code in fixed.items():
-        rows = rows.filter(rows[dim] == code)
-    rows = rows.select(*BASE, *others)
-    shown = ["time_period", "sex", *(["counterpart_area"] if by_partner else [])]
-    hidden = [d for d in (*others, *([] if by_partner else ["counterpart_area"]))
-              if d not in fixed]
-    for dim in [d for d in others if d in fixed]:
-        rows = rows.drop(dim)
-    for position, dim in enumerate(hidden):
-        keys = [*shown, *hidden[position + 1:]]
-        rows = total_over(rows, dim, keys, _closed(dataflow_id, dim))
-    if any(d.id == "sex" for d in flow.dimensions):
-        both = _derived_totals(rows, "sex", [d for d in shown if d != "sex"],
-                               _closed(dataflow_id, "sex"))
-        rows = ibis.union(rows, both.select(rows.columns))
-    if by_partner:
-        rows = rows.filter(rows.counterpart_area != TOTAL)
-    else:
-        rows = rows.mutate(counterpart_area=ibis.literal(NOT_APPLICABLE))
-    return rows.select("counterpart_area", "time_period", "sex", "value", "revision",
-                       ref_area=ibis.literal(x.area))
+    data = national_cube(x.observations, builtin_dataflows()[dataflow_id], area=x.area,
+                         fixed=fixed)
+    rows = []
+    for year, revision in sorted(data.revisions.items()):
+        for codes in _keys(data, year=year, by_partner=by_partner, fixed=fixed):
+            cell = data.cube.value(data.key(**codes))
+            if cell is not None:
+                rows.append({"counterpart_area": codes["counterpart_area"] if by_partner
+                             else NOT_APPLICABLE, "time_period": year, "sex": codes["sex"],
+                             "value": cell.value, "revision": revision, "ref_area": x.area})
+    return ibis.memtable(pa.Table.from_pylist(rows, schema=VALUE_SCHEMA))
+
+
+@dataclass(frozen=True)
+class RevisedFigure:
+    """A year's total that revisions of a national dataflow gave differently."""
+
+    indicator: str
+    year: str
+    values: tuple[tuple[str, float], ...]
+    """(revision, total) for each revision that gives the year, oldest first."""
+    used: str
+    """The revision the indicators use: the latest that covers the year."""
+
+
+def revised_figures(observations: ir.Table, *, area: str) -> list[RevisedFigure]:
+    """Every national total (by year, both sexes, all partners) that a later revision
+    changed, with each revision's figure."""
+    found = []
+    for indicator_id, (dataflow_id, by_partner, fixed) in _FAMILIES.items():
+        if by_partner:
+            continue
+        flow = builtin_dataflows()[dataflow_id]
+        obs = observations.filter((observations.source == flow.source_id)
+                                  & (observations.ref_area == area))
+        names = sorted(obs.revision.name("revision").as_table().distinct()
+                       .to_pyarrow().column("revision").to_pylist(), key=lambda r: int(r[1:]))
+        if len(names) < 2:
+            continue
+        in_force = national_cube(observations, flow, area=area, fixed=fixed)
+        cubes = [(name, national_cube(observations, flow, area=area, fixed=fixed,
+                                      revision=name)) for name in names]
+        for year, used in sorted(in_force.revisions.items()):
+            values = tuple((name, cell.value) for name, data in cubes
+                           if (cell := data.cube.value(data.key(time_period=year, **fixed)))
+                           is not None)
+            if len({value for _, value in values}) > 1:
+                found.append(RevisedFigure(indicator_id, year, values, used))
+    return found
+
+
+def women_shares(observations: ir.Table, *, area: str) -> dict[tuple[str, str, str], Share]:
+    """The share of women of every national indicator shown by sex, by (indicator,
+    partner, year), on the base where both figures are known."""
+    shares = {}
+    for indicator_id, (dataflow_id, by_partner, fixed) in _FAMILIES.items():
+        flow = builtin_dataflows()[dataflow_id]
+        if not any(d.id == "sex" for d in flow.dimensions):
+            continue
+        data = national_cube(observations, flow, area=area, fixed=fixed)
+        axis = data.dimensions.index("sex")
+        for year in data.revisions:
+            for codes in _keys(data, year=year, by_partner=by_partner, fixed=fixed):
+                if codes["sex"] != TOTAL:
+                    continue
+                share = data.cube.share(data.key(**codes), axis, "F")
+                if share is not None:
+                    partner = codes["counterpart_area"] if by_partner else NOT_APPLICABLE
+                    shares[(indicator_id, partner, year)] = share
+    return shares
 
 
 NATIONAL_SOURCES: dict[str, str] = {}
 """Indicator id -> dataflow id, for the indicators computed from national data."""
+
+_FAMILIES: dict[str, tuple[str, bool, dict[str, str]]] = {}
+"""Indicator id -> (dataflow id, by partner, fixed codes)."""
 
 _TOTALS: dict[tuple, str] = {}
 """(dataflow, fixed codes, unit) -> the indicator of their total over partners, declared
@@ -117,6 +192,7 @@ def _declare(indicator_id: str, dataflow_id: str, *, name: Text, definition: Tex
              fixed: Mapping[str, str] | None = None, reference: str = "") -> None:
     flow = builtin_dataflows()[dataflow_id]
     NATIONAL_SOURCES[indicator_id] = dataflow_id
+    _FAMILIES[indicator_id] = (dataflow_id, by_partner, dict(fixed or {}))
     family = (dataflow_id, tuple(sorted((fixed or {}).items())), unit)
     if not by_partner:
         _TOTALS[family] = indicator_id

@@ -8,6 +8,8 @@ fallback.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
@@ -26,6 +28,7 @@ PALETTE = ["#1f5f8b", "#d9822b", "#3c8d5a", "#8e5ea2", "#b5443b", "#6b6b6b"]
 SEX_COLORS = {"F": "#d9822b", "M": "#1f5f8b"}
 MIN_PANEL = 120
 """Narrowest panel of a chart in panels (pixels)."""
+BREAK_COLOR = "#b5443b"
 
 
 def _base(df: pd.DataFrame, *, height: int = HEIGHT) -> alt.Chart:
@@ -39,10 +42,18 @@ def _legend(df: pd.DataFrame, column: str) -> alt.Legend | None:
     return alt.Legend(orient="bottom", direction="vertical", labelLimit=0)
 
 
-def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> dict:
-    """Values over years; ``df`` has columns ``year`` (int), ``value``, ``series``."""
+def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d",
+               breaks: Sequence[float] = (), break_label: str = "") -> dict:
+    """Values over years; ``df`` has columns ``year`` (int), ``value``, ``series`` and,
+    optionally, ``segment``: a series is not joined across a change of segment.
+
+    ``breaks`` are positions on the year axis (between two years) where a series breaks:
+    each is drawn as a dashed rule labelled ``break_label``.
+    """
     colors = alt.Scale(range=PALETTE)
+    detail = {"detail": alt.Detail("segment:N")} if "segment" in df.columns else {}
     chart = _base(df).mark_line(point=True, strokeWidth=2.5).encode(
+        **detail,
         x=alt.X("year:Q", title=None, scale=alt.Scale(zero=False, nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)),
@@ -51,6 +62,14 @@ def line_chart(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") -> d
         tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=value_format)],
     )
+    if breaks:
+        marks = pd.DataFrame({"year": list(breaks), "label": break_label})
+        rule = alt.Chart(marks).mark_rule(color=BREAK_COLOR, strokeDash=[5, 4]).encode(
+            x="year:Q")
+        label = alt.Chart(marks).mark_text(color=BREAK_COLOR, align="left", baseline="top",
+                                           dx=4, dy=4).encode(x="year:Q", y=alt.value(0),
+                                                              text="label:N")
+        chart = alt.layer(chart, rule, label)
     return chart.to_dict(validate=False)
 
 

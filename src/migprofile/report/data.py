@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 import pandas as pd
 
-from migprofile.codes import NOT_APPLICABLE, NOT_COUNTRIES, TOTAL
+from migprofile.codes import NOT_APPLICABLE, TOTAL, is_country
+from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.border import BorderTables, published_border_tables
 from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
+from migprofile.indicators.national import RevisedFigure, revised_figures, women_shares
 from migprofile.profile import Profile
 from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
 
-__all__ = ["ReportData", "Source"]
+__all__ = ["ReportData", "SeriesBreak", "Source"]
+
+COUNT_UNITS = ("persons", "USD", "consultations", "associations")
+"""Units of series checked for breaks (rates and shares follow their counts)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,21 @@ class Source:
     path: str
 
 
+@dataclass(frozen=True)
+class SeriesBreak:
+    """Two consecutive values of a series too far apart to be one series."""
+
+    indicator: str
+    before_year: str
+    before: float
+    after_year: str
+    after: float
+
+    @property
+    def factor(self) -> float:
+        return max(self.before, self.after) / min(self.before, self.after)
+
+
 @dataclass
 class ReportData:
     """Indicator values of one profile, with the provenance needed to cite them."""
@@ -48,6 +69,11 @@ class ReportData:
     border: BorderTables | None = None
     """Border aggregates (12-month flows, crossings by year), computed exactly and then
     protected as the values are."""
+    shares: dict[tuple[str, str, str], Share] = field(default_factory=dict)
+    """Shares of women of national indicators by (indicator, partner, year), on the base
+    where both figures are known."""
+    revised: list[RevisedFigure] = field(default_factory=list)
+    """National totals that a later revision changed, with every revision's figure."""
 
     @classmethod
     def load(cls, profile: Profile, warehouse: Warehouse, *,
@@ -60,7 +86,10 @@ class ReportData:
                    for row in warehouse.sources()]
         return cls(profile, frame, sources, _data_types(warehouse, profile.country),
                    reconcile_profile(profile, warehouse, values=frame),
-                   published_border_tables(profile, warehouse, protect=values is not None))
+                   border=published_border_tables(profile, warehouse,
+                                                  protect=values is not None),
+                   shares=women_shares(warehouse.observations, area=profile.country),
+                   revised=revised_figures(warehouse.observations, area=profile.country))
 
     @property
     def country(self) -> str:
@@ -101,21 +130,45 @@ class ReportData:
         series = self.series(indicator, sex=sex)
         return float(series[year]) if year in series.index else None
 
+    def women(self, indicator: str, year: str, *,
+              partner: str = NOT_APPLICABLE) -> Share | None:
+        """The share of women in ``year``, on the base where women and the total are both
+        known (for national data perhaps only the partners whose sex was recorded)."""
+        found = self.shares.get((indicator, partner, year))
+        if found is not None:
+            return found
+        rows = self.rows(indicator, sex=None, partner=partner)
+        rows = rows[rows.time_period == year].set_index("sex").value
+        women, total = rows.get("F"), rows.get(TOTAL)
+        if women is None or total is None or pd.isna(women) or pd.isna(total) or not total:
+            return None
+        return Share(float(women), float(total), whole=True)
+
     def latest_year(self, indicator: str) -> str | None:
         df = self.rows(indicator, sex=None, partner=None)
         return None if df.empty else str(df.time_period.max())
 
-    def top_partners(self, indicator: str, *, year: str, n: int, sex: str = TOTAL,
-                     countries_only: bool = False) -> pd.DataFrame:
-        """The ``n`` partners with the largest values in ``year`` (largest first).
-
-        ``countries_only`` leaves out groups such as "unknown origin" or "stateless".
-        """
+    def top_partners(self, indicator: str, *, year: str, n: int,
+                     sex: str = TOTAL) -> pd.DataFrame:
+        """The ``n`` countries with the largest values in ``year`` (largest first); groups
+        such as "unknown origin", "other countries" or "stateless" are never ranked."""
         df = self.rows(indicator, sex=sex, partner=None)
         df = df[(df.time_period == year) & (df.value > 0)]
-        if countries_only:
-            df = df[~df.counterpart_area.isin(NOT_COUNTRIES)]
+        df = df[df.counterpart_area.map(is_country).astype(bool)]
         return df.sort_values(["value", "counterpart_area"], ascending=[False, True]).head(n)
+
+    def breaks(self, indicator: str) -> list[SeriesBreak]:
+        """Where a count series changes from one value to the next by more than the
+        ``break_factor`` setting (317,737 refugees, then 17,507): a change of method or
+        coverage more likely than of the world."""
+        if REGISTRY[indicator].unit not in COUNT_UNITS:
+            return []
+        factor = self.settings.report.break_factor
+        series = self.series(indicator).dropna()
+        points = list(zip(series.index, series.to_numpy(), strict=True))
+        return [SeriesBreak(indicator, y0, float(v0), y1, float(v1))
+                for (y0, v0), (y1, v1) in pairwise(points)
+                if v0 > 0 and v1 > 0 and max(v0, v1) / min(v0, v1) > factor]
 
     def revisions(self, indicator: str) -> dict[str, str]:
         """The revision each year of an indicator was computed from (national data)."""

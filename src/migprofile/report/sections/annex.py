@@ -6,7 +6,7 @@ from migprofile.indicators import REGISTRY, UNITS, compare_sources
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Section, Table
-from migprofile.report.sections.common import format_by_unit, indicator_name
+from migprofile.report.sections.common import format_by_unit, indicator_name, series_breaks
 
 ID = "annex"
 
@@ -91,17 +91,51 @@ def _disagreements(data: ReportData, loc: Localizer) -> list[list[str]]:
     return rows
 
 
+def _revised(data: ReportData, loc: Localizer) -> list[list[str]]:
+    """Each national total a later revision changed: every revision's figure, and the one
+    the report uses."""
+    rows = []
+    for figure in data.revised:
+        unit = REGISTRY[figure.indicator].unit
+        values = "; ".join(loc._("{value} in revision {revision}").format(
+            value=format_by_unit(value, unit, loc), revision=revision)
+            for revision, value in figure.values)
+        rows.append([indicator_name(figure.indicator, loc),
+                     loc._("{year}: {values}. The report uses revision {used}, the latest "
+                           "covering the year.").format(year=figure.year, values=values,
+                                                        used=figure.used)])
+    return rows
+
+
+def _breaks(data: ReportData, loc: Localizer) -> list[list[str]]:
+    return [[indicator_name(key, loc), "; ".join(found)] for key in REGISTRY
+            if (found := series_breaks(data, loc, key))]
+
+
+def _plain(value: float, loc: Localizer) -> str:
+    return loc.decimal(value, 0 if float(value).is_integer() else 1)
+
+
 def build(data: ReportData, loc: Localizer) -> Section:
     columns = [loc._("Indicator"), loc._("Gap")]
     gaps = Table(loc._("Data gaps"), columns, _gaps(data, loc) or [[loc._("None"), ""]],
                  loc._("Stale means older than {years} years before the edition year.").format(
                      years=data.settings.report.stale_after_years), widths=[1, 2])
-    disagreements = Table(loc._("Sources that disagree"), [loc._("Indicator"), loc._("Gap")],
-                          _disagreements(data, loc) or [[loc._("None"), ""]],
-                          loc._("Two sources disagree when they differ by more than "
-                                "{threshold}.").format(threshold=loc.percent(
-                                    data.settings.report.disagreement_pct, 0)), widths=[1, 2])
+    disagreements = Table(
+        loc._("Sources that disagree"), [loc._("Indicator"), loc._("Gap")],
+        [*_disagreements(data, loc), *_revised(data, loc)] or [[loc._("None"), ""]],
+        loc._("Two sources disagree when they differ by more than {threshold}; a figure a "
+              "later revision of the same source changed is always listed.").format(
+            threshold=loc.percent(data.settings.report.disagreement_pct, 0)), widths=[1, 2])
+    breaks = Table(
+        loc._("Breaks in series"), [loc._("Indicator"), loc._("Break")],
+        _breaks(data, loc) or [[loc._("None"), ""]],
+        loc._("A series breaks where a value is more than {factor} times the one before it, "
+              "or less than the value before it divided by {factor}: more often a change of "
+              "method or coverage than of the world. Compare the years on either side with "
+              "care.").format(factor=_plain(data.settings.report.break_factor, loc)),
+        widths=[1, 2])
     return Section(ID, loc._("Annex: sources, definitions and data gaps"), [],
                    [sources_table(data, loc), files_table(data, loc),
                     definitions_table(data, loc), gaps,
-                    disagreements])
+                    disagreements, breaks])

@@ -21,6 +21,7 @@ __all__ = [
     "line_figure",
     "partner_bars",
     "partner_table",
+    "series_breaks",
     "sex_bars",
     "sex_label",
     "source_note",
@@ -137,20 +138,38 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
     return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator))
 
 
+def series_breaks(data: ReportData, loc: Localizer, indicator: str) -> list[str]:
+    """'317,737 in 2021, then 17,507 in 2022' for each break of the indicator's series."""
+    unit = REGISTRY[indicator].unit
+    return [loc._("{before} in {before_year}, then {after} in {after_year}").format(
+        before=format_by_unit(b.before, unit, loc), before_year=b.before_year,
+        after=format_by_unit(b.after, unit, loc), after_year=b.after_year)
+        for b in data.breaks(indicator)]
+
+
 def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, title: str,
                 y_title: str, scale: float = 1.0, value_format: str = ",d") -> Figure | None:
-    """One line per indicator over time."""
+    """One line per indicator over time; a break in a series is marked between its two
+    years, the line is not drawn across it, and the note under the chart names it."""
     frames = []
     for key in indicators:
         series = data.series(key)
-        frames.append(pd.DataFrame({"year": series.index.astype(int),
-                                    "value": series.to_numpy() / scale,
-                                    "series": indicator_name(key, loc)}))
+        years = series.index.astype(int)
+        starts = [int(b.after_year) for b in data.breaks(key)]
+        frames.append(pd.DataFrame({"year": years, "value": series.to_numpy() / scale,
+                                    "series": indicator_name(key, loc),
+                                    "segment": [sum(y >= s for s in starts) for y in years]}))
     df = pd.concat(frames)
     if df.empty:
         return None
-    spec = charts.line_chart(df, y_title=y_title, value_format=value_format)
-    return Figure(title, spec, indicator_note(data, loc, *indicators))
+    marks = [(int(b.before_year) + int(b.after_year)) / 2
+             for key in indicators for b in data.breaks(key)]
+    spec = charts.line_chart(df, y_title=y_title, value_format=value_format,
+                             breaks=marks, break_label=loc._("break in series"))
+    notes = [loc._("Break in series ({indicator}): {breaks}; see the annex.").format(
+        indicator=indicator_name(key, loc), breaks="; ".join(found))
+        for key in indicators if (found := series_breaks(data, loc, key))]
+    return Figure(title, spec, " ".join([*notes, indicator_note(data, loc, *indicators)]))
 
 
 def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
@@ -188,9 +207,9 @@ def partner_table(data: ReportData, loc: Localizer, indicator: str, *, title: st
     for code, total in zip(top.counterpart_area, top.value, strict=True):
         women = by_sex.get((code, "F"))
         men = by_sex.get((code, "M"))
-        share = None if women is None or not total else women / total * 100
+        share = data.women(indicator, year, partner=code)
         rows.append([loc.country(code), loc.integer(total), loc.integer(women),
-                     loc.integer(men), loc.percent(share)])
+                     loc.integer(men), loc.percent(share.percent if share else None)])
     columns = [partner_heading, loc._("Total"), loc._("Women"), loc._("Men"),
                loc._("Women (%)")]
     return Table(title.format(year=year), columns, rows, indicator_note(data, loc, indicator),

@@ -35,7 +35,7 @@ EMIGRATION = Stock("emigration", "emigrant_stock", "emigrant_stock_by_destinatio
 
 
 def _top_partners_text(data: ReportData, loc: Localizer, stock: Stock, year: str) -> str:
-    top = data.top_partners(stock.by_partner, year=year, n=3, countries_only=True)
+    top = data.top_partners(stock.by_partner, year=year, n=3)
     items = [f"{loc.country(c)} ({loc.integer(v)})" for c, v in zip(top.counterpart_area,
                                                                     top.value, strict=True)]
     return format_list(items, locale=loc.locale) if items else ""

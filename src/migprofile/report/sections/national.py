@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 from babel.lists import format_list
 
+from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY
+from migprofile.indicators.national import NATIONAL_SOURCES
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -53,21 +55,49 @@ def _unit_title(unit: str, loc: Localizer) -> str:
             "associations": loc._("associations")}[unit]
 
 
+def people_noun(indicator: str, loc: Localizer) -> str:
+    """Who a national indicator counts, as the sentence on a share's base names them."""
+    return {
+        "LABOUR_DEPLOYMENTS": loc._("workers"), "LABOUR_STOCK_ABROAD": loc._("workers"),
+        "WORK_PERMITS_FOREIGNERS": loc._("permit holders"),
+        "CONSULAR_REGISTRATIONS": loc._("citizens"), "STUDENTS_ABROAD": loc._("students"),
+        "RETURNEES": loc._("returnees"), "TRAFFICKING_VICTIMS": loc._("victims"),
+    }.get(NATIONAL_SOURCES.get(indicator, ""), loc._("persons"))
+
+
+def women_text(share: Share, loc: Localizer, indicator: str) -> str:
+    """'38.5% women: 15,000 of the 39,000 workers whose sex was recorded' where the base is
+    not the whole total; '38.5% of them women' where it is."""
+    if share.whole:
+        return loc._(" ({share} of them women)").format(share=loc.percent(share.percent))
+    return loc._(" ({share} women: {women} of the {base} {people} whose sex was "
+                 "recorded)").format(share=loc.percent(share.percent),
+                                     women=loc.integer(share.part),
+                                     base=loc.integer(share.base),
+                                     people=people_noun(indicator, loc))
+
+
 def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
                extra: tuple[str, str] | None = None) -> Table | None:
-    """By year: total, women, men, the share of women, and the revision used."""
+    """By year: total, women, men, the share of women, and the revision used; a share
+    taken only on the figures whose sex was recorded says so under the table."""
     totals = data.series(indicator)
     if totals.empty:
         return None
     women, men = data.series(indicator, sex="F"), data.series(indicator, sex="M")
     revisions = data.revisions(indicator)
     extra_series = data.series(extra[0]) if extra else None
-    rows = []
+    rows, partial = [], []
     for year in sorted(set(totals.index) | set(women.index)):
         total = totals.get(year)
-        share = women[year] / total * 100 if year in women.index and total else None
+        share = data.women(indicator, year)
+        if share is not None and not share.whole:
+            partial.append(loc._("Women (%) in {year}: {women} of the {base} {people} whose "
+                                 "sex was recorded.").format(
+                year=year, women=loc.integer(share.part), base=loc.integer(share.base),
+                people=people_noun(indicator, loc)))
         row = [year, loc.integer(total), loc.integer(women.get(year)), loc.integer(men.get(year)),
-               loc.percent(share)]
+               loc.percent(share.percent if share else None)]
         if extra_series is not None:
             row.append(loc.integer(extra_series.get(year)))
         rows.append([*row, revisions.get(year, "")])
@@ -75,7 +105,8 @@ def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
     if extra:
         columns.append(extra[1])
     columns.append(loc._("Revision"))
-    return Table(title, columns, rows, indicator_note(data, loc, indicator),
+    note = " ".join([*partial, indicator_note(data, loc, indicator)])
+    return Table(title, columns, rows, note,
                  numeric=[False, *[True] * (len(columns) - 2), False])
 
 
@@ -83,7 +114,7 @@ def _top_text(data: ReportData, loc: Localizer, indicator: str) -> tuple[str, st
     year = data.latest_year(indicator)
     if year is None:
         return "", ""
-    top = data.top_partners(indicator, year=year, n=3, countries_only=True)
+    top = data.top_partners(indicator, year=year, n=3)
     items = [f"{loc.country(c)} ({loc.integer(v)})"
              for c, v in zip(top.counterpart_area, top.value, strict=True)]
     return year, format_list(items, locale=loc.locale) if items else ""
@@ -95,10 +126,9 @@ def _latest_sentence(data: ReportData, loc: Localizer, indicator: str,
     if latest is None:
         return ""
     year, value = latest
-    women = data.value(indicator, year, sex="F")
-    women_text = loc._(" ({share} of them women)").format(
-        share=loc.percent(women / value * 100)) if women is not None and value else ""
-    return template.format(year=year, number=loc.integer(value), women=women_text,
+    share = data.women(indicator, year)
+    women = women_text(share, loc, indicator) if share is not None and share.base else ""
+    return template.format(year=year, number=loc.integer(value), women=women,
                            country=loc.country(data.country))
 
 

@@ -9,7 +9,8 @@ The steps, each reporting located problems rather than stopping at the first:
 4. check the cells (empty labels, text in numeric cells) with row rules, map labels to
    codes (unknown ones with the closest codes), then check types, ranges and duplicate keys
    with pandera;
-5. check totals rows against their parts, then drop those the parts already give;
+5. check totals against their complete parts (:mod:`migprofile.codes.totals`), then drop
+   those the parts already give;
 6. warn about years missing inside the period the file covers.
 
 Dimensions the file has no column for take the total code ``_T``.
@@ -28,6 +29,7 @@ import pandera.ibis as pandera
 import pyarrow as pa
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
+from migprofile.codes.totals import Cell, Cube, within_tolerance
 from migprofile.errors import InputProblem, Message, Named
 from migprofile.sources import tabular as tab
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
@@ -471,67 +473,81 @@ def _type_messages(dims: list[str]) -> dict[str, str]:
 
 # totals ---------------------------------------------------------------------------------
 
-def _closed_codes(result: NationalRead, dim: str) -> set[str] | None:
-    from migprofile.codes import codelist
-
-    declared = result.dataflow.dimension(dim)
-    if declared.codelist is None:
-        return None
-    cl = codelist(declared.codelist, result.dataflow)
-    return set(cl.codes) - {TOTAL} if cl.closed else None
-
-
 def _check_totals(result: NationalRead, layout: Layout) -> None:
-    """Each total equals its parts (or is at least their sum when the parts are partial);
-    totals the parts give are dropped."""
+    """Each total the file gives equals the sum of its complete parts (within the
+    dataflow's rounding tolerance) and is not less than the parts that are known; totals
+    the parts give exactly are dropped (the indicators derive them again, by the same
+    rule: :mod:`migprofile.codes.totals`)."""
     dims = result.dimensions
+    records = result.records
+    cube = Cube(result.dataflow, dims,
+                [(r.key(dims), r.value, i) for i, r in enumerate(records)])
     derivable: set[int] = set()
-    for axis, dim in enumerate(dims):
-        groups: dict[tuple, list[Record]] = defaultdict(list)
-        for record in result.records:
-            if record.codes[dim] != TOTAL:
-                key = record.key(dims)
-                groups[key[:axis] + key[axis + 1:]].append(record)
-        closed = _closed_codes(result, dim)
-        for index, total in enumerate(result.records):
-            if total.codes[dim] != TOTAL:
-                continue
-            key = total.key(dims)
-            parts = groups.get(key[:axis] + key[axis + 1:], [])
-            if _total_consistent(result, total, parts, dim, closed):
+    for index, total in enumerate(records):
+        key = total.key(dims)
+        for axis, code in enumerate(key):
+            if code == TOTAL and _total_consistent(result, cube, total, axis):
                 derivable.add(index)
-            elif dim == "time_period" and not parts:
-                result.problems.append(_problem(
-                    result, "totals", row=total.row, column=total.heading, value=total.text,
-                    message=Message("a total over years, but the file has no figures for "
-                                    "the years")))
-    kept = [r for i, r in enumerate(result.records) if i not in derivable]
-    result.dropped_totals = len(result.records) - len(kept)
+    kept = [r for i, r in enumerate(records) if i not in derivable]
+    result.dropped_totals = len(records) - len(kept)
     result.records = kept
 
 
-def _total_consistent(result: NationalRead, total: Record, parts: list[Record], dim: str,
-                      closed: set[str] | None) -> bool:
-    """Whether the parts give the total (it can be dropped); a mismatch is a problem."""
-    if not parts:
+def _total_consistent(result: NationalRead, cube: Cube, total: Record, axis: int) -> bool:
+    """Whether the complete parts of ``total`` along ``axis`` give it exactly (it can be
+    dropped); a total that disagrees with its parts is a problem."""
+    dims = result.dimensions
+    key = total.key(dims)
+    names = result.dataflow.dimension(dims[axis]).names
+    dim = Named(names["en"].lower(), {lang: name.lower() for lang, name in names.items()})
+    whole = cube.derived(key, axis)
+    if whole is None:
+        known = cube.known_parts(key, axis)
+        if known is not None and known.value > total.value and not within_tolerance(
+                result.dataflow, total.value, known.value):
+            result.problems.append(_problem(
+                result, "totals", row=total.row, column=total.heading, value=total.text,
+                message=Message("the total ({total}) is less than the parts given for it by "
+                                "{dimension} ({parts}, {rows})", total=_number(total.value),
+                                dimension=dim, parts=_number(known.value),
+                                rows=_rows(result, known))))
+        elif known is None and dims[axis] == "time_period":
+            result.problems.append(_problem(
+                result, "totals", row=total.row, column=total.heading, value=total.text,
+                message=Message("a total over years, but the file has no figures for the "
+                                "years")))
         return False
-    whole = sum(p.value for p in parts)
-    complete = closed is None or {p.codes[dim] for p in parts} >= closed
-    rows = ", ".join(str(n) for n in sorted({p.row for p in parts})[:12])
-    if complete and whole != total.value:
+    if not within_tolerance(result.dataflow, total.value, whole.value):
         result.problems.append(_problem(
             result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=Message("the total does not equal the sum of its parts ({whole}, "
-                            "{dimension} in rows {rows}): a difference of {difference}",
-                            whole=_number(whole), dimension=_named(result.dataflow, dim),
-                            rows=rows, difference=_number(total.value - whole))))
-    elif not complete and whole > total.value:
-        result.problems.append(_problem(
-            result, "totals", row=total.row, column=total.heading, value=total.text,
-            message=Message("the parts ({dimension}, rows {rows}) add up to {whole}, more "
-                            "than the total", dimension=_named(result.dataflow, dim),
-                            rows=rows, whole=_number(whole))))
-    return complete
+            message=Message("the total ({total}) does not equal the sum of its parts by "
+                            "{dimension} ({parts}, {rows}): a difference of {difference}, "
+                            "{allowed}", total=_number(total.value), dimension=dim,
+                            parts=_number(whole.value), rows=_rows(result, whole),
+                            difference=_number(total.value - whole.value),
+                            allowed=_allowed(result.dataflow))))
+    return whole.value == total.value
+
+
+def _allowed(dataflow: Dataflow) -> Message:
+    """What the dataflow allows a total to differ from its parts by."""
+    tolerance = dataflow.totals
+    if tolerance.tolerance or tolerance.tolerance_pct:
+        return Message("more than the {dataflow} rounding tolerance ({tolerance}, "
+                       "{percent} %)", dataflow=dataflow.id,
+                       tolerance=_number(tolerance.tolerance),
+                       percent=f"{tolerance.tolerance_pct:g}")
+    return Message("totals must equal their parts in {dataflow}", dataflow=dataflow.id)
+
+
+def _rows(result: NationalRead, cell: Cell) -> Message:
+    rows = sorted({result.records[i].row for i in cell.rows})
+    listed = ", ".join(map(str, rows[:12]))
+    if len(rows) > 12:
+        return Message("rows {rows} and {more} more", rows=listed, more=len(rows) - 12)
+    if len(rows) > 1:
+        return Message("rows {rows}", rows=listed)
+    return Message("row {rows}", rows=listed)
 
 
 def _number(value: float) -> str:
