@@ -128,15 +128,16 @@ def test_hidden_rows_are_skipped_with_a_warning(tmp_path):
         ("hidden_row", 3, "warning")]
 
 
-def test_a_formula_without_its_value_is_reported(tmp_path):
+def test_a_formula_without_its_value_is_an_error_not_a_warning(tmp_path):
     def build(ws):
         ws.append(["Năm", "Thị trường", "Số lao động"])
         ws.append([2017, "Nhật Bản", "=1+1"])
 
     rows = read_sheet(workbook(tmp_path, build))
-    problem = rows.warnings[0]
-    assert (problem.rule, problem.row, problem.column, problem.value) == (
-        "formula_not_computed", 2, "C", "=1+1")
+    assert rows.warnings == []
+    problem = rows.problems[0]
+    assert (problem.rule, problem.row, problem.column, problem.value, problem.severity) == (
+        "formula_not_computed", 2, "C", "=1+1", "error")
 
 
 def test_unknown_sheet_lists_the_sheets(tmp_path):

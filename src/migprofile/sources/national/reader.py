@@ -2,24 +2,32 @@
 
 The steps, each reporting located problems rather than stopping at the first:
 
-1. read the sheet (:mod:`migprofile.sources.table`) and find its header;
+1. read the sheets (:mod:`migprofile.sources.table`) and find their tables: each has a
+   header (over up to three rows), title and unit lines above it, notes below it;
 2. give each column a role: a dimension, the figures, the figures of one code (a column
-   "Women" holds the figures for sex ``F``), or nothing (serial numbers, notes);
-3. turn each figure into a record: its labels, its number, its row and column;
-4. check the cells (empty labels, text in numeric cells) with row rules, map labels to
+   "Women" holds the figures for sex ``F``; "2021 / Women" for 2021 and ``F``), a total,
+   or nothing (serial numbers, notes); a heading with two readings ("Nam", men, or "Năm",
+   year) is read by the cells under it;
+3. turn each figure into a record: its labels (a blank label under one above continues
+   it), its number (scaled by the unit line), its row and column; a year in the title
+   serves a table without a year column;
+4. check regional subtotal rows ("Châu Á") against the rows they group, then drop them;
+5. check the cells (empty labels, text in numeric cells) with row rules, map labels to
    codes (unknown ones with the closest codes), then check types, ranges and duplicate keys
    with pandera;
-5. check totals rows against their parts, then drop those the parts already give;
-6. warn about years missing inside the period the file covers.
+6. check totals rows against their parts, then drop those the parts already give;
+7. warn about years missing inside the period the file covers.
 
 Dimensions the file has no column for take the total code ``_T``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import ibis
@@ -32,20 +40,28 @@ from migprofile.errors import InputProblem
 from migprofile.sources import tabular as tab
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
 from migprofile.sources.national.labels import (
+    TOTAL_COLUMN,
     TOTAL_LABELS,
     VALUE,
+    YEAR,
+    YEAR_HEADING,
     HeadingResolver,
     Mapping,
     Role,
     exact_key,
+    is_region,
+    sums_rows_above,
 )
 from migprofile.sources.table import (
-    Header,
     SheetRows,
+    Table,
     cell_text,
-    locate_header,
+    is_unit_line,
+    locate_tables,
     parse_number,
-    read_sheet,
+    read_sheets,
+    title_year,
+    unit_scale,
 )
 
 __all__ = ["NationalRead", "Record", "read_national"]
@@ -66,6 +82,9 @@ class Record:
     text: str
     value: float | None
     total_row: bool
+    sheet: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    """The heading of the column (or the title line) each label was read from."""
 
     def key(self, dimensions: list[str]) -> tuple[str | None, ...]:
         return tuple(self.codes[d] for d in dimensions)
@@ -88,6 +107,7 @@ class NationalRead:
     encoding: str | None = None
     delimiter: str | None = None
     header_rows: tuple[int, ...] = ()
+    merged_cells: dict[str | None, set[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def dimensions(self) -> list[str]:
@@ -134,35 +154,101 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
                   mapping: Mapping | None = None) -> NationalRead:
     """Read and check one agency file for ``dataflow``; problems are collected, not raised.
 
-    Unusable input (missing, damaged, password-protected, empty, undecidable encoding)
-    raises :class:`~migprofile.errors.MigprofileError`.
+    Every table of the file is read: several on one sheet, or one per sheet when no
+    ``sheet`` is named. Unusable input (missing, damaged, password-protected, empty,
+    undecidable encoding) raises :class:`~migprofile.errors.MigprofileError`.
     """
     mapping = mapping or Mapping()
-    rows = read_sheet(path, sheet=sheet)
-    result = NationalRead(dataflow, path, rows.sheet, warnings=list(rows.warnings),
-                          encoding=rows.encoding, delimiter=rows.delimiter)
     headings = HeadingResolver(dataflow, mapping)
-    header = locate_header(rows, recognised=headings.recognised)
-    if header is None:
-        result.problems.append(_no_header(path, rows, dataflow, headings))
+    found = [(rows, locate_tables(rows, recognised=headings.recognised,
+                                  names_a_column=headings.names_a_column))
+             for rows in read_sheets(path, sheet=sheet)]
+    used = [(rows, tables) for rows, tables in found if tables]
+    first = (used or found)[0][0]
+    result = NationalRead(dataflow, path, first.sheet if len(used) <= 1 else None,
+                          encoding=first.encoding, delimiter=first.delimiter)
+    for rows, _ in used or found[:1]:
+        result.warnings += rows.warnings
+        result.problems += rows.problems
+        result.merged_cells[rows.sheet] = rows.merged
+    if not used:
+        result.problems.append(_no_header(path, first, dataflow, headings))
         return result
-    result.header_rows = header.rows
-    layout = _layout(result, header, headings, rows)
-    if result.problems:
-        return result
-    result.records = _records(result, rows, header, layout)
-    _check_cells(result, layout)
-    _resolve_codes(result, headings, layout)
-    _check_types(result, layout)
+    result.header_rows = used[0][1][0].header.rows
+    _sheets_without_tables(result, found)
+    layouts = _read_tables(result, used, headings)
+    if result.problems or not layouts:
+        return _name_sheets(result)
+    _resolve_codes(result, headings)
+    _check_types(result)
     if not result.problems:
-        _check_totals(result, layout)
+        _check_totals(result, layouts[0])
         _check_coverage(result)
-    return result
+    return _name_sheets(result)
+
+
+def _read_tables(result: NationalRead, used: list[tuple[SheetRows, list[Table]]],
+                 headings: HeadingResolver) -> list[Layout]:
+    """Each table's layout and records; the records of a table with a faulty layout are
+    not read (its problems say what to correct)."""
+    layouts = []
+    for _, tables in used:
+        scale = 1
+        for table in tables:
+            layout = _layout(result, table, headings, scale=scale)
+            if layout is None:
+                continue
+            scale = layout.scale
+            layouts.append(layout)
+            records = _subtotals(result, layout, _records(result, table, layout), headings)
+            _check_cells(result, layout, records)
+            result.records += records
+    return layouts
 
 
 def _problem(result: NationalRead, rule: str, message: str, **where) -> InputProblem:
-    return InputProblem(file=str(result.path), sheet=result.sheet, rule=rule, message=message,
-                        **where)
+    where.setdefault("sheet", result.sheet)
+    return InputProblem(file=str(result.path), rule=rule, message=message, **where)
+
+
+def _name_sheets(result: NationalRead) -> NationalRead:
+    """Problems found over the tables of several sheets name the sheet of their row."""
+    if result.sheet is not None:
+        return result
+    sheets_of: dict[int, set[str | None]] = defaultdict(set)
+    for record in result.records:
+        sheets_of[record.row].add(record.sheet)
+
+    def named(problem: InputProblem) -> InputProblem:
+        found = sheets_of.get(problem.row or -1, set())
+        if problem.sheet is None and len(found) == 1:
+            return dataclasses.replace(problem, sheet=next(iter(found)))
+        return problem
+
+    result.problems = [named(p) for p in result.problems]
+    result.warnings = [named(p) for p in result.warnings]
+    return result
+
+
+def _sheets_without_tables(result: NationalRead,
+                           found: list[tuple[SheetRows, list[Table]]]) -> None:
+    """A sheet with figures but no recognisable table is named: it may hold data."""
+    for rows, tables in found:
+        if tables or not any(_figure(c) for _, cells in rows.rows for c in cells):
+            continue
+        result.warnings.append(_problem(
+            result, "sheet_without_table", sheet=rows.sheet, row=rows.rows[0][0],
+            severity="warning",
+            message="this sheet has figures but no header migprofile recognises, so it was "
+                    "not read. If it holds figures to import, name its columns (or give a "
+                    "mapping file); to import only one sheet, give --sheet"))
+
+
+def _figure(cell) -> bool:
+    try:
+        return isinstance(cell, int | float) or parse_number(cell) is not None
+    except ValueError:
+        return False
 
 
 def _no_header(path: Path, rows: SheetRows, dataflow: Dataflow,
@@ -179,53 +265,176 @@ def _no_header(path: Path, rows: SheetRows, dataflow: Dataflow,
 
 @dataclass
 class Layout:
-    """Which column holds what."""
+    """Which column holds what, in one table."""
 
     headings: list[str]
     dimension_columns: dict[str, int]
     value_columns: dict[int, Role]
+    sheet: str | None = None
+    scale: int = 1
+    """The unit line's factor (1000 for "Đơn vị tính: nghìn người")."""
+    from_title: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    """Dimensions given by the title (the year of a table "... năm 2021"): label and row."""
+    from_sections: set[str] = field(default_factory=set)
+    """Dimensions given by section lines inside the table ("Năm 2021" above its rows)."""
 
 
-def _layout(result: NationalRead, header: Header, headings: HeadingResolver,
-            rows: SheetRows) -> Layout:
+def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
+            scale: int) -> Layout | None:
+    header = table.header
+    sheet = table.sheet.sheet
+    before = len(result.problems)
     roles: dict[int, Role] = {}
-    totals: list[int] = []
+    ambiguous: dict[int, list[Role]] = {}
     row_number = header.rows[-1]
     for j, heading in enumerate(header.headings):
         if not heading:
-            _unnamed_column(result, rows, header, j)
+            _unnamed_column(result, table, j)
             continue
-        role = headings.role(heading)
-        if role is None and headings.is_total(heading):
-            totals.append(j)
-        elif role is None:
+        readings = headings.readings(heading)
+        if len(readings) > 1:
+            ambiguous[j] = readings
+        elif readings:
+            roles[j] = readings[0]
+        else:
             closest = headings.suggestions(heading)
             result.unknown_columns[heading] = closest
             hint = f" Closest: {', '.join(closest)}." if closest else ""
             result.problems.append(_problem(
-                result, "unknown_column", row=row_number, column=heading,
+                result, "unknown_column", row=row_number, column=heading, sheet=sheet,
                 message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping "
                         "file (columns), or map it to \"ignore\""))
+    title = None if _gives(roles, "time_period") else title_year(table.above, sheet=sheet)
+    for j, readings in ambiguous.items():
+        chosen = _reading_that_fits(table, j, readings, roles, title_given=title is not None)
+        if chosen is None:
+            _ambiguous_column(result, table, j, readings)
         else:
-            roles[j] = role
-    pivots = {r.dimension for r in roles.values() if r.kind == "pivot"}
-    for j in totals:
-        roles[j] = Role("pivot", next(iter(pivots)), TOTAL) if len(pivots) == 1 else Role(VALUE)
-    result.columns = {header.headings[j]: r.describe() for j, r in sorted(roles.items())}
+            roles[j] = chosen
+    _total_columns(result, header.headings, roles, row_number, sheet)
+    result.columns.update({header.headings[j]: r.describe() for j, r in sorted(roles.items())})
     layout = Layout(header.headings,
                     {r.dimension: j for j, r in sorted(roles.items(), reverse=True)
                      if r.kind == "dimension"},
-                    {j: r for j, r in roles.items() if r.kind in (VALUE, "pivot")})
+                    {j: r for j, r in roles.items() if r.kind in (VALUE, "pivot")},
+                    sheet=sheet, scale=_scale(result, table, scale))
+    if not _gives(roles, "time_period"):
+        if title is not None:
+            layout.from_title["time_period"] = title
+        elif _section_years(table):
+            layout.from_sections.add("time_period")
     _check_layout(result, layout, roles, row_number)
-    return layout
+    return None if len(result.problems) > before else layout
 
 
-def _unnamed_column(result: NationalRead, rows: SheetRows, header: Header, j: int) -> None:
-    for number, cells in rows.rows[header.index + 1:]:
+def _gives(roles: dict[int, Role], dimension: str) -> bool:
+    return any((r.kind == "dimension" and r.dimension == dimension) or dimension in r.codes
+               for r in roles.values())
+
+
+def _column_texts(table: Table, j: int) -> list[str]:
+    return [t for _, cells in table.rows if j < len(cells) and (t := cell_text(cells[j]))]
+
+
+def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[int, Role], *,
+                       title_given: bool) -> Role | None:
+    """The first reading of an ambiguous heading that the cells under it fit: a column of
+    years is the year (unless the year is given elsewhere), a column of counts holds the
+    figures of a code ("Nam" beside "Nữ": men)."""
+    texts = [t for t in _column_texts(table, j) if exact_key(t) not in TOTAL_KEYS]
+    if not texts:
+        return None
+    years = all(YEAR_HEADING.match(t) for t in texts)
+    counts = all(_figure(t) for t in texts)
+    time_elsewhere = title_given or _gives(roles, "time_period")
+    for reading in readings:
+        if reading.kind == "dimension" and reading.dimension == "time_period":
+            fits = years and not time_elsewhere
+        elif reading.kind == "dimension":
+            fits = not counts and not _gives(roles, reading.dimension)
+        elif reading.kind == "pivot":
+            fits = counts and (time_elsewhere or not years)
+        else:
+            fits = counts
+        if fits:
+            return reading
+    return None
+
+
+def _ambiguous_column(result: NationalRead, table: Table, j: int,
+                      readings: list[Role]) -> None:
+    heading = table.header.headings[j]
+    sample = ", ".join(_column_texts(table, j)[:3]) or "no cells"
+    options = [r.describe() for r in readings]
+    result.unknown_columns[heading] = options
+    result.problems.append(_problem(
+        result, "ambiguous_column", row=table.header.rows[-1], column=heading,
+        sheet=table.sheet.sheet,
+        message=f"the heading can be read as {' or as '.join(options)}, and the cells under "
+                f"it ({sample}) fit neither reading: a year column holds only years, and "
+                "only when no other column or title gives the year; a column of figures "
+                "holds only numbers. Say which it is in the mapping file (columns)"))
+
+
+def _total_columns(result: NationalRead, headings: list[str], roles: dict[int, Role],
+                   row: int, sheet: str | None) -> None:
+    """A "Total" column is the total of the dimension its neighbours split the figures by
+    ("Tổng số" beside "Nữ": both sexes); with no split it holds the figures."""
+    split = {d for r in roles.values() if r.kind == "pivot" for d in r.codes}
+    for j, role in sorted(roles.items()):
+        if role.kind != TOTAL_COLUMN:
+            continue
+        open_dims = split - set(role.codes)
+        if len(open_dims) > 1:
+            result.problems.append(_problem(
+                result, "layout", row=row, column=headings[j], sheet=sheet,
+                message=f"a total column, but its neighbours split the figures by "
+                        f"{' and '.join(sorted(open_dims))}: say which total it is in the "
+                        "mapping file (columns), e.g. \"sex=_T\""))
+            continue
+        codes = {**role.codes, **{d: TOTAL for d in open_dims}}
+        roles[j] = Role.of_codes(codes) if codes else Role(VALUE)
+
+
+def _scale(result: NationalRead, table: Table, inherited: int) -> int:
+    """The factor of the unit line above the table; else that of the table before it."""
+    for row, text in table.above:
+        if not is_unit_line(text):
+            continue
+        try:
+            return unit_scale(text) or 1
+        except ValueError:
+            result.problems.append(_problem(
+                result, "unit", row=row, value=text, sheet=table.sheet.sheet,
+                message="this unit is not understood, so the figures cannot be scaled: write "
+                        "the unit as persons (người), thousands (nghìn người) or millions "
+                        "(triệu người), or delete the line if the figures are counts of "
+                        "persons"))
+            return inherited
+    return inherited
+
+
+def _section_years(table: Table) -> bool:
+    """Whether lines inside the table give the year of the rows below them ("Năm 2021")."""
+    return any(_section_year(cells) is not None for _, cells in table.rows)
+
+
+def _section_year(cells: list) -> str | None:
+    texts = {t for t in map(cell_text, cells) if t}
+    if len(texts) != 1:
+        return None
+    found = YEAR.match(next(iter(texts)))
+    return found.group(1) if found else None
+
+
+def _unnamed_column(result: NationalRead, table: Table, j: int) -> None:
+    for number, cells in table.rows:
         if j < len(cells) and cell_text(cells[j]):
+            if (number, j) in table.sheet.merged:
+                continue
             result.problems.append(_problem(
                 result, "unnamed_column", row=number, column=f"column {j + 1}",
-                value=cell_text(cells[j]),
+                value=cell_text(cells[j]), sheet=table.sheet.sheet,
                 message="this cell is under a column without a heading; name the column or "
                         "empty the cell"))
             return
@@ -234,41 +443,45 @@ def _unnamed_column(result: NationalRead, rows: SheetRows, header: Header, j: in
 def _check_layout(result: NationalRead, layout: Layout, roles: dict[int, Role],
                   row: int) -> None:
     flow = result.dataflow
+    sheet = layout.sheet
     seen: dict[str, str] = {}
     for j, role in sorted(roles.items()):
         if role.kind != "dimension":
             continue
         if role.dimension in seen:
             result.problems.append(_problem(
-                result, "duplicate_column", row=row, column=layout.headings[j],
+                result, "duplicate_column", row=row, column=layout.headings[j], sheet=sheet,
                 message=f"a second column for {role.dimension} (the first is "
                         f"{seen[role.dimension]!r})"))
         seen.setdefault(role.dimension, layout.headings[j])
-    kinds = {(r.kind, r.dimension) for r in layout.value_columns.values()}
-    pivot_dims = {d for k, d in kinds if k == "pivot"}
+    kinds = {frozenset(r.codes) for r in layout.value_columns.values()}
+    pivot_dims = {d for r in layout.value_columns.values() for d in r.codes}
     if not layout.value_columns:
         result.problems.append(_problem(
-            result, "missing_column", row=row,
+            result, "missing_column", row=row, sheet=sheet,
             message=f"no column holds the figures: expected one named like "
                     f"{flow.measures[0].names['en']!r} or {flow.measures[0].names['vi']!r}, "
                     "or columns named by code (Women, Men, a year, ...)"))
-    elif len(pivot_dims) > 1 or (pivot_dims and (VALUE, None) in kinds):
+    elif len(kinds) > 1:
         result.problems.append(_problem(
-            result, "layout", row=row,
+            result, "layout", row=row, sheet=sheet,
             message="the figures are spread over columns of different kinds "
                     f"({', '.join(sorted(r.describe() for r in layout.value_columns.values()))}"
-                    "); keep one column of figures, or columns for the codes of one "
-                    "dimension"))
+                    "); keep one column of figures, or columns for the codes of the same "
+                    "dimensions"))
     for dim in pivot_dims & set(layout.dimension_columns):
         result.problems.append(_problem(
-            result, "duplicate_column", row=row, column=layout.headings[
+            result, "duplicate_column", row=row, sheet=sheet, column=layout.headings[
                 layout.dimension_columns[dim]],
             message=f"{dim} has a column of its own and also columns of figures per code"))
-    if "time_period" not in set(layout.dimension_columns) | pivot_dims:
+    given = set(layout.dimension_columns) | pivot_dims | set(layout.from_title) \
+        | layout.from_sections
+    if "time_period" not in given:
         result.problems.append(_problem(
-            result, "missing_column", row=row,
-            message="no column for the year: add one (e.g. \"Year\" or \"Năm\") or name the "
-                    "columns of figures by year"))
+            result, "missing_column", row=row, sheet=sheet,
+            message="no column for the year: add one (e.g. \"Year\" or \"Năm\"), name the "
+                    "columns of figures by year, or give the year in the table's title "
+                    "(\"... năm 2021\")"))
 
 
 # records --------------------------------------------------------------------------------
@@ -277,32 +490,67 @@ def _is_total_row(cells: list) -> bool:
     return any(exact_key(cell_text(c)) in TOTAL_KEYS for c in cells)
 
 
-def _records(result: NationalRead, rows: SheetRows, header: Header,
-             layout: Layout) -> list[Record]:
+@dataclass
+class _Row:
+    """A row of a table as read: its records, and whether it is a region's subtotal."""
+
+    number: int
+    label: str
+    region: bool
+    total: bool
+    context: tuple[str, ...]
+    """The labels of the other dimensions (the year): a region groups rows that share it."""
+    records: list[Record]
+
+
+def _records(result: NationalRead, table: Table, layout: Layout) -> list[_Row]:
     width = len(layout.headings)
-    records = []
-    for number, cells in rows.rows[header.index + 1:]:
+    made: list[_Row] = []
+    carried: dict[str, str] = {}
+    section: dict[str, tuple[str, int]] = {}
+    for number, cells in table.rows:
         extra = [c for c in cells[width:] if cell_text(c)]
         if extra:
             result.problems.append(_problem(
                 result, "extra_cell", row=number, column=f"column {width + 1}",
-                value=cell_text(extra[0]),
+                value=cell_text(extra[0]), sheet=layout.sheet,
                 message="a cell to the right of the last column with a heading"))
-        made = _row_records(number, cells, layout)
-        if made:
-            records += made
-        else:
+        labels = _labels(cells, layout, carried)
+        if layout.from_sections and (year := _section_year(cells)) is not None:
+            section["time_period"] = (year, number)
+            continue
+        records = _row_records(result, number, cells, layout, labels, section)
+        country = labels.get("counterpart_area", "")
+        region = is_region(country)
+        if not records and not region:
             result.warnings.append(_problem(
-                result, "no_figures", row=number, severity="warning",
+                result, "no_figures", row=number, severity="warning", sheet=layout.sheet,
                 value=" | ".join(t for t in map(cell_text, cells) if t)[:80],
                 message="row without figures skipped (a note or a heading?)"))
-    return records
+        context = tuple(v for d, v in sorted(labels.items()) if d != "counterpart_area")
+        made.append(_Row(number, country, region, _is_total_row(cells), context, records))
+    return made
 
 
-def _row_records(number: int, cells: list, layout: Layout) -> list[Record]:
+def _labels(cells: list, layout: Layout, carried: dict[str, str]) -> dict[str, str]:
+    """The row's labels; a blank label continues the one above when a label further right
+    in the row shows the row belongs to the group above (a year written once for its
+    countries)."""
+    columns = sorted(layout.dimension_columns.items(), key=lambda item: item[1])
+    labels = {dim: cell_text(cells[j]) if j < len(cells) else "" for dim, j in columns}
+    for position, (dim, _) in enumerate(columns):
+        further = any(labels[d] for d, _ in columns[position + 1:])
+        if not labels[dim] and further and carried.get(dim):
+            labels[dim] = carried[dim]
+    carried.update({dim: label for dim, label in labels.items() if label})
+    return labels
+
+
+def _row_records(result: NationalRead, number: int, cells: list, layout: Layout,
+                 labels: dict[str, str], section: dict[str, tuple[str, int]]) -> list[Record]:
     total_row = _is_total_row(cells)
-    labels = {dim: cell_text(cells[j]) if j < len(cells) else ""
-              for dim, j in layout.dimension_columns.items()}
+    sources = {dim: layout.headings[j] for dim, j in layout.dimension_columns.items()}
+    given = {**layout.from_title, **section}
     made = []
     for j, role in sorted(layout.value_columns.items()):
         text = cell_text(cells[j]) if j < len(cells) else ""
@@ -313,11 +561,96 @@ def _row_records(number: int, cells: list, layout: Layout) -> list[Record]:
         else:
             if value is None:
                 continue  # not available: no observation
+        if (number, j) in result.merged_cells.get(layout.sheet, set()) and value is not None:
+            result.problems.append(_problem(
+                result, "merged_figure", row=number, column=layout.headings[j], value=text,
+                sheet=layout.sheet,
+                message="this figure is a merged cell spread over several cells, so it would "
+                        "be counted in each of them. Unmerge it in Excel and give each cell "
+                        "its own figure"))
+            continue
         own = dict(labels)
-        if role.kind == "pivot":
-            own[role.dimension] = role.code
-        made.append(Record(number, j, layout.headings[j], own, {}, text, value, total_row))
+        own_sources = dict(sources)
+        for dim, (label, row) in given.items():
+            own[dim] = label
+            own_sources[dim] = f"title (row {row})" if row is not None else "sheet name"
+        own.update(role.codes)
+        made.append(Record(number, j, layout.headings[j], own, {}, text,
+                           _scaled(value, layout.scale), total_row, layout.sheet,
+                           own_sources))
     return made
+
+
+def _scaled(value: float | None, scale: int) -> float | None:
+    """A figure in the unit line's unit as a count, without float noise (12.3 thousand is
+    12300, not 12300.000000000002)."""
+    if value is None or scale == 1:
+        return value
+    return float(Decimal(repr(value)) * scale)
+
+
+# regional subtotals ---------------------------------------------------------------------
+
+def _subtotals(result: NationalRead, layout: Layout, rows: list[_Row],
+               headings: HeadingResolver) -> list[Record]:
+    """The records of a table without its regional subtotal rows ("Châu Á", "Cộng Trung
+    Đông"), each checked against the rows it groups: a subtotal is never a partner, and
+    never counted next to its countries."""
+    resolver = headings.labels.get("counterpart_area")
+    kept = []
+    for index, row in enumerate(rows):
+        if row.region and resolver is not None and resolver.index.get_exact(row.label):
+            row.region = False  # the officer mapped it to a code
+        if not row.region:
+            kept += row.records
+        elif row.records:
+            _check_subtotal(result, layout, row, _grouped(rows, index))
+    return kept
+
+
+def _grouped(rows: list[_Row], index: int) -> list[_Row]:
+    """The rows a region's subtotal groups: those below it up to the next region or total
+    (a heading row), else those above it (a row closing its group, "Cộng châu Á")."""
+    def run(step: int) -> list[_Row]:
+        found, i = [], index + step
+        while 0 <= i < len(rows) and not (rows[i].region or rows[i].total) \
+                and rows[i].context == rows[index].context:
+            found.append(rows[i])
+            i += step
+        return found
+
+    below, above = run(1), run(-1)[::-1]
+    return above if (sums_rows_above(rows[index].label) and above) or not below else below
+
+
+def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
+                    parts: list[_Row]) -> None:
+    if not parts:
+        result.problems.append(_problem(
+            result, "subtotal", row=subtotal.number, sheet=layout.sheet, value=subtotal.label,
+            column=layout.headings[layout.dimension_columns["counterpart_area"]],
+            message="a figure for a region without the countries it groups: figures are kept "
+                    "by country. Give the countries, or map the region to \"_O\" (other "
+                    "countries) in the mapping file (labels)"))
+        return
+    names = ", ".join(p.label for p in parts[:6]) + (", ..." if len(parts) > 6 else "")
+    span = f"rows {parts[0].number}–{parts[-1].number}" if len(parts) > 1 else \
+        f"row {parts[0].number}"
+    for record in subtotal.records:
+        if record.value is None:
+            continue
+        values = [r.value for p in parts for r in p.records if r.column == record.column]
+        complete = len(values) == len(parts) and None not in values
+        whole = sum(v for v in values if v is not None)
+        if (complete and whole != record.value) or (not complete and whole > record.value):
+            result.problems.append(_problem(
+                result, "subtotal", row=record.row, column=record.heading, value=record.text,
+                sheet=layout.sheet,
+                message=f"the subtotal for {subtotal.label} is {_number(record.value)} but "
+                        f"the rows it groups ({span}: {names}) add up to {_number(whole)}"
+                        f"{'' if complete else ' without the cells left empty'}: a "
+                        f"difference of {_number(record.value - whole)}. Correct the "
+                        "subtotal or the rows under it"))
 
 
 # cells ----------------------------------------------------------------------------------
@@ -332,9 +665,9 @@ def _record_table(records: list[Record], dimensions: list[str]) -> ibis.Table:
          *[(f"label_{d}", pa.string()) for d in dimensions]])))
 
 
-def _check_cells(result: NationalRead, layout: Layout) -> None:
+def _check_cells(result: NationalRead, layout: Layout, records: list[Record]) -> None:
     """Empty labels and text in numeric cells, with the row-rule engine."""
-    if not result.records:
+    if not records:
         return
     first = min(layout.value_columns)
     rules = [tab.Rule("number", "value_text", "not a number", heading=layout.headings[j],
@@ -345,14 +678,14 @@ def _check_cells(result: NationalRead, layout: Layout) -> None:
                        fails=lambda t, dim=dim: (t["_col"] == first) & ~t["_total_row"]
                        & tab.blank(t[f"label_{dim}"]))
               for dim, j in layout.dimension_columns.items()]
-    table = _record_table(result.records, list(layout.dimension_columns))
-    result.problems += tab.check_rules(table, rules, path=result.path, sheet=result.sheet)
+    table = _record_table(records, list(layout.dimension_columns))
+    result.problems += tab.check_rules(table, rules, path=result.path, sheet=layout.sheet)
 
 
-def _resolve_codes(result: NationalRead, headings: HeadingResolver, layout: Layout) -> None:
+def _resolve_codes(result: NationalRead, headings: HeadingResolver) -> None:
     """Labels to codes; every unknown label listed with the closest codes."""
     cache: dict[tuple[str, str], str | None] = {}
-    reported: set[tuple[int, str]] = set()
+    reported: set[tuple[str | None, int, str]] = set()
     for record in result.records:
         for dim in result.dimensions:
             label = record.labels.get(dim)
@@ -366,14 +699,13 @@ def _resolve_codes(result: NationalRead, headings: HeadingResolver, layout: Layo
             if (dim, label) not in cache:
                 cache[(dim, label)] = resolver.code(label)
             record.codes[dim] = cache[(dim, label)]
-            if record.codes[dim] is None and (record.row, dim) not in reported:
-                reported.add((record.row, dim))
-                result.problems.append(_unknown_label(result, resolver, dim, label, record,
-                                                      layout))
+            if record.codes[dim] is None and (record.sheet, record.row, dim) not in reported:
+                reported.add((record.sheet, record.row, dim))
+                result.problems.append(_unknown_label(result, resolver, dim, label, record))
 
 
-def _unknown_label(result: NationalRead, resolver, dim: str, label: str, record: Record,
-                   layout: Layout) -> InputProblem:
+def _unknown_label(result: NationalRead, resolver, dim: str, label: str,
+                   record: Record) -> InputProblem:
     closest = resolver.suggestions(label)
     result.unknown_labels.setdefault(dim, {})[label] = closest
     what = result.dataflow.dimension(dim).names["en"].lower()
@@ -384,32 +716,30 @@ def _unknown_label(result: NationalRead, resolver, dim: str, label: str, record:
         hint = f"; closest: {', '.join(closest)}" if closest else ""
         message = f"not a known {what}{hint}. Correct it, or map it in a mapping file"
         rule = "unknown_code"
-    column = layout.headings[layout.dimension_columns[dim]] \
-        if dim in layout.dimension_columns else record.heading
-    return _problem(result, rule, message, row=record.row, column=column, value=label)
+    column = record.sources.get(dim, record.heading)
+    return _problem(result, rule, message, row=record.row, column=column, value=label,
+                    sheet=record.sheet)
 
 
 # types, ranges, duplicates (pandera) -----------------------------------------------------
 
-def _check_types(result: NationalRead, layout: Layout) -> None:
+def _check_types(result: NationalRead) -> None:
     """Counts, years and duplicate keys, checked by pandera inside the engine."""
     dims = result.dimensions
     with_value = [r for r in result.records if r.value is not None]
     if not with_value:
         return
-    by_position = {(r.row, r.column): r for r in with_value}
     table = ibis.memtable(pa.Table.from_pylist([
-        {tab.ROW: r.row, "_col": r.column, "value": r.value, "value_text": r.text,
+        {tab.ROW: r.row, "_rec": i, "value": r.value, "value_text": r.text,
          "year_text": r.labels.get("time_period", r.heading),
          "_resolved": all(r.codes.get(d) for d in dims),
-         **{f"code_{d}": r.codes[d] or "" for d in dims}} for r in with_value]))
-
-    year_column = layout.dimension_columns.get("time_period")
+         **{f"code_{d}": r.codes[d] or "" for d in dims}} for i, r in enumerate(with_value)]))
 
     def heading(row: dict, column: str) -> str:
-        if column == "code_time_period" and year_column is not None:
-            return layout.headings[year_column]
-        return by_position[(row[tab.ROW], row["_col"])].heading
+        record = with_value[row["_rec"]]
+        if column == "code_time_period":
+            return record.sources.get("time_period", record.heading)
+        return record.heading
 
     where = {"path": result.path, "sheet": result.sheet, "headings": heading,
              "messages": _type_messages(dims),
