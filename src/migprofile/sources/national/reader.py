@@ -108,6 +108,9 @@ class NationalRead:
     delimiter: str | None = None
     header_rows: tuple[int, ...] = ()
     merged_cells: dict[str | None, set[tuple[int, int]]] = field(default_factory=dict)
+    figures: list[Record] = field(default_factory=list)
+    """Every figure as the file states it, totals included (subtotals of regions left out):
+    :attr:`records` without the totals its parts give."""
 
     @property
     def dimensions(self) -> list[str]:
@@ -181,6 +184,7 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
         return _name_sheets(result)
     _resolve_codes(result, headings)
     _check_types(result)
+    result.figures = list(result.records)
     if not result.problems:
         _check_totals(result, layouts[0])
         _check_coverage(result)
