@@ -379,3 +379,82 @@ if __name__ == "__main__":
         print(name, [str(p) for p in read.problems + read.warnings])
         print("   ", observed(read))
         print("   ", CASES[name].expected)
+
+
+def merged_over_a_value(path: Path) -> Path:
+    """A workbook whose merged range C2:D2 covers a cell that holds its own figure (a
+    program, not Excel, wrote it): only the first is shown."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    for row in (["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, 24000]):
+        ws.append(row)
+    ws.merged_cells.add(CellRange("C2:D2"))
+    target = path.with_suffix(".xlsx")
+    book.save(target)
+    return target
+
+
+# (writer, rule, row, column, value, fragments of the message)
+BAD: dict[str, tuple] = {
+    "subtotal_disagrees_csv": (csv_file(
+        "Năm,Thị trường,Số lao động\n2021,Châu Á,100\n2021,Nhật Bản,60\n2021,Hàn Quốc,30\n"),
+        "subtotal", 2, "Số lao động", "100",
+        ("Châu Á is 100", "(rows 3–4: Nhật Bản, Hàn Quốc) add up to 90", "difference of 10")),
+    "closing_subtotal_disagrees_xlsx": (xlsx_file({"2022": [
+        ["STT", "Thị trường", "Tổng số", "Nữ"], [1, "Nhật Bản", 10, 4], [2, "Hàn Quốc", 5, 2],
+        [None, "Cộng châu Á", 15, 7]]}),
+        "subtotal", 4, "Nữ", "7", ("Cộng châu Á is 7", "add up to 6")),
+    "region_without_its_countries_csv": (csv_file(
+        "Năm,Thị trường,Số lao động\n2021,Nhật Bản,10\n2021,Châu Phi,5\n"),
+        "subtotal", 3, "Thị trường", "Châu Phi", ("without the countries", '"_O"')),
+    "nam_fits_neither_reading_csv": (csv_file(
+        "Năm,Thị trường,Nam\n2021,Nhật Bản,khoảng 10\n2021,Hàn Quốc,gần 5\n"),
+        "ambiguous_column", 1, "Nam", None,
+        ("sex=M or as time_period", "khoảng 10, gần 5", "mapping file")),
+    "formula_without_saved_value_xlsx": (xlsx_file({"Sheet1": [
+        ["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, "=C2*2"]]}),
+        "formula_not_computed", 2, "D", "=C2*2", ("no saved result",)),
+    "figure_merged_over_two_columns_xlsx": (xlsx_file({"Sheet1": [
+        ["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, None]]},
+        {"Sheet1": ["C2:D2"]}),
+        "merged_figure", 2, "Nam", "15000", ("counted in each",)),
+    "figure_hidden_under_a_merged_cell_xlsx": (merged_over_a_value,
+        "merged_hides_value", 2, "D", "24000", ("showing '15000'", "Unmerge")),
+    "text_in_a_sex_column_csv": (csv_file(
+        "Năm,Thị trường,Nữ,Nam\n2021,Nhật Bản,15000,24000\n2021,Hàn Quốc,300,khoảng 900\n"),
+        "number", 3, "Nam", "khoảng 900", ("not a number",)),
+    "unit_not_understood_csv": (csv_file(
+        "Đơn vị tính: tỷ đồng\nNăm,Thị trường,Số lao động\n2021,Nhật Bản,10\n"),
+        "unit", 1, None, "Đơn vị tính: tỷ đồng", ("not understood",)),
+    "title_names_two_years_csv": (csv_file(
+        "SỐ LAO ĐỘNG ĐI LÀM VIỆC Ở NƯỚC NGOÀI 2020-2021\nThị trường,Số lao động\n"
+        "Nhật Bản,10\n"),
+        "missing_column", 2, None, None, ("no column for the year",)),
+    "total_column_beside_two_splits_xlsx": (xlsx_file({"Sheet1": [
+        ["Năm", "Thị trường", "Tổng số", "Nữ", "Lao động giản đơn"],
+        [2021, "Nhật Bản", 10, 4, 3]]}),
+        "layout", 1, "Tổng số", None, ("split the figures by occupation and sex",)),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_a_bad_layout_is_refused_with_a_useful_message(tmp_path, name):
+    writer, rule, row, column, value, fragments = BAD[name]
+    read = read_national(writer(tmp_path / name),
+                         dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+    found = [p for p in read.problems if p.rule == rule]
+    assert found, [str(p) for p in read.problems]
+    problem = found[0]
+    assert (problem.row, problem.column, problem.value, problem.severity) == (
+        row, column, value, "error"), str(problem)
+    for fragment in fragments:
+        assert fragment in problem.message, problem.message
+
+
+def test_an_ambiguous_heading_leaves_its_readings_for_the_mapping(tmp_path):
+    writer = BAD["nam_fits_neither_reading_csv"][0]
+    read = read_national(writer(tmp_path / "nam"),
+                         dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+    assert read.unknown_columns == {"Nam": ["sex=M", "time_period"]}

@@ -344,12 +344,13 @@ def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[i
                        title_given: bool) -> Role | None:
     """The first reading of an ambiguous heading that the cells under it fit: a column of
     years is the year (unless the year is given elsewhere), a column of counts holds the
-    figures of a code ("Nam" beside "Nữ": men)."""
+    figures of a code ("Nam" beside "Nữ": men; a text among its numbers is reported as
+    that cell's problem)."""
     texts = [t for t in _column_texts(table, j) if exact_key(t) not in TOTAL_KEYS]
     if not texts:
         return None
     years = all(YEAR_HEADING.match(t) for t in texts)
-    counts = all(_figure(t) for t in texts)
+    counts = sum(map(_figure, texts)) * 2 >= len(texts)  # a stray text is a cell's problem
     time_elsewhere = title_given or _gives(roles, "time_period")
     for reading in readings:
         if reading.kind == "dimension" and reading.dimension == "time_period":
@@ -613,8 +614,9 @@ def _subtotals(result: NationalRead, layout: Layout, rows: list[_Row],
 
 
 def _grouped(rows: list[_Row], index: int) -> list[_Row]:
-    """The rows a region's subtotal groups: those below it up to the next region or total
-    (a heading row), else those above it (a row closing its group, "Cộng châu Á")."""
+    """The rows a region's subtotal groups: those above it when it is named as a sum
+    ("Cộng châu Á", closing its group), else those below it up to the next region or
+    total (a heading row); none when it groups no rows."""
     def run(step: int) -> list[_Row]:
         found, i = [], index + step
         while 0 <= i < len(rows) and not (rows[i].region or rows[i].total) \
@@ -623,8 +625,10 @@ def _grouped(rows: list[_Row], index: int) -> list[_Row]:
             i += step
         return found
 
-    below, above = run(1), run(-1)[::-1]
-    return above if (sums_rows_above(rows[index].label) and above) or not below else below
+    below = run(1)
+    if below and not sums_rows_above(rows[index].label):
+        return below
+    return run(-1)[::-1] if sums_rows_above(rows[index].label) else []
 
 
 def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
