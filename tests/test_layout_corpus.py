@@ -458,3 +458,68 @@ def test_an_ambiguous_heading_leaves_its_readings_for_the_mapping(tmp_path):
     read = read_national(writer(tmp_path / "nam"),
                          dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
     assert read.unknown_columns == {"Nam": ["sex=M", "time_period"]}
+
+
+# every code a template offers -------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+NATIONAL = sorted(flow.id for flow in builtin_dataflows().values() if flow.national)
+
+
+def _dropdowns(profile: Path, dataflow_id: str, tmp_path: Path) -> dict[str, list[str]]:
+    """Each coded column of the template's Data sheet with the entries its dropdown
+    offers (kept on the hidden Codes sheet)."""
+    from migprofile.report.agency_template import write_template
+
+    book = openpyxl.load_workbook(write_template(profile, dataflow_id,
+                                                 out=tmp_path / f"{dataflow_id}.xlsx"))
+    flow = builtin_dataflows()[dataflow_id]
+    columns = {}
+    for index, dimension in enumerate(flow.dimensions, start=1):
+        entries = [row[0] for row in book["Codes"].iter_rows(min_col=index, max_col=index,
+                                                             values_only=True) if row[0]]
+        if entries:
+            columns[dimension.id] = entries
+    return columns
+
+
+@pytest.mark.parametrize("profile", ["viet-nam", "lao-pdr"])
+@pytest.mark.parametrize("dataflow_id", NATIONAL)
+def test_every_dropdown_entry_is_accepted_bare_and_as_its_label(tmp_path, profile,
+                                                                dataflow_id):
+    from migprofile.sources.national.labels import HeadingResolver
+
+    flow = builtin_dataflows()[dataflow_id]
+    resolver = HeadingResolver(flow, Mapping())
+    dropdowns = _dropdowns(EXAMPLES / profile, dataflow_id, tmp_path)
+    assert dropdowns, "the template offers no dropdown"
+    refused = []
+    for dimension, entries in dropdowns.items():
+        for entry in entries:
+            code = entry.partition(":")[0]
+            for form in (entry, code):
+                if resolver.labels[dimension].code(form) != code:
+                    refused.append(f"{dimension}: {form!r}")
+    assert refused == []
+
+
+@pytest.mark.parametrize("dataflow_id", NATIONAL)
+def test_the_bare_total_code_imports_in_every_column_that_offers_it(tmp_path, dataflow_id):
+    """A row of the template with ``_T`` typed in each coded column that offers the total
+    (its dropdown's first entry, ``_T: Total``)."""
+    flow = builtin_dataflows()[dataflow_id]
+    dropdowns = _dropdowns(EXAMPLES / "viet-nam", dataflow_id, tmp_path)
+    row = []
+    for dimension in flow.dimensions:
+        entries = dropdowns.get(dimension.id, [])
+        if dimension.id == "time_period":
+            row.append(2022)
+        elif dimension.id == "counterpart_area":
+            row.append("JPN")
+        else:
+            row.append(entries[0].partition(":")[0] if entries else "Hà Nội")
+    headings = [d.names["vi"] for d in flow.dimensions] + [flow.measures[0].names["vi"]]
+    path = xlsx_file({"Data": [headings, [*row, 12]]})(tmp_path / dataflow_id)
+    read = read_national(path, dataflow=flow)
+    assert [str(p) for p in read.problems] == []
+    assert [r.value for r in read.records] == [12]
