@@ -411,8 +411,11 @@ BAD: dict[str, tuple] = {
         "subtotal", 3, "Thị trường", "Châu Phi", ("without the countries", '"_O"')),
     "nam_fits_neither_reading_csv": (csv_file(
         "Năm,Thị trường,Nam\n2021,Nhật Bản,khoảng 10\n2021,Hàn Quốc,gần 5\n"),
-        "ambiguous_column", 1, "Nam", None,
-        ("sex=M or as time_period", "khoảng 10, gần 5", "mapping file")),
+        "ambiguous_column", 1, "Nam", "khoảng 10, gần 5",
+        ("sex=M or as time_period", "fit neither reading", "mapping file")),
+    "nam_of_years_beside_nu_fits_both_readings_csv": (csv_file(
+        "Nam,Thị trường,Nữ\n2021,Nhật Bản,15000\n2022,Nhật Bản,16000\n"),
+        "ambiguous_column", 1, "Nam", "2021, 2022", ("fit both readings", "mapping file")),
     "formula_without_saved_value_xlsx": (xlsx_file({"Sheet1": [
         ["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, "=C2*2"]]}),
         "formula_not_computed", 2, "D", "=C2*2", ("no saved result",)),

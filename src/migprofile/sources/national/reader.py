@@ -310,9 +310,10 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
                         "file (columns), or map it to \"ignore\""))
     title = None if _gives(roles, "time_period") else title_year(table.above, sheet=sheet)
     for j, readings in ambiguous.items():
-        chosen = _reading_that_fits(table, j, readings, roles, title_given=title is not None)
+        chosen, fitting = _reading_that_fits(table, j, readings, roles,
+                                             title_given=title is not None)
         if chosen is None:
-            _ambiguous_column(result, table, j, readings)
+            _ambiguous_column(result, table, j, readings, fitting)
         else:
             roles[j] = chosen
     _total_columns(result, header.headings, roles, row_number, sheet)
@@ -341,44 +342,52 @@ def _column_texts(table: Table, j: int) -> list[str]:
 
 
 def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[int, Role], *,
-                       title_given: bool) -> Role | None:
-    """The first reading of an ambiguous heading that the cells under it fit: a column of
-    years is the year (unless the year is given elsewhere), a column of counts holds the
-    figures of a code ("Nam" beside "Nữ": men; a text among its numbers is reported as
-    that cell's problem)."""
+                       title_given: bool) -> tuple[Role | None, list[Role]]:
+    """The one reading of an ambiguous heading that the cells under it fit, and the readings
+    that fit: a column of years is the year (unless the year is given elsewhere), a column
+    of counts holds the figures of a code ("Nam" beside "Nữ": men; a text among its numbers
+    is reported as that cell's problem). Years beside "Nữ" fit both: it stays unread."""
     texts = [t for t in _column_texts(table, j) if exact_key(t) not in TOTAL_KEYS]
     if not texts:
-        return None
+        return None, []
     years = all(YEAR_HEADING.match(t) for t in texts)
-    counts = sum(map(_figure, texts)) * 2 >= len(texts)  # a stray text is a cell's problem
+    counts = sum(map(_figure, texts)) * 2 >= len(texts)
     time_elsewhere = title_given or _gives(roles, "time_period")
+    fitting = []
     for reading in readings:
         if reading.kind == "dimension" and reading.dimension == "time_period":
             fits = years and not time_elsewhere
         elif reading.kind == "dimension":
             fits = not counts and not _gives(roles, reading.dimension)
         elif reading.kind == "pivot":
-            fits = counts and (time_elsewhere or not years)
+            siblings = any(set(r.codes) == set(reading.codes) for r in roles.values()
+                           if r.kind == "pivot")
+            fits = counts and (time_elsewhere or not years or siblings)
         else:
             fits = counts
         if fits:
-            return reading
-    return None
+            fitting.append(reading)
+    return (fitting[0] if len(fitting) == 1 else None), fitting
 
 
-def _ambiguous_column(result: NationalRead, table: Table, j: int,
-                      readings: list[Role]) -> None:
+def _ambiguous_column(result: NationalRead, table: Table, j: int, readings: list[Role],
+                      fitting: list[Role]) -> None:
     heading = table.header.headings[j]
     sample = ", ".join(_column_texts(table, j)[:3]) or "no cells"
     options = [r.describe() for r in readings]
     result.unknown_columns[heading] = options
+    if fitting:
+        why = (f"the cells under it ({sample}) fit both readings: years, beside columns of "
+               "figures by code")
+    else:
+        why = (f"the cells under it ({sample}) fit neither reading: a year column holds only "
+               "years, and only when no other column or title gives the year; a column of "
+               "figures holds numbers")
     result.problems.append(_problem(
         result, "ambiguous_column", row=table.header.rows[-1], column=heading,
-        sheet=table.sheet.sheet,
-        message=f"the heading can be read as {' or as '.join(options)}, and the cells under "
-                f"it ({sample}) fit neither reading: a year column holds only years, and "
-                "only when no other column or title gives the year; a column of figures "
-                "holds only numbers. Say which it is in the mapping file (columns)"))
+        sheet=table.sheet.sheet, value=sample,
+        message=f"the heading can be read as {' or as '.join(options)}, and {why}. Say which "
+                "it is in the mapping file (columns)"))
 
 
 def _total_columns(result: NationalRead, headings: list[str], roles: dict[int, Role],
