@@ -325,6 +325,29 @@ CASES: dict[str, Case] = {
         [2021, "Japan", 39000], [2021, "Middle East", 3000], [2021, "Saudi Arabia", 2000],
         [2021, "Qatar", 1000]]}, {"Data": ["A1:C1"]}),
         {"2021 JPN _T": 39000, "2021 SAU _T": 2000, "2021 QAT _T": 1000}),
+    # --- numbered columns, units in headings, marks around labels ------------------------
+    "vi_heading_unit_numbered_columns_marked_labels_xlsx": Case(xlsx_file({"Biểu 02": [
+        [f"{TITLE_VI} NĂM 2022"] + [None] * 3,
+        ["STT", "Thị trường", "Số lao động (nghìn người)", "Tỷ lệ nữ (%)"],
+        ["A", "B", "(1)", "(2)"],
+        [1, "- Nhật Bản", 67.3, 37.2], [2, "- Đài Loan (1)", 58.6, 34.1],
+        [None, "Tổng cộng:", 125.9, 35.8],
+        ["(1) Đài Loan (Trung Quốc)"] + [None] * 3]}, {"Biểu 02": ["A1:D1"]}),
+        {"2022 JPN _T": 67300, "2022 TWN _T": 58600, "2022 _T _T": 125900}),
+    "ko_year_columns_with_suffix_csv": Case(csv_file(
+        "해외 파견 근로자 현황\n(단위: 명)\n국가,2021년,2022년\n일본,2800,3000\n대만,900,1000\n"
+        "합계,3700,4000\n"),
+        {"2021 JPN _T": 2800, "2022 JPN _T": 3000, "2021 TWN _T": 900, "2022 TWN _T": 1000,
+         "2021 _T _T": 3700, "2022 _T _T": 4000}),
+    "lo_year_columns_with_prefix_xlsx": Case(xlsx_file({"Sheet1": [
+        ["ລ/ດ", "ປະເທດ", "ປີ 2022", "ປີ 2023"],
+        [1, "ໄທ", 10000, 11000], [2, "ມາເລເຊຍ", 1000, 900]]}),
+        {"2022 THA _T": 10000, "2023 THA _T": 11000, "2022 MYS _T": 1000,
+         "2023 MYS _T": 900}),
+    "en_both_sexes_with_year_in_title_csv": Case(csv_file(
+        "Workers deployed abroad in 2022\nCountry,Both sexes,Female,Male\n"
+        "Japan,3000,1200,1800\n* provisional\n"),
+        {"2022 JPN _T": 3000, "2022 JPN F": 1200, "2022 JPN M": 1800}),
     # --- other dataflows and the template's codes ----------------------------------------
     "vi_template_codes_bare_and_labelled_xlsx": Case(xlsx_file({"Data": [
         ["Năm", "Thị trường", "Giới tính", "Nhóm nghề", "Hình thức đi làm việc",

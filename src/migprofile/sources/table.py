@@ -526,8 +526,25 @@ def locate_header(rows: SheetRows, *, recognised: Recognise,
             below_number, below = rows.rows[last]
             headings = _combined(headings, [cell_text(c) for c in below])
             numbers.append(below_number)
+        if last + 1 < len(rows.rows) and _numbers_the_columns(rows.rows[last + 1][1]):
+            last += 1
+            numbers.append(rows.rows[last][0])
         return Header(headings, tuple(numbers), last, index)
     return None
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(?:[A-Z]|\d{1,2})\)?$")
+
+
+def _numbers_the_columns(cells: list[Cell]) -> bool:
+    """A row under the header that numbers the columns ("A | B | 1 | 2 | 3", "(1) | (2)"),
+    as official tables do: part of the header, not data."""
+    texts = [cell_text(c) for c in cells]
+    marks = [t for t in texts if t]
+    if len(marks) < 2 or not all(_COLUMN_NUMBER.match(t) for t in marks):
+        return False
+    digits = [int(t.strip("()")) for t in marks if t.strip("()").isdigit()]
+    return len(digits) >= 2 and digits == list(range(digits[0], digits[0] + len(digits)))
 
 
 def _is_header_row(texts: list[str], recognised: Recognise, names_a_column: Recognise) -> bool:

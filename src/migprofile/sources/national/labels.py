@@ -28,6 +28,7 @@ from migprofile.codes import (
     suggest_countries,
 )
 from migprofile.errors import MigprofileError
+from migprofile.sources.table import unit_scale
 
 __all__ = [
     "IGNORE",
@@ -38,6 +39,7 @@ __all__ = [
     "Mapping",
     "Role",
     "is_region",
+    "is_total_label",
     "read_mapping",
 ]
 
@@ -45,7 +47,7 @@ VALUE = "value"
 IGNORE = "ignore"
 
 TOTAL_LABELS = (
-    "Total", "Totals", "Grand total", "All", "Tổng", "Tổng số", "Tổng cộng", "Cộng",
+    "Total", "Totals", "Grand total", "All", "Both sexes", "Tổng", "Tổng số", "Tổng cộng", "Cộng",
     "Tổng chung", "Toàn bộ", "ລວມ", "ລວມທັງໝົດ", "ລວມຍອດ", "ທັງໝົດ", "합계", "계", "총계", "전체",
 )
 """Labels of a totals row or column, in the four languages."""
@@ -59,6 +61,17 @@ IGNORED_HEADINGS = (
     "Note", "Notes", "Remarks", "Ghi chú", "ໝາຍເຫດ", "비고",
 )
 """Serial numbers and notes: columns an agency adds that hold no data."""
+DERIVED_HEADING = re.compile(
+    r"(%|^(?:tỷ lệ|tỉ lệ|tỷ trọng|tỉ trọng|cơ cấu|so sánh|so với|tăng(?:,|/| -)? ?giảm|"
+    r"share|percent|percentage|ratio|change|growth|ອັດຕາ|ສ່ວນຮ້ອຍ|ປຽບທຽບ|비율|비중|구성비|"
+    r"증감|증감률)\b)", re.IGNORECASE)
+"""Shares, changes and comparisons: figures derived from the others, not data to keep."""
+UNIT_IN_HEADING = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
+"""A unit after a heading: "Số lao động (nghìn người)"."""
+LABEL_MARKS = re.compile(
+    r"^(?:[-+•·*]\s*|(?:trong đó|of which|riêng|ໃນນັ້ນ|그중)\s*[:：]\s*)+|"
+    r"(?:\s*(?:\*+|\(\d+\)|\[\d+\]|[:：]))+$", re.IGNORECASE)
+"""Bullets, "of which" and footnote marks around a label: "- Nhật Bản", "Đài Loan (1)"."""
 
 REGION_LABELS = (
     "Asia", "Europe", "Africa", "America", "Americas", "North America", "South America",
@@ -114,6 +127,11 @@ def sums_rows_above(label: str) -> bool:
     """Whether a region subtotal is named as a sum ("Cộng châu Á", "Asia total"): it
     closes the rows above it rather than heading those below."""
     return SUBTOTAL_WORD.search(re.sub(r"^(?:[IVX]+|\d+)[.)]\s*", "", label.strip())) is not None
+
+
+def is_total_label(text: str) -> bool:
+    """Whether a label or heading says "total" ("Tổng cộng", "Tổng cộng:", "합계")."""
+    return exact_key(LABEL_MARKS.sub("", text)) in _TOTAL_KEYS
 
 
 def exact_key(text: str) -> str:
@@ -271,7 +289,13 @@ class LabelResolver:
         return self.codelist is not None and self.codelist.id == "CL_AREA"
 
     def code(self, label: str) -> str | None:
-        """The code for a label, or None when it is unknown."""
+        """The code for a label, or None when it is unknown; bullets and footnote marks
+        ("- Nhật Bản", "Đài Loan (1)", "Tổng cộng:") are passed over."""
+        found = self._code(label)
+        bare = LABEL_MARKS.sub("", label).strip()
+        return found if found is not None or not bare or bare == label else self._code(bare)
+
+    def _code(self, label: str) -> str | None:
         found = self.index.get(label)
         if found is not None:
             return found
@@ -368,6 +392,16 @@ class HeadingResolver:
             return self._part_readings(heading.strip())
         return self._part_readings(heading) or self._combined_readings(parts)
 
+    def unit(self, heading: str) -> int | None:
+        """The factor of a unit after the heading ("(nghìn người)": 1000), if any."""
+        found = UNIT_IN_HEADING.match(heading.split(" / ")[-1].strip())
+        if found is None:
+            return None
+        try:
+            return unit_scale(f"unit: {found.group(2)}")
+        except ValueError:
+            return None
+
     def _combined_readings(self, parts: list[str]) -> list[Role]:
         codes: dict[str, str] = {}
         kinds: list[Role] = []
@@ -397,6 +431,11 @@ class HeadingResolver:
         own = self.own.get(exact_key(text))
         if own is not None:
             return [own]
+        if DERIVED_HEADING.search(text):
+            return [Role(IGNORE)]
+        unit = UNIT_IN_HEADING.match(text)
+        if unit and self.unit(text) is not None:
+            return self._part_readings(unit.group(1))
         target = self.index.get_exact(text)
         if target is not None:
             return [self._heading_role(target)]
@@ -416,8 +455,9 @@ class HeadingResolver:
     def _pivot(self, text: str, *, exact: bool) -> Role | None:
         """A heading that is a code of a dimension: the column holds that code's figures
         (a year, "Women", a country)."""
-        if "time_period" in self.labels and YEAR_HEADING.match(text.strip()):
-            return Role("pivot", "time_period", text.strip())
+        year = YEAR.match(text.strip())
+        if "time_period" in self.labels and year and YEAR_HEADING.match(year.group(1)):
+            return Role("pivot", "time_period", year.group(1))
         for dimension, resolver in self.labels.items():
             if dimension in ("time_period", "counterpart_area") or resolver.is_open:
                 continue
@@ -435,8 +475,7 @@ class HeadingResolver:
         return None
 
     def is_total(self, heading: str) -> bool:
-        keys = {exact_key(p) for p in (heading, *heading.split(" / "))}
-        return bool(keys & _TOTAL_KEYS)
+        return any(is_total_label(p) for p in (heading, *heading.split(" / ")))
 
     def recognised(self, heading: str) -> bool:
         return bool(self.readings(heading))

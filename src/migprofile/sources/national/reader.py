@@ -50,6 +50,7 @@ from migprofile.sources.national.labels import (
     Role,
     exact_key,
     is_region,
+    is_total_label,
     sums_rows_above,
 )
 from migprofile.sources.table import (
@@ -277,6 +278,8 @@ class Layout:
     sheet: str | None = None
     scale: int = 1
     """The unit line's factor (1000 for "Đơn vị tính: nghìn người")."""
+    column_scales: dict[int, int] = field(default_factory=dict)
+    """Factors of units written after a heading ("Số lao động (nghìn người)")."""
     from_title: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     """Dimensions given by the title (the year of a table "... năm 2021"): label and row."""
     from_sections: set[str] = field(default_factory=set)
@@ -323,6 +326,8 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
                      if r.kind == "dimension"},
                     {j: r for j, r in roles.items() if r.kind in (VALUE, "pivot")},
                     sheet=sheet, scale=_scale(result, table, scale))
+    layout.column_scales = {j: factor for j in layout.value_columns
+                            if (factor := headings.unit(header.headings[j])) is not None}
     if not _gives(roles, "time_period"):
         if title is not None:
             layout.from_title["time_period"] = title
@@ -501,7 +506,7 @@ def _check_layout(result: NationalRead, layout: Layout, roles: dict[int, Role],
 # records --------------------------------------------------------------------------------
 
 def _is_total_row(cells: list) -> bool:
-    return any(exact_key(cell_text(c)) in TOTAL_KEYS for c in cells)
+    return any(is_total_label(cell_text(c)) for c in cells if isinstance(c, str))
 
 
 @dataclass
@@ -590,7 +595,8 @@ def _row_records(result: NationalRead, number: int, cells: list, layout: Layout,
             own_sources[dim] = f"title (row {row})" if row is not None else "sheet name"
         own.update(role.codes)
         made.append(Record(number, j, layout.headings[j], own, {}, text,
-                           _scaled(value, layout.scale), total_row, layout.sheet,
+                           _scaled(value, layout.column_scales.get(j, layout.scale)),
+                           total_row, layout.sheet,
                            own_sources))
     return made
 
