@@ -325,6 +325,21 @@ CASES: dict[str, Case] = {
         [2021, "Japan", 39000], [2021, "Middle East", 3000], [2021, "Saudi Arabia", 2000],
         [2021, "Qatar", 1000]]}, {"Data": ["A1:C1"]}),
         {"2021 JPN _T": 39000, "2021 SAU _T": 2000, "2021 QAT _T": 1000}),
+    "vi_title_split_at_its_comma_csv": Case(csv_file(
+        "Số lao động đi làm việc ở nước ngoài, năm 2021\nNăm,Thị trường,Số lao động\n"
+        "2021,Nhật Bản,39000\n"),
+        {"2021 JPN _T": 39000}),
+    "ko_form_number_and_date_lines_xlsx": Case(xlsx_file({"통계표": [
+        ["[서식 제3호]"], ["작성일: 2023. 1. 15."], ["2022년 해외 파견 근로자 현황"],
+        ["단위: 명"], ["번호", "국가", "계", "여성", "남성"],
+        [1, "일본", 3000, 1200, 1800], [2, "필리핀", 500, 300, 200],
+        ["주: 2022년 잠정치"]]}),
+        {"2022 JPN _T": 3000, "2022 JPN F": 1200, "2022 JPN M": 1800, "2022 PHL _T": 500,
+         "2022 PHL F": 300, "2022 PHL M": 200}),
+    "vi_form_number_line_xlsx": Case(xlsx_file({"Sheet1": [
+        ["Mẫu số: 01/2023/TT-BLĐTBXH"], [f"{TITLE_VI} NĂM 2022"],
+        ["Thị trường", "Tổng số", "Lao động nữ"], ["Hàn Quốc", 9968, 1200]]}),
+        {"2022 KOR _T": 9968, "2022 KOR F": 1200}),
     # --- numbered columns, units in headings, marks around labels ------------------------
     "vi_heading_unit_numbered_columns_marked_labels_xlsx": Case(xlsx_file({"Biểu 02": [
         [f"{TITLE_VI} NĂM 2022"] + [None] * 3,

@@ -440,10 +440,14 @@ _UNIT_WORDS = (
 _FOOTNOTE = re.compile(
     r"^(?:\*|\(\d+\)|\d+\)\s|(?:nguồn(?: số liệu)?|ghi chú|chú thích|chú ý|lưu ý|source|sources|"
     r"note|notes|ແຫຼ່ງຂໍ້ມູນ|ແຫຼ່ງ|ໝາຍເຫດ|출처|자료|주|비고)\s*[:：])", re.IGNORECASE)
-_NOT_A_TITLE = re.compile(
-    r"(?:^(?:số|so|no\.?|ref\.?|ເລກທີ|문서번호)\s*[:.]?\s*\S*\d+/|ngày\s+\d+\s+tháng|"
-    r"\d{1,2}/\d{1,2}/\d{4}|ວັນທີ|\d{4}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일|dated?\b)",
-    re.IGNORECASE)
+_NOT_A_TITLE = re.compile(r"^(?:date|dated|ngày lập|ngày báo cáo|ວັນທີ|작성일|기준일)\b",
+                          re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"\S*\d+/(?:\d+/)?\d{4}\S*|\d{4}/\S+|ngày\s+\d+\s+tháng\s+\d+(?:\s+năm\s+\d{4})?|"
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2}|"
+    r"\d{4}\s*년\s*\d{1,2}\s*월(?:\s*\d{1,2}\s*일)?|ວັນທີ\s*\S+", re.IGNORECASE)
+"""Document numbers ("Số: 15/2023/BC-LĐTBXH") and dates in a line: they say when a table
+was written, not what it is about."""
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -482,7 +486,7 @@ def title_year(lines: list[tuple[int, str]], *, sheet: str | None = None
     for row, text in lines:
         if is_footnote(text) or _NOT_A_TITLE.search(text) or is_unit_line(text):
             continue
-        for year in _YEAR_IN_TEXT.findall(text):
+        for year in _YEAR_IN_TEXT.findall(_REFERENCE.sub(" ", text)):
             found.setdefault(year, row)
     if not found and sheet:
         found = dict.fromkeys(_YEAR_IN_TEXT.findall(sheet))
@@ -517,7 +521,8 @@ def locate_header(rows: SheetRows, *, recognised: Recognise,
     for index in range(start, min(len(rows.rows), start + limit)):
         number, cells = rows.rows[index]
         texts = [cell_text(c) for c in cells]
-        if not _is_header_row(texts, recognised, names_a_column):
+        if not _is_header_row(texts, recognised, names_a_column) or _is_title_over_header(
+                rows, index, recognised, names_a_column):
             continue
         headings, numbers, last = texts, [number], index
         while (len(numbers) < MAX_HEADER_ROWS and last + 1 < len(rows.rows)
@@ -545,6 +550,22 @@ def _numbers_the_columns(cells: list[Cell]) -> bool:
         return False
     digits = [int(t.strip("()")) for t in marks if t.strip("()").isdigit()]
     return len(digits) >= 2 and digits == list(range(digits[0], digits[0] + len(digits)))
+
+
+def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
+                          names_a_column: Recognise) -> bool:
+    """A short title row that happens to hold headings ("Số lao động, năm 2021" split at
+    its comma) above the real header, which fills every column the title does and
+    names more columns."""
+    if index + 1 >= len(rows.rows):
+        return False
+    texts = [cell_text(c) for c in rows.rows[index][1]]
+    below = [cell_text(c) for c in rows.rows[index + 1][1]]
+    known = {t for t in texts if t and recognised(t)}
+    known_below = {t for t in below if t and recognised(t)}
+    return (len({t for t in texts if t}) <= 2 and len(known_below) > len(known)
+            and _is_header_row(below, recognised, names_a_column)
+            and all(j < len(below) and below[j] for j, t in enumerate(texts) if t))
 
 
 def _is_header_row(texts: list[str], recognised: Recognise, names_a_column: Recognise) -> bool:
