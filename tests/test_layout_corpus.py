@@ -152,6 +152,13 @@ CASES: dict[str, Case] = {
         {"Sheet1": ["A1:A3", "B1:E1", "B2:C2", "D2:E2"]}),
         {"2020 JPN F": 14000, "2020 JPN M": 25036, "2021 JPN F": 15000,
          "2021 JPN M": 24000}),
+    "vi_years_over_sex_two_row_header_xlsx": Case(xlsx_file({"Sheet1": [
+        ["Thị trường", 2020, None, 2021, None],
+        [None, "Nữ", "Nam", "Nữ", "Nam"],
+        ["Nhật Bản", 14000, 25036, 15000, 24000]]},
+        {"Sheet1": ["A1:A2", "B1:C1", "D1:E1"]}),
+        {"2020 JPN F": 14000, "2020 JPN M": 25036, "2021 JPN F": 15000,
+         "2021 JPN M": 24000}),
     # --- lines above the table -----------------------------------------------------------
     "vi_unit_thousands_csv": Case(csv_file(
         f"{TITLE_VI}\nĐơn vị tính: nghìn người\nNăm,Thị trường,Số lao động\n"
@@ -473,6 +480,14 @@ BAD: dict[str, tuple] = {
         "SỐ LAO ĐỘNG ĐI LÀM VIỆC Ở NƯỚC NGOÀI 2020-2021\nThị trường,Số lao động\n"
         "Nhật Bản,10\n"),
         "missing_column", 2, None, None, ("no column for the year",)),
+    "same_year_twice_on_one_row_xlsx": (xlsx_file({"Sheet1": [
+        ["Thị trường", "Năm 2021", "2021"], ["Nhật Bản", 39000, 39000]]}),
+        "duplicate", 2, "2021", "2021, JPN, _T, _T, _T", ("first in column 'Năm 2021'",)),
+    "same_figure_on_two_sheets_xlsx": (xlsx_file({
+        "A": [["Năm", "Thị trường", "Số lao động"], [2021, "Nhật Bản", 39000]],
+        "B": [["Năm", "Thị trường", "Số lao động"], [2021, "Nhật Bản", 39000]]}),
+        "duplicate", 2, "Số lao động", "2021, JPN, _T, _T, _T",
+        ("first in column 'Số lao động' of sheet 'A'",)),
     "total_column_beside_two_splits_xlsx": (xlsx_file({"Sheet1": [
         ["Năm", "Thị trường", "Tổng số", "Nữ", "Lao động giản đơn"],
         [2021, "Nhật Bản", 10, 4, 3]]}),

@@ -563,9 +563,11 @@ def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
     below = [cell_text(c) for c in rows.rows[index + 1][1]]
     known = {t for t in texts if t and recognised(t)}
     known_below = {t for t in below if t and recognised(t)}
+    filled = [j for j, t in enumerate(texts) if t]
     return (len({t for t in texts if t}) <= 2 and len(known_below) > len(known)
+            and len(filled) < sum(1 for t in below if t)
             and _is_header_row(below, recognised, names_a_column)
-            and all(j < len(below) and below[j] for j, t in enumerate(texts) if t))
+            and all(j < len(below) and below[j] for j in filled))
 
 
 def _is_header_row(texts: list[str], recognised: Recognise, names_a_column: Recognise) -> bool:

@@ -455,7 +455,7 @@ class HeadingResolver:
     def _pivot(self, text: str, *, exact: bool) -> Role | None:
         """A heading that is a code of a dimension: the column holds that code's figures
         (a year, "Women", a country)."""
-        year = YEAR.match(text.strip())
+        year = YEAR.match(text.strip()) if " / " not in text else None
         if "time_period" in self.labels and year and YEAR_HEADING.match(year.group(1)):
             return Role("pivot", "time_period", year.group(1))
         for dimension, resolver in self.labels.items():

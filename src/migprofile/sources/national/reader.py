@@ -771,6 +771,29 @@ def _check_types(result: NationalRead) -> None:
     if any(all(r.codes.get(d) for d in dims) for r in with_value):
         result.problems += tab.check_schema(table.filter(table["_resolved"]),
                                             _key_schema(dims), **where)
+        result.problems += _repeated_on_one_row(result, with_value)
+
+
+def _repeated_on_one_row(result: NationalRead, records: list[Record]) -> list[InputProblem]:
+    """The same figure twice on one row number: in two columns (two headings read as the
+    same codes), or in two tables at the same row of different sheets. The row-wise
+    duplicate check cannot tell such records apart, so they are compared here."""
+    dims = result.dimensions
+    first: dict[tuple, Record] = {}
+    found = []
+    for record in records:
+        if not all(record.codes.get(d) for d in dims):
+            continue
+        earlier = first.setdefault(record.key(dims), record)
+        if earlier is record or earlier.row != record.row:
+            continue
+        where = f"column {earlier.heading!r}" + (
+            f" of sheet {earlier.sheet!r}" if earlier.sheet != record.sheet else "")
+        found.append(_problem(
+            result, "duplicate", row=record.row, column=record.heading, sheet=record.sheet,
+            value=", ".join(str(c) for c in record.key(dims)),
+            message=f"the same figure ({', '.join(dims)}) is given twice (first in {where})"))
+    return found
 
 
 def _value_schema() -> pandera.DataFrameSchema:
