@@ -549,7 +549,9 @@ def _numbers_the_columns(cells: list[Cell]) -> bool:
     if len(marks) < 2 or not all(_COLUMN_NUMBER.match(t) for t in marks):
         return False
     digits = [int(t.strip("()")) for t in marks if t.strip("()").isdigit()]
-    return len(digits) >= 2 and digits == list(range(digits[0], digits[0] + len(digits)))
+    letters = [ord(t.strip("()")) for t in marks if not t.strip("()").isdigit()]
+    return all(not seq or seq == list(range(seq[0], seq[0] + len(seq)))
+               for seq in (digits, letters))
 
 
 def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
