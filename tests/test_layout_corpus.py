@@ -370,6 +370,18 @@ CASES: dict[str, Case] = {
         "Workers deployed abroad in 2022\nCountry,Both sexes,Female,Male\n"
         "Japan,3000,1200,1800\n* provisional\n"),
         {"2022 JPN _T": 3000, "2022 JPN F": 1200, "2022 JPN M": 1800}),
+    # --- columns told by their cells -----------------------------------------------------
+    "ko_category_heading_and_blank_corner_xlsx": Case(xlsx_file({"Sheet1": [
+        ["2022년 해외 파견 근로자"], [None, "구분", "여성", "남성"],
+        ["I", "아시아", 1600, 2400], [1, "일본", 1200, 1800], [2, "대만", 400, 600],
+        [None, "합계", 1600, 2400]]}),
+        {"2022 JPN F": 1200, "2022 JPN M": 1800, "2022 TWN F": 400, "2022 TWN M": 600,
+         "2022 _T F": 1600, "2022 _T M": 2400}),
+    "vi_region_rows_by_sex_long_table_csv": Case(csv_file(
+        "Năm,Thị trường,Giới tính,Số lao động\n2021,Châu Á,Nữ,15400\n2021,Châu Á,Nam,24834\n"
+        "2021,Nhật Bản,Nữ,15000\n2021,Nhật Bản,Nam,24000\n2021,Hàn Quốc,Nữ,400\n"
+        "2021,Hàn Quốc,Nam,834\n"),
+        {"2021 JPN F": 15000, "2021 JPN M": 24000, "2021 KOR F": 400, "2021 KOR M": 834}),
     # --- other dataflows and the template's codes ----------------------------------------
     "vi_template_codes_bare_and_labelled_xlsx": Case(xlsx_file({"Data": [
         ["Năm", "Thị trường", "Giới tính", "Nhóm nghề", "Hình thức đi làm việc",

@@ -503,26 +503,31 @@ def is_unit_line(text: str) -> bool:
 # header ---------------------------------------------------------------------------------
 
 Recognise = Callable[[str], bool]
+HeadsTable = Callable[[set[str]], bool]
+
+
+def _any_headings(known: set[str]) -> bool:
+    return True
 
 
 def locate_header(rows: SheetRows, *, recognised: Recognise,
-                  names_a_column: Recognise | None = None, start: int = 0,
+                  heads_table: HeadsTable | None = None, start: int = 0,
                   limit: int = HEADER_SEARCH_ROWS) -> Header | None:
     """The header: the first row from ``start`` (looking ``limit`` rows ahead) with two or
-    more different recognised headings, at least one naming a column rather than a code
-    (``names_a_column``), and no figures.
+    more different recognised headings that can head a table (``heads_table``: not only
+    codes of different kinds, which a row of labels also is), and no figures.
 
     Titles above it are passed over, also a merged title repeating a heading in each of its
     cells. When the next rows hold only headings under merged cells (e.g. "Workers" above
     "Total" and "Women"), up to three rows are combined into headings like
     "Workers / Women". None when no row looks like a header.
     """
-    names_a_column = names_a_column or recognised
+    heads_table = heads_table or _any_headings
     for index in range(start, min(len(rows.rows), start + limit)):
         number, cells = rows.rows[index]
         texts = [cell_text(c) for c in cells]
-        if not _is_header_row(texts, recognised, names_a_column) or _is_title_over_header(
-                rows, index, recognised, names_a_column):
+        if not _is_header_row(texts, recognised, heads_table) or _is_title_over_header(
+                rows, index, recognised, heads_table):
             continue
         headings, numbers, last = texts, [number], index
         while (len(numbers) < MAX_HEADER_ROWS and last + 1 < len(rows.rows)
@@ -555,7 +560,7 @@ def _numbers_the_columns(cells: list[Cell]) -> bool:
 
 
 def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
-                          names_a_column: Recognise) -> bool:
+                          heads_table: HeadsTable) -> bool:
     """A short title row that happens to hold headings ("Số lao động, năm 2021" split at
     its comma) above the real header, which fills every column the title does and
     names more columns."""
@@ -568,13 +573,13 @@ def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
     filled = [j for j, t in enumerate(texts) if t]
     return (len({t for t in texts if t}) <= 2 and len(known_below) > len(known)
             and len(filled) < sum(1 for t in below if t)
-            and _is_header_row(below, recognised, names_a_column)
+            and _is_header_row(below, recognised, heads_table)
             and all(j < len(below) and below[j] for j in filled))
 
 
-def _is_header_row(texts: list[str], recognised: Recognise, names_a_column: Recognise) -> bool:
+def _is_header_row(texts: list[str], recognised: Recognise, heads_table: HeadsTable) -> bool:
     known = {t for t in texts if t and recognised(t)}
-    if len(known) < 2 or not any(names_a_column(t) for t in known):
+    if len(known) < 2 or not heads_table(known):
         return False
     return not any(_is_figure(t) and t not in known for t in texts)
 
@@ -622,16 +627,16 @@ def _combined(upper: list[str], lower: list[str]) -> list[str]:
 # tables ---------------------------------------------------------------------------------
 
 def locate_tables(rows: SheetRows, *, recognised: Recognise,
-                  names_a_column: Recognise | None = None) -> list[Table]:
+                  heads_table: HeadsTable | None = None) -> list[Table]:
     """Every table of a sheet, in order: several tables (one per year, say) may follow each
     other, each with its own title lines. Footnote lines are set apart; text lines after a
     table's last figures belong to the next table's title."""
     tables: list[Table] = []
     start, limit = 0, HEADER_SEARCH_ROWS
-    header = locate_header(rows, recognised=recognised, names_a_column=names_a_column,
+    header = locate_header(rows, recognised=recognised, heads_table=heads_table,
                            start=start, limit=limit)
     while header is not None:
-        following = locate_header(rows, recognised=recognised, names_a_column=names_a_column,
+        following = locate_header(rows, recognised=recognised, heads_table=heads_table,
                                   start=header.index + 1, limit=len(rows.rows))
         end = following.first if following else len(rows.rows)
         body = rows.rows[header.index + 1:end]

@@ -480,10 +480,15 @@ class HeadingResolver:
     def recognised(self, heading: str) -> bool:
         return bool(self.readings(heading))
 
-    def names_a_column(self, heading: str) -> bool:
-        """Whether a heading names what a column is (a dimension, the figures, a total),
-        not only a code: a row of codes alone ("2021", "Nhật Bản") may be data."""
-        return any(r.kind != "pivot" for r in self.readings(heading))
+    def heads_table(self, known: set[str]) -> bool:
+        """Whether recognised headings can head a table: one names what a column is (a
+        dimension, the figures, a total), or all are codes of one dimension ("Nữ",
+        "Nam"). A row of codes of different dimensions ("2021", "Nhật Bản") is data."""
+        readings = [self.readings(t) for t in known]
+        if any(r.kind != "pivot" for found in readings for r in found):
+            return True
+        dimensions = {frozenset(found[0].codes) for found in readings if found}
+        return len(dimensions) == 1
 
     def suggestions(self, heading: str) -> list[str]:
         return [t.partition(":")[2] or t for t in self.index.closest(heading)]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,7 @@ from migprofile.errors import InputProblem
 from migprofile.sources import tabular as tab
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, format_dims
 from migprofile.sources.national.labels import (
+    IGNORE,
     TOTAL_COLUMN,
     TOTAL_LABELS,
     VALUE,
@@ -165,7 +167,7 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
     mapping = mapping or Mapping()
     headings = HeadingResolver(dataflow, mapping)
     found = [(rows, locate_tables(rows, recognised=headings.recognised,
-                                  names_a_column=headings.names_a_column))
+                                  heads_table=headings.heads_table))
              for rows in read_sheets(path, sheet=sheet)]
     used = [(rows, tables) for rows, tables in found if tables]
     first = (used or found)[0][0]
@@ -293,24 +295,24 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
     before = len(result.problems)
     roles: dict[int, Role] = {}
     ambiguous: dict[int, list[Role]] = {}
+    unread: list[int] = []
     row_number = header.rows[-1]
     for j, heading in enumerate(header.headings):
-        if not heading:
-            _unnamed_column(result, table, j)
-            continue
-        readings = headings.readings(heading)
+        readings = headings.readings(heading) if heading else []
         if len(readings) > 1:
             ambiguous[j] = readings
         elif readings:
             roles[j] = readings[0]
+        elif heading or _column_texts(table, j):
+            unread.append(j)
+    for j in unread:
+        inferred = _inferred_role(table, j, headings, roles)
+        if inferred is not None:
+            roles[j] = inferred
+        elif header.headings[j]:
+            _unknown_column(result, table, j, headings)
         else:
-            closest = headings.suggestions(heading)
-            result.unknown_columns[heading] = closest
-            hint = f" Closest: {', '.join(closest)}." if closest else ""
-            result.problems.append(_problem(
-                result, "unknown_column", row=row_number, column=heading, sheet=sheet,
-                message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping "
-                        "file (columns), or map it to \"ignore\""))
+            _unnamed_column(result, table, j)
     title = None if _gives(roles, "time_period") else title_year(table.above, sheet=sheet)
     for j, readings in ambiguous.items():
         chosen, fitting = _reading_that_fits(table, j, readings, roles,
@@ -320,8 +322,9 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
         else:
             roles[j] = chosen
     _total_columns(result, header.headings, roles, row_number, sheet)
-    result.columns.update({header.headings[j]: r.describe() for j, r in sorted(roles.items())})
-    layout = Layout(header.headings,
+    result.columns.update({header.headings[j]: r.describe() for j, r in sorted(roles.items())
+                           if header.headings[j]})
+    layout = Layout([h or f"column {j + 1}" for j, h in enumerate(header.headings)],
                     {r.dimension: j for j, r in sorted(roles.items(), reverse=True)
                      if r.kind == "dimension"},
                     {j: r for j, r in roles.items() if r.kind in (VALUE, "pivot")},
@@ -335,6 +338,54 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
             layout.from_sections.add("time_period")
     _check_layout(result, layout, roles, row_number)
     return None if len(result.problems) > before else layout
+
+
+def _unknown_column(result: NationalRead, table: Table, j: int,
+                    headings: HeadingResolver) -> None:
+    heading = table.header.headings[j]
+    closest = headings.suggestions(heading)
+    result.unknown_columns[heading] = closest
+    hint = f" Closest: {', '.join(closest)}." if closest else ""
+    result.problems.append(_problem(
+        result, "unknown_column", row=table.header.rows[-1], column=heading,
+        sheet=table.sheet.sheet,
+        message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping file "
+                "(columns), or map it to \"ignore\""))
+
+
+def _inferred_role(table: Table, j: int, headings: HeadingResolver,
+                   roles: dict[int, Role]) -> Role | None:
+    """The role of a column with no heading, or a heading that names nothing ("구분",
+    "Chỉ tiêu"), told by its cells: labels that are all countries (or all years, all codes
+    of one dimension) make it that dimension's column when no other column is; serial
+    numbers 1, 2, 3 make it a column to ignore."""
+    texts = [t for t in _column_texts(table, j)
+             if not is_total_label(t) and not is_region(t)]
+    if not texts:
+        return None
+    if _serial_numbers(texts):
+        return Role(IGNORE)
+    for dimension, resolver in headings.labels.items():
+        if _gives(roles, dimension) or resolver.is_open:
+            continue
+        if dimension == "time_period":
+            fits = all(YEAR_HEADING.match(t) for t in texts)
+        else:
+            fits = all(resolver.code(t) not in (None, TOTAL) for t in texts)
+        if fits:
+            return Role("dimension", dimension)
+    return None
+
+
+def _serial_numbers(texts: list[str]) -> bool:
+    """1, 2, 3 ... (restarting in each group, as under regions), with I, II, III for the
+    groups: never figures, which do not count up one by one."""
+    marks = [t.strip(".)") for t in texts]
+    if not all(m.isdigit() or (m and set(m) <= set("IVXLC")) for m in marks):
+        return False
+    numbers = [int(m) for m in marks if m.isdigit()]
+    return not numbers or (numbers[0] == 1 and all(
+        later in (earlier + 1, 1) for earlier, later in itertools.pairwise(numbers)))
 
 
 def _gives(roles: dict[int, Role], dimension: str) -> bool:
@@ -630,13 +681,20 @@ def _subtotals(result: NationalRead, layout: Layout, rows: list[_Row],
 
 def _grouped(rows: list[_Row], index: int) -> list[_Row]:
     """The rows a region's subtotal groups: those above it when it is named as a sum
-    ("Cộng châu Á", closing its group), else those below it up to the next region or
-    total (a heading row); none when it groups no rows."""
+    ("Cộng châu Á", closing its group), else those below it (a heading row); none when
+    it groups no rows."""
+    context = rows[index].context
+
     def run(step: int) -> list[_Row]:
+        """Rows of the same context (year, sex) up to the next region or total of that
+        context, or the next heading line; rows of other contexts are passed over."""
         found, i = [], index + step
-        while 0 <= i < len(rows) and not (rows[i].region or rows[i].total) \
-                and rows[i].context == rows[index].context:
-            found.append(rows[i])
+        while 0 <= i < len(rows):
+            row = rows[i]
+            if (row.region or row.total) and (row.context == context or not row.records):
+                break
+            if row.context == context and not (row.region or row.total):
+                found.append(row)
             i += step
         return found
 
