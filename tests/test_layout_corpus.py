@@ -572,9 +572,11 @@ def test_every_dropdown_entry_is_accepted_bare_and_as_its_label(tmp_path, profil
 
 
 @pytest.mark.parametrize("dataflow_id", NATIONAL)
-def test_the_bare_total_code_imports_in_every_column_that_offers_it(tmp_path, dataflow_id):
-    """A row of the template with ``_T`` typed in each coded column that offers the total
-    (its dropdown's first entry, ``_T: Total``)."""
+def test_the_filled_template_imports_with_the_bare_total_code(tmp_path, dataflow_id):
+    """The template itself (its hidden Codes sheet and its Instructions sheet too), with a
+    row typing ``_T`` in each coded column that offers the total (``_T: Total``)."""
+    from migprofile.report.agency_template import write_template
+
     flow = builtin_dataflows()[dataflow_id]
     dropdowns = _dropdowns(EXAMPLES / "viet-nam", dataflow_id, tmp_path)
     row = []
@@ -586,8 +588,28 @@ def test_the_bare_total_code_imports_in_every_column_that_offers_it(tmp_path, da
             row.append("JPN")
         else:
             row.append(entries[0].partition(":")[0] if entries else "Hà Nội")
-    headings = [d.names["vi"] for d in flow.dimensions] + [flow.measures[0].names["vi"]]
-    path = xlsx_file({"Data": [headings, [*row, 12]]})(tmp_path / dataflow_id)
+    path = write_template(EXAMPLES / "viet-nam", dataflow_id, out=tmp_path / "filled.xlsx")
+    book = openpyxl.load_workbook(path)
+    for column, value in enumerate([*row, 12], start=1):
+        book["Data"].cell(2, column, value)
+    book.save(path)
     read = read_national(path, dataflow=flow)
-    assert [str(p) for p in read.problems] == []
-    assert [r.value for r in read.records] == [12]
+    assert [str(p) for p in read.problems + read.warnings] == []
+    assert (read.sheet, [r.value for r in read.records]) == ("Data", [12])
+
+
+def test_a_hidden_sheet_with_a_table_is_named_not_dropped_unseen(tmp_path):
+    path = xlsx_file({
+        "2021": [["Năm", "Thị trường", "Số lao động"], [2021, "Nhật Bản", 39000]],
+        "2020": [["Năm", "Thị trường", "Số lao động"], [2020, "Nhật Bản", 39036]]},
+        hidden=("2020",))(tmp_path / "hidden")
+    read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+    assert read.problems == [] and observed(read) == {"2021 JPN _T": 39000}
+    assert [(w.rule, w.sheet, w.severity) for w in read.warnings] == [
+        ("hidden_sheet", "2020", "warning")]
+
+
+def test_a_labelled_row_starting_like_a_footnote_keeps_its_figure(tmp_path):
+    path = csv_file("Năm,Thị trường,Số lao động\n2021,* Nhật Bản,39000\n")(tmp_path / "star")
+    read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+    assert read.problems == [] and observed(read) == {"2021 JPN _T": 39000}

@@ -75,6 +75,8 @@ class SheetRows:
     problems: list[InputProblem] = field(default_factory=list)
     """Cells that cannot be read without losing a figure (formulas without a saved value,
     figures hidden under a merged cell)."""
+    hidden: bool = False
+    """A hidden sheet: read only to say it holds a table."""
     merged: set[tuple[int, int]] = field(default_factory=set)
     """(row, column index) of cells that only repeat the value of a merged range's first
     cell: a label there continues the one above, a figure there would be counted twice."""
@@ -287,11 +289,10 @@ def _open_workbook(path: Path, *, data_only: bool):
 
 
 def _chosen_sheets(book, sheet: str | None, path: Path) -> list:
-    """The sheet asked for, or every visible sheet (a workbook may hold one table per
-    sheet)."""
+    """The sheet asked for, or every sheet (a workbook may hold one table per sheet; hidden
+    ones are read only to say so when they hold a table)."""
     if sheet is None:
-        visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
-        return visible or book.worksheets[:1]
+        return book.worksheets
     if sheet not in book.sheetnames:
         raise MigprofileError(
             f"the workbook has no sheet {sheet!r}; its sheets are: "
@@ -333,7 +334,8 @@ def _written_cells(path: Path, title: str) -> dict[tuple[int, int], Cell]:
 def _read_worksheet(path: Path, ws, sheets: list[str]) -> SheetRows:
     merged, copies = _merged_values(ws)
     written = _written_cells(path, ws.title)
-    result = SheetRows(path, ws.title, [], sheets=sheets)
+    result = SheetRows(path, ws.title, [], sheets=sheets,
+                       hidden=ws.sheet_state != "visible" and len(sheets) > 1)
     result.problems += _hidden_by_merge(path, ws.title, copies, written, merged)
     for row_number, row in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = [merged.get((row_number, col), value) for col, value in enumerate(row, start=1)]
@@ -647,7 +649,7 @@ def locate_tables(rows: SheetRows, *, recognised: Recognise,
         table = Table(rows, header, [], above)
         for i, (number, cells) in enumerate(body):
             line = _line_text(cells)
-            if (line and is_footnote(line)) or i > last:
+            if (_is_text_line(cells) and is_footnote(line)) or i > last:
                 table.notes.append((number, line or " | ".join(
                     t for t in map(cell_text, cells) if t)))
             else:

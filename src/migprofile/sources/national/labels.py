@@ -482,13 +482,14 @@ class HeadingResolver:
 
     def heads_table(self, known: set[str]) -> bool:
         """Whether recognised headings can head a table: one names what a column is (a
-        dimension, the figures, a total), or all are codes of one dimension ("Nữ",
-        "Nam"). A row of codes of different dimensions ("2021", "Nhật Bản") is data."""
+        dimension, the figures, a total), or all are codes of one dimension other than
+        the partner ("Nữ", "Nam"). A row of codes of different dimensions ("2021", "Nhật
+        Bản"), or of countries, is data."""
         readings = [self.readings(t) for t in known]
         if any(r.kind != "pivot" for found in readings for r in found):
             return True
         dimensions = {frozenset(found[0].codes) for found in readings if found}
-        return len(dimensions) == 1
+        return len(dimensions) == 1 and "counterpart_area" not in next(iter(dimensions))
 
     def suggestions(self, heading: str) -> list[str]:
         return [t.partition(":")[2] or t for t in self.index.closest(heading)]

@@ -169,8 +169,9 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
     found = [(rows, locate_tables(rows, recognised=headings.recognised,
                                   heads_table=headings.heads_table))
              for rows in read_sheets(path, sheet=sheet)]
-    used = [(rows, tables) for rows, tables in found if tables]
-    first = (used or found)[0][0]
+    used = [(rows, tables) for rows, tables in found if tables and not rows.hidden]
+    found = [(rows, tables) for rows, tables in found if not rows.hidden or tables]
+    first = (used or [f for f in found if not f[0].hidden] or found)[0][0]
     result = NationalRead(dataflow, path, first.sheet if len(used) <= 1 else None,
                           encoding=first.encoding, delimiter=first.delimiter)
     for rows, _ in used or found[:1]:
@@ -239,9 +240,20 @@ def _name_sheets(result: NationalRead) -> NationalRead:
 
 def _sheets_without_tables(result: NationalRead,
                            found: list[tuple[SheetRows, list[Table]]]) -> None:
-    """A sheet with figures but no recognisable table is named: it may hold data."""
+    """A sheet with figures but no recognisable table, or a hidden sheet with a table of
+    figures, is named: it may hold data."""
     for rows, tables in found:
-        if tables or not any(_figure(c) for _, cells in rows.rows for c in cells):
+        figures = any(_figure(c) for table in tables for _, cells in table.rows
+                      for c in cells)
+        if rows.hidden and figures:
+            result.warnings.append(_problem(
+                result, "hidden_sheet", sheet=rows.sheet, row=tables[0].header.rows[0],
+                severity="warning",
+                message="this sheet is hidden, so its table was not read. Unhide the sheet "
+                        "in Excel if it holds figures to import"))
+            continue
+        if rows.hidden or tables or not any(_figure(c) for _, cells in rows.rows
+                                            for c in cells):
             continue
         result.warnings.append(_problem(
             result, "sheet_without_table", sheet=rows.sheet, row=rows.rows[0][0],
