@@ -382,6 +382,18 @@ CASES: dict[str, Case] = {
         "2021,Nhật Bản,Nữ,15000\n2021,Nhật Bản,Nam,24000\n2021,Hàn Quốc,Nữ,400\n"
         "2021,Hàn Quốc,Nam,834\n"),
         {"2021 JPN F": 15000, "2021 JPN M": 24000, "2021 KOR F": 400, "2021 KOR M": 834}),
+    "vi_worded_headings_and_a_region_column_xlsx": Case(xlsx_file({"Sheet1": [
+        [f"{TITLE_VI} NĂM 2023"], ["Đơn vị: lao động"],
+        ["STT", "Khu vực", "Thị trường", "Tổng số lao động", "Số lao động nữ"],
+        [1, "Châu Á", "Nhật Bản", 80000, 30000], [2, "Châu Á", "Đài Loan", 58000, 20000],
+        [3, "Châu Âu", "Đức", 700, 300]]}),
+        {"2023 JPN _T": 80000, "2023 JPN F": 30000, "2023 TWN _T": 58000,
+         "2023 TWN F": 20000, "2023 DEU _T": 700, "2023 DEU F": 300}),
+    "ko_bare_subtotal_rows_csv": Case(csv_file(
+        "2023년 해외 파견 근로자\n국가,인원\n일본,3000\n대만,1000\n소계,4000\n"
+        "사우디아라비아,700\n카타르,300\n소계,1000\n합계,5000\n"),
+        {"2023 JPN _T": 3000, "2023 TWN _T": 1000, "2023 SAU _T": 700, "2023 QAT _T": 300,
+         "2023 _T _T": 5000}),
     # --- other dataflows and the template's codes ----------------------------------------
     "vi_template_codes_bare_and_labelled_xlsx": Case(xlsx_file({"Data": [
         ["Năm", "Thị trường", "Giới tính", "Nhóm nghề", "Hình thức đi làm việc",

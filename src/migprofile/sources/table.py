@@ -437,8 +437,14 @@ _UNIT_WORDS = (
     (1_000_000, ("triệu", "million", "millions", "ລ້ານ", "백만")),
     (10_000, ("만",)),
     (1_000, ("nghìn", "ngàn", "thousand", "thousands", "'000", "000s", "ພັນ", "천")),
-    (1, ("người", "lượt", "person", "persons", "people", "number", "ຄົນ", "명", "인", "건")),
+    (1, ("người", "lượt", "lao động", "học sinh", "sinh viên", "nạn nhân", "giấy phép",
+         "trường hợp", "hồ sơ", "ca", "person", "persons", "people", "number", "worker",
+         "workers", "student", "students", "permit", "permits", "case", "cases", "victim",
+         "victims", "ຄົນ", "ແຮງງານ", "ນັກຮຽນ", "ນັກສຶກສາ", "ກໍລະນີ", "명", "인", "건",
+         "근로자", "학생")),
 )
+"""Words of a unit line and the factor they give the figures; a unit none of them names
+(money, a percentage) is refused."""
 _FOOTNOTE = re.compile(
     r"^(?:\*|\(\d+\)|\d+\)\s|(?:nguồn(?: số liệu)?|ghi chú|chú thích|chú ý|lưu ý|source|sources|"
     r"note|notes|ແຫຼ່ງຂໍ້ມູນ|ແຫຼ່ງ|ໝາຍເຫດ|출처|자료|주|비고)\s*[:：])", re.IGNORECASE)
@@ -461,6 +467,8 @@ def unit_scale(text: str) -> int | None:
     if found is None:
         return None
     unit = found.group(1).casefold()
+    if any(mark in unit for mark in ("%", "đồng", "usd", "kip", "ກີບ", "원", "dollar")):
+        raise ValueError(unit)
     for factor, words in _UNIT_WORDS:
         if any(_has_word(unit, word) for word in words):
             return factor

@@ -59,8 +59,19 @@ VALUE_HEADINGS = (
 IGNORED_HEADINGS = (
     "No.", "No", "#", "STT", "TT", "Số thứ tự", "Order", "ລ/ດ", "ລຳດັບ", "순번", "번호",
     "Note", "Notes", "Remarks", "Ghi chú", "ໝາຍເຫດ", "비고",
+    "Khu vực", "Châu lục", "Region", "Continent", "ພາກພື້ນ", "ທະວີບ", "지역", "대륙",
 )
-"""Serial numbers and notes: columns an agency adds that hold no data."""
+"""Serial numbers, notes and regions (the country says it): columns that hold no data."""
+EXTRA_LABELS = {
+    "sex": {"Nữ giới": "F", "Nam giới": "M", "LĐ nữ": "F", "LĐ nam": "M", "ຜູ້ຍິງ": "F",
+            "ຜູ້ຊາຍ": "M", "여성 근로자": "F", "남성 근로자": "M", "Female workers": "F",
+            "Male workers": "M"},
+}
+"""Further words ministries write for codes of the shared codelists."""
+SUBTOTAL_LABELS = ("Subtotal", "Sub-total", "Tiểu cộng", "Cộng nhóm", "ລວມຍ່ອຍ", "소계")
+"""A subtotal row without a region's name: it closes the rows above it."""
+TOTAL_PREFIXES = ("tổng số", "tổng cộng", "tổng", "total", "ລວມ", "총", "전체")
+"""A total heading naming the figures: "Tổng số lao động", "Total workers"."""
 DERIVED_HEADING = re.compile(
     r"(%|^(?:tỷ lệ|tỉ lệ|tỷ trọng|tỉ trọng|cơ cấu|so sánh|so với|tăng(?:,|/| -)? ?giảm|"
     r"share|percent|percentage|ratio|change|growth|ອັດຕາ|ສ່ວນຮ້ອຍ|ປຽບທຽບ|비율|비중|구성비|"
@@ -116,17 +127,21 @@ def _region_core(label: str) -> str:
 
 
 _REGIONS = frozenset(fold_label(label) for label in REGION_LABELS)
+_SUBTOTALS = frozenset(fold_label(label) for label in SUBTOTAL_LABELS)
 
 
 def is_region(label: str) -> bool:
-    """Whether a row label names a region ("Châu Á", "Cộng Trung Đông", "II. ASIA")."""
-    return bool(label) and fold_label(_region_core(label)) in _REGIONS
+    """Whether a row label names a region ("Châu Á", "Cộng Trung Đông", "II. ASIA") or a
+    subtotal ("소계")."""
+    return bool(label) and (fold_label(_region_core(label)) in _REGIONS
+                            or fold_label(label) in _SUBTOTALS)
 
 
 def sums_rows_above(label: str) -> bool:
     """Whether a region subtotal is named as a sum ("Cộng châu Á", "Asia total"): it
     closes the rows above it rather than heading those below."""
-    return SUBTOTAL_WORD.search(re.sub(r"^(?:[IVX]+|\d+)[.)]\s*", "", label.strip())) is not None
+    core = re.sub(r"^(?:[IVX]+|\d+)[.)]\s*", "", label.strip())
+    return SUBTOTAL_WORD.search(core) is not None or fold_label(core) in _SUBTOTALS
 
 
 def is_total_label(text: str) -> bool:
@@ -268,6 +283,8 @@ class LabelResolver:
         if self.additive:
             for label in (TOTAL, *TOTAL_LABELS):
                 self.index.add(label, TOTAL)
+        for label, code in EXTRA_LABELS.get(dimension, {}).items():
+            self.index.add(label, code)
         if self.codelist is not None and self.codelist.id != "CL_AREA":
             for code, names in self.codelist.codes.items():
                 self.index.add(code, code)
@@ -445,7 +462,27 @@ class HeadingResolver:
         folded = self.index.get_folded(text)
         if folded is not None:
             found[1] = self._heading_role(folded)
-        return list(dict.fromkeys(r for r in found if r is not None))
+        readings = list(dict.fromkeys(r for r in found if r is not None))
+        return readings or self._worded_readings(text)
+
+    def _worded_readings(self, text: str) -> list[Role]:
+        """Headings that say more than a known heading: with "of which" or a bullet
+        ("Trong đó: Lao động nữ"), a total of the figures ("Tổng số lao động"), or the
+        figures of a code ("Số lao động nữ")."""
+        bare = LABEL_MARKS.sub("", text).strip()
+        if bare and bare != text:
+            return self._part_readings(bare)
+        key = exact_key(text)
+        for prefix in TOTAL_PREFIXES:
+            rest = text.strip()[len(prefix):].strip()
+            if key.startswith(prefix + " ") and any(
+                    r.kind == VALUE for r in self._part_readings(rest)):
+                return [Role(TOTAL_COLUMN)]
+        for label in sorted(self.index.exact, key=len, reverse=True):
+            if self.index.exact[label] == VALUE and key.startswith(label + " "):
+                rest = self._part_readings(text[len(label):].strip())
+                return [r for r in rest if r.kind == "pivot"][:1]
+        return []
 
     @staticmethod
     def _heading_role(target: str) -> Role:
