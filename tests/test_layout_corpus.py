@@ -625,3 +625,14 @@ def test_a_labelled_row_starting_like_a_footnote_keeps_its_figure(tmp_path):
     path = csv_file("Năm,Thị trường,Số lao động\n2021,* Nhật Bản,39000\n")(tmp_path / "star")
     read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
     assert read.problems == [] and observed(read) == {"2021 JPN _T": 39000}
+
+
+def test_a_hidden_sheet_named_with_sheet_is_read(tmp_path):
+    path = xlsx_file({
+        "2021": [["Năm", "Thị trường", "Số lao động"], [2021, "Nhật Bản", 39000]],
+        "2020": [["Năm", "Thị trường", "Số lao động"], [2020, "Nhật Bản", 39036]]},
+        hidden=("2020",))(tmp_path / "hidden")
+    read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"],
+                         sheet="2020")
+    assert (read.problems, read.warnings) == ([], [])
+    assert (read.sheet, observed(read)) == ("2020", {"2020 JPN _T": 39036})

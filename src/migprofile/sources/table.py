@@ -33,6 +33,7 @@ __all__ = [
     "Table",
     "cell_text",
     "decode_text",
+    "is_figure",
     "is_footnote",
     "is_unit_line",
     "locate_header",
@@ -331,11 +332,11 @@ def _written_cells(path: Path, title: str) -> dict[tuple[int, int], Cell]:
         book.close()
 
 
-def _read_worksheet(path: Path, ws, sheets: list[str]) -> SheetRows:
+def _read_worksheet(path: Path, ws, sheets: list[str], *, chosen: bool) -> SheetRows:
     merged, copies = _merged_values(ws)
     written = _written_cells(path, ws.title)
-    result = SheetRows(path, ws.title, [], sheets=sheets,
-                       hidden=ws.sheet_state != "visible" and len(sheets) > 1)
+    result = SheetRows(path, ws.title, [], sheets=sheets, hidden=not chosen and len(
+        sheets) > 1 and ws.sheet_state != "visible")
     result.problems += _hidden_by_merge(path, ws.title, copies, written, merged)
     for row_number, row in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = [merged.get((row_number, col), value) for col, value in enumerate(row, start=1)]
@@ -373,7 +374,7 @@ def _hidden_by_merge(path: Path, title: str, copies: set[tuple[int, int]],
 def _read_xlsx(path: Path, sheet: str | None) -> list[SheetRows]:
     _check_workbook_bytes(path)
     book = _open_workbook(path, data_only=True)
-    return [_read_worksheet(path, ws, list(book.sheetnames))
+    return [_read_worksheet(path, ws, list(book.sheetnames), chosen=sheet is not None)
             for ws in _chosen_sheets(book, sheet, path)]
 
 
@@ -591,12 +592,16 @@ def _is_header_row(texts: list[str], recognised: Recognise, heads_table: HeadsTa
     known = {t for t in texts if t and recognised(t)}
     if len(known) < 2 or not heads_table(known):
         return False
-    return not any(_is_figure(t) and t not in known for t in texts)
+    return not any(is_figure(t) and t not in known for t in texts)
 
 
-def _is_figure(text: str) -> bool:
+def is_figure(cell: Cell) -> bool:
+    """Whether a cell holds a number (a figure, or a year)."""
+    if isinstance(cell, bool):
+        return False
     try:
-        return bool(text) and parse_number(text) is not None
+        return isinstance(cell, int | float) or (bool(cell_text(cell))
+                                                 and parse_number(cell) is not None)
     except ValueError:
         return False
 
@@ -607,7 +612,7 @@ def _is_subheader(cells: list[Cell], upper: list[str], recognised: Recognise) ->
     texts = [cell_text(c) for c in cells]
     if not any(t and recognised(t) for t in texts):
         return False
-    if any(_is_figure(t) and not recognised(t) for t in texts):
+    if any(is_figure(t) and not recognised(t) for t in texts):
         return False
     padded = upper + [""] * max(0, len(texts) - len(upper))
     return any(text and _under_a_span(padded, j, text) for j, text in enumerate(texts))
@@ -671,7 +676,7 @@ def locate_tables(rows: SheetRows, *, recognised: Recognise,
 def _is_text_line(cells: list[Cell]) -> bool:
     """A row with one text (a title, a unit, a note; merged over several cells or not)."""
     texts = {t for t in map(cell_text, cells) if t}
-    return len(texts) == 1 and not _is_figure(next(iter(texts)))
+    return len(texts) == 1 and not is_figure(next(iter(texts)))
 
 
 def _line_text(cells: list[Cell]) -> str:

@@ -59,6 +59,7 @@ from migprofile.sources.table import (
     SheetRows,
     Table,
     cell_text,
+    is_figure,
     is_unit_line,
     locate_tables,
     parse_number,
@@ -240,34 +241,24 @@ def _name_sheets(result: NationalRead) -> NationalRead:
 
 def _sheets_without_tables(result: NationalRead,
                            found: list[tuple[SheetRows, list[Table]]]) -> None:
-    """A sheet with figures but no recognisable table, or a hidden sheet with a table of
-    figures, is named: it may hold data."""
+    """A hidden sheet with a table of figures, or a sheet with figures but no table
+    migprofile recognises, is named in a warning: it may hold data."""
     for rows, tables in found:
-        figures = any(_figure(c) for table in tables for _, cells in table.rows
-                      for c in cells)
-        if rows.hidden and figures:
+        if rows.hidden and any(is_figure(c) for table in tables for _, cells in table.rows
+                               for c in cells):
             result.warnings.append(_problem(
                 result, "hidden_sheet", sheet=rows.sheet, row=tables[0].header.rows[0],
                 severity="warning",
                 message="this sheet is hidden, so its table was not read. Unhide the sheet "
                         "in Excel if it holds figures to import"))
-            continue
-        if rows.hidden or tables or not any(_figure(c) for _, cells in rows.rows
-                                            for c in cells):
-            continue
-        result.warnings.append(_problem(
-            result, "sheet_without_table", sheet=rows.sheet, row=rows.rows[0][0],
-            severity="warning",
-            message="this sheet has figures but no header migprofile recognises, so it was "
-                    "not read. If it holds figures to import, name its columns (or give a "
-                    "mapping file); to import only one sheet, give --sheet"))
-
-
-def _figure(cell) -> bool:
-    try:
-        return isinstance(cell, int | float) or parse_number(cell) is not None
-    except ValueError:
-        return False
+        elif not rows.hidden and not tables and any(is_figure(c) for _, cells in rows.rows
+                                                    for c in cells):
+            result.warnings.append(_problem(
+                result, "sheet_without_table", sheet=rows.sheet, row=rows.rows[0][0],
+                severity="warning",
+                message="this sheet has figures but no header migprofile recognises, so it "
+                        "was not read. If it holds figures to import, name its columns (or "
+                        "give a mapping file); to import only one sheet, give --sheet"))
 
 
 def _no_header(path: Path, rows: SheetRows, dataflow: Dataflow,
@@ -419,7 +410,7 @@ def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[i
     if not texts:
         return None, []
     years = all(YEAR_HEADING.match(t) for t in texts)
-    counts = sum(map(_figure, texts)) * 2 >= len(texts)
+    counts = sum(map(is_figure, texts)) * 2 >= len(texts)
     time_elsewhere = title_given or _gives(roles, "time_period")
     fitting = []
     for reading in readings:
