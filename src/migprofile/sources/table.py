@@ -315,26 +315,25 @@ def _merged_values(ws) -> tuple[dict[tuple[int, int], Cell], set[tuple[int, int]
     return filled, copies
 
 
-def _written_cells(path: Path, title: str) -> dict[tuple[int, int], Cell]:
-    """Every cell as stored in the file, formulas as formulas, including the cells a merged
-    range covers (Excel keeps only the first; other programs may have written more)."""
+def _written_cells(path: Path, titles: list[str]) -> dict[str, dict[tuple[int, int], Cell]]:
+    """Every cell of these sheets as stored in the file, formulas as formulas, including
+    the cells a merged range covers (Excel keeps only the first; other programs may have
+    written more)."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        written = {}
-        for row in book[title].iter_rows():
-            for cell in row:
-                if getattr(cell, "value", None) is not None:
-                    written[(cell.row, cell.column)] = cell.value
-        return written
+        return {title: {(cell.row, cell.column): cell.value
+                        for row in book[title].iter_rows() for cell in row
+                        if getattr(cell, "value", None) is not None}
+                for title in titles}
     finally:
         book.close()
 
 
-def _read_worksheet(path: Path, ws, sheets: list[str], *, chosen: bool) -> SheetRows:
+def _read_worksheet(path: Path, ws, written: dict[tuple[int, int], Cell], sheets: list[str],
+                    *, chosen: bool) -> SheetRows:
     merged, copies = _merged_values(ws)
-    written = _written_cells(path, ws.title)
     result = SheetRows(path, ws.title, [], sheets=sheets, hidden=not chosen and len(
         sheets) > 1 and ws.sheet_state != "visible")
     result.problems += _hidden_by_merge(path, ws.title, copies, written, merged)
@@ -374,8 +373,10 @@ def _hidden_by_merge(path: Path, title: str, copies: set[tuple[int, int]],
 def _read_xlsx(path: Path, sheet: str | None) -> list[SheetRows]:
     _check_workbook_bytes(path)
     book = _open_workbook(path, data_only=True)
-    return [_read_worksheet(path, ws, list(book.sheetnames), chosen=sheet is not None)
-            for ws in _chosen_sheets(book, sheet, path)]
+    sheets = _chosen_sheets(book, sheet, path)
+    written = _written_cells(path, [ws.title for ws in sheets])
+    return [_read_worksheet(path, ws, written[ws.title], list(book.sheetnames),
+                            chosen=sheet is not None) for ws in sheets]
 
 
 def _uncomputed_formulas(path: Path, title: str, written: dict[tuple[int, int], Cell],
