@@ -230,6 +230,10 @@ CASES: dict[str, Case] = {
         "2020,Đài Loan,34561\n2021,Châu Á,59000\n2021,Nhật Bản,39000\n2021,Đài Loan,20000\n"),
         {"2020 JPN _T": 39036, "2020 TWN _T": 34561, "2021 JPN _T": 39000,
          "2021 TWN _T": 20000}),
+    "vi_regions_in_thousands_round_apart_csv": Case(csv_file(
+        "Đơn vị tính: nghìn người\nNăm,Thị trường,Số lao động\n2022,Châu Á,126.0\n"
+        "2022,Nhật Bản,67.3\n2022,Đài Loan,58.6\n"),
+        {"2022 JPN _T": 67300, "2022 TWN _T": 58600}),
     # --- several tables ------------------------------------------------------------------
     "vi_one_table_per_year_on_one_sheet_xlsx": Case(xlsx_file({"Tổng hợp": [
         [f"Bảng 1. {TITLE_VI} NĂM 2020"], ["Đơn vị tính: người"],
@@ -471,6 +475,10 @@ BAD: dict[str, tuple] = {
         "Năm,Thị trường,Số lao động\n2021,Châu Á,100\n2021,Nhật Bản,60\n2021,Hàn Quốc,30\n"),
         "subtotal", 2, "Số lao động", "100",
         ("Châu Á is 100", "(rows 3–4: Nhật Bản, Hàn Quốc) add up to 90", "difference of 10")),
+    "subtotal_in_thousands_beyond_rounding_csv": (csv_file(
+        "Đơn vị tính: nghìn người\nNăm,Thị trường,Số lao động\n2022,Châu Á,126.4\n"
+        "2022,Nhật Bản,67.3\n2022,Đài Loan,58.6\n"),
+        "subtotal", 3, "Số lao động", "126.4", ("is 126,400", "add up to 125,900")),
     "closing_subtotal_disagrees_xlsx": (xlsx_file({"2022": [
         ["STT", "Thị trường", "Tổng số", "Nữ"], [1, "Nhật Bản", 10, 4], [2, "Hàn Quốc", 5, 2],
         [None, "Cộng châu Á", 15, 7]]}),

@@ -723,10 +723,14 @@ def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
     for record in subtotal.records:
         if record.value is None:
             continue
-        values = [r.value for p in parts for r in p.records if r.column == record.column]
+        added = [r for p in parts for r in p.records if r.column == record.column]
+        values = [r.value for r in added]
         complete = len(values) == len(parts) and None not in values
         whole = sum(v for v in values if v is not None)
-        if (complete and whole != record.value) or (not complete and whole > record.value):
+        leeway = _rounding([record, *added], layout.column_scales.get(record.column,
+                                                                      layout.scale))
+        if (complete and abs(whole - record.value) > leeway) or (
+                not complete and whole > record.value + leeway):
             result.problems.append(_problem(
                 result, "subtotal", row=record.row, column=record.heading, value=record.text,
                 sheet=layout.sheet,
@@ -735,6 +739,21 @@ def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
                         f"{'' if complete else ' without the cells left empty'}: a "
                         f"difference of {_number(record.value - whole)}. Correct the "
                         "subtotal or the rows under it"))
+
+
+def _rounding(records: list[Record], scale: int) -> float:
+    """How far figures written in a unit (thousands, with one decimal) may miss their sum
+    by rounding alone: half the last digit's unit for each figure; none for counts."""
+    if scale == 1:
+        return 0.0
+    decimals = max((_decimals(r.value / scale) for r in records if r.value is not None),
+                   default=0)
+    return len(records) * 0.5 * scale / 10 ** decimals
+
+
+def _decimals(number: float) -> int:
+    exponent = Decimal(repr(number)).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 # cells ----------------------------------------------------------------------------------
