@@ -96,6 +96,12 @@ REGION_LABELS = (
     "ອາຊຽນ", "ອາຊີຕາເວັນອອກສຽງໃຕ້", "ອາຊີຕາເວັນອອກ",
     "아시아", "유럽", "아프리카", "아메리카", "북미", "북아메리카", "남미", "남아메리카", "중남미",
     "오세아니아", "중동", "동남아시아", "동아시아", "아세안", "유럽연합",
+    "Asia-Pacific", "Asia Pacific", "Eastern Europe", "Western Europe", "Northern Europe",
+    "Southern Europe", "North Africa", "Sub-Saharan Africa", "Caribbean", "Central America",
+    "Pacific", "Châu Á - Thái Bình Dương", "Châu Á Thái Bình Dương", "Đông Âu", "Tây Âu",
+    "Bắc Âu", "Nam Âu", "Bắc Phi", "Trung Mỹ", "Thái Bình Dương", "Bắc Á", "Châu Mỹ La tinh",
+    "ເອເຊຍ", "ອາຊີຕາເວັນຕົກ", "ອາຊີໃຕ້", "동유럽", "서유럽", "북아프리카", "아시아태평양",
+    "중앙아시아", "남아시아", "서아시아", "동북아시아",
 )
 """Regions an agency groups countries under, in the four languages: a row of one is a
 subtotal of the countries it groups, never a partner of its own."""
