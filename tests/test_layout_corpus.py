@@ -360,6 +360,10 @@ CASES: dict[str, Case] = {
         [None, "Tổng cộng:", 125.9, 35.8],
         ["(1) Đài Loan (Trung Quốc)"] + [None] * 3]}, {"Biểu 02": ["A1:D1"]}),
         {"2022 JPN _T": 67300, "2022 TWN _T": 58600, "2022 _T _T": 125900}),
+    "vi_headings_broken_over_lines_uppercase_xlsx": Case(xlsx_file({"Sheet1": [
+        ["NĂM", "THỊ TRƯỜNG", "NỮ\n(nghìn người)", "NAM\n(nghìn người)"],
+        [2021, "NHẬT BẢN", "15", "24,5"]]}),
+        {"2021 JPN F": 15000, "2021 JPN M": 24500}),
     "ko_year_columns_with_suffix_csv": Case(csv_file(
         "해외 파견 근로자 현황\n(단위: 명)\n국가,2021년,2022년\n일본,2800,3000\n대만,900,1000\n"
         "합계,3700,4000\n"),

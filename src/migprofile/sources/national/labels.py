@@ -410,6 +410,7 @@ class HeadingResolver:
         own = self.own.get(exact_key(heading))
         if own is not None:
             return [own]
+        heading = " ".join(heading.split())  # a heading may break over lines in its cell
         parts = list(dict.fromkeys(p.strip() for p in heading.split(" / ") if p.strip()))
         if len(parts) <= 1:
             return self._part_readings(heading.strip())
@@ -417,7 +418,7 @@ class HeadingResolver:
 
     def unit(self, heading: str) -> int | None:
         """The factor of a unit after the heading ("(nghìn người)": 1000), if any."""
-        found = UNIT_IN_HEADING.match(heading.split(" / ")[-1].strip())
+        found = UNIT_IN_HEADING.match(" ".join(heading.split(" / ")[-1].split()))
         if found is None:
             return None
         try:
