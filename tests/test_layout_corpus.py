@@ -504,6 +504,10 @@ BAD: dict[str, tuple] = {
         ["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, None]]},
         {"Sheet1": ["C2:D2"]}),
         "merged_figure", 2, "Nam", "15000", ("counted in each",)),
+    "label_merged_over_a_figure_xlsx": (xlsx_file({"Sheet1": [
+        ["Năm", "Thị trường", "Nữ", "Nam"], [2021, "Nhật Bản", 15000, 24000],
+        [2021, "Tổng cộng", None, 24000]]}, {"Sheet1": ["B3:C3"]}),
+        "merged_figure", 3, "Nữ", "Tổng cộng", ("showing 'Tổng cộng'", "Unmerge")),
     "figure_hidden_under_a_merged_cell_xlsx": (merged_over_a_value,
         "merged_hides_value", 2, "D", "24000", ("showing '15000'", "Unmerge")),
     "text_in_a_sex_column_csv": (csv_file(

@@ -625,8 +625,13 @@ def _row_records(result: NationalRead, number: int, cells: list, layout: Layout,
     sources = {dim: layout.headings[j] for dim, j in layout.dimension_columns.items()}
     given = {**layout.from_title, **section}
     made = []
+    merged = result.merged_cells.get(layout.sheet, set())
     for j, role in sorted(layout.value_columns.items()):
         text = cell_text(cells[j]) if j < len(cells) else ""
+        if (number, j) in merged:
+            if text:
+                result.problems.append(_merged_figure(result, layout, number, j, text))
+            continue
         try:
             value = parse_number(cells[j] if j < len(cells) else None)
         except ValueError:
@@ -634,14 +639,6 @@ def _row_records(result: NationalRead, number: int, cells: list, layout: Layout,
         else:
             if value is None:
                 continue  # not available: no observation
-        if (number, j) in result.merged_cells.get(layout.sheet, set()) and value is not None:
-            result.problems.append(_problem(
-                result, "merged_figure", row=number, column=layout.headings[j], value=text,
-                sheet=layout.sheet,
-                message="this figure is a merged cell spread over several cells, so it would "
-                        "be counted in each of them. Unmerge it in Excel and give each cell "
-                        "its own figure"))
-            continue
         own = dict(labels)
         own_sources = dict(sources)
         for dim, (label, row) in given.items():
@@ -653,6 +650,17 @@ def _row_records(result: NationalRead, number: int, cells: list, layout: Layout,
                            total_row, layout.sheet,
                            own_sources))
     return made
+
+
+def _merged_figure(result: NationalRead, layout: Layout, row: int, j: int,
+                   text: str) -> InputProblem:
+    return _problem(
+        result, "merged_figure", row=row, column=layout.headings[j], value=text,
+        sheet=layout.sheet,
+        message=f"this cell of figures is covered by a merged cell showing {text!r} that "
+                "spreads over several cells: a figure would be counted in each of them, and "
+                "the cell's own figure is hidden. Unmerge the cells in Excel and give each "
+                "cell its own figure")
 
 
 def _scaled(value: float | None, scale: int) -> float | None:
