@@ -428,7 +428,8 @@ def read_sheets(path: Path, *, sheet: str | None = None) -> list[SheetRows]:
 def read_sheet(path: Path, *, sheet: str | None = None) -> SheetRows:
     """The rows of a CSV file or of one sheet of an XLSX workbook (the first visible one
     with cells unless ``sheet`` names another)."""
-    return read_sheets(path, sheet=sheet)[0]
+    found = read_sheets(path, sheet=sheet)
+    return next((rows for rows in found if not rows.hidden), found[0])
 
 
 # lines around a table -------------------------------------------------------------------
