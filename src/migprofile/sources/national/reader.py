@@ -571,6 +571,7 @@ class _Row:
     label: str
     region: bool
     total: bool
+    """A total over the partners (a grand total row), which ends a region's group."""
     context: tuple[str, ...]
     """The labels of the other dimensions (the year): a region groups rows that share it."""
     records: list[Record]
@@ -601,7 +602,8 @@ def _records(result: NationalRead, table: Table, layout: Layout) -> list[_Row]:
                 value=" | ".join(t for t in map(cell_text, cells) if t)[:80],
                 message="row without figures skipped (a note or a heading?)"))
         context = tuple(v for d, v in sorted(labels.items()) if d != "counterpart_area")
-        made.append(_Row(number, country, region, _is_total_row(cells), context, records))
+        total = is_total_label(country) or (not country and _is_total_row(cells))
+        made.append(_Row(number, country, region, total, context, records))
     return made
 
 
