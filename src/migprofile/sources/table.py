@@ -575,8 +575,8 @@ def _numbers_the_columns(cells: list[Cell]) -> bool:
 def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
                           heads_table: HeadsTable) -> bool:
     """A short title row that happens to hold headings ("Số lao động, năm 2021" split at
-    its comma) above the real header, which fills every column the title does and
-    names more columns."""
+    its comma) above the real header, which fills every column the title does with other
+    headings (a header merged over two rows repeats its cells) and names more columns."""
     if index + 1 >= len(rows.rows):
         return False
     texts = [cell_text(c) for c in rows.rows[index][1]]
@@ -587,7 +587,7 @@ def _is_title_over_header(rows: SheetRows, index: int, recognised: Recognise,
     return (len({t for t in texts if t}) <= 2 and len(known_below) > len(known)
             and len(filled) < sum(1 for t in below if t)
             and _is_header_row(below, recognised, heads_table)
-            and all(j < len(below) and below[j] for j in filled))
+            and all(j < len(below) and below[j] and below[j] != texts[j] for j in filled))
 
 
 def _is_header_row(texts: list[str], recognised: Recognise, heads_table: HeadsTable) -> bool:
@@ -653,8 +653,8 @@ def locate_tables(rows: SheetRows, *, recognised: Recognise,
     header = locate_header(rows, recognised=recognised, heads_table=heads_table,
                            start=start, limit=limit)
     while header is not None:
-        following = locate_header(rows, recognised=recognised, heads_table=heads_table,
-                                  start=header.index + 1, limit=len(rows.rows))
+        following = _next_header(rows, header.index + 1, recognised=recognised,
+                                 heads_table=heads_table)
         end = following.first if following else len(rows.rows)
         body = rows.rows[header.index + 1:end]
         last = max((i for i, (_, cells) in enumerate(body) if not _is_text_line(cells)),
@@ -673,6 +673,25 @@ def locate_tables(rows: SheetRows, *, recognised: Recognise,
         start = header.index + 1 + last + 1
         header = following
     return tables
+
+
+def _next_header(rows: SheetRows, start: int, *, recognised: Recognise,
+                 heads_table: HeadsTable | None) -> Header | None:
+    """The header of the next table on the sheet: set apart from the rows above it by a
+    blank row or a title line, unless it holds no number at all (a row of data may read
+    like headings: "2019 | Total | 2087")."""
+    while start < len(rows.rows):
+        found = locate_header(rows, recognised=recognised, heads_table=heads_table,
+                              start=start, limit=len(rows.rows))
+        if found is None:
+            return None
+        number, cells = rows.rows[found.first]
+        before, above = rows.rows[found.first - 1]
+        if (number > before + 1 or _is_text_line(above)
+                or not any(is_figure(c) for c in cells)):
+            return found
+        start = found.first + 1
+    return None
 
 
 def _is_text_line(cells: list[Cell]) -> bool:

@@ -9,6 +9,7 @@ totals row and "Thị trường" for the column of destinations. A label is matc
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import tomllib
@@ -153,6 +154,12 @@ def sums_rows_above(label: str) -> bool:
 def is_total_label(text: str) -> bool:
     """Whether a label or heading says "total" ("Tổng cộng", "Tổng cộng:", "합계")."""
     return exact_key(LABEL_MARKS.sub("", text)) in _TOTAL_KEYS
+
+
+def _plausible_year(text: str) -> bool:
+    """A year a column of figures can be headed by: from 1900 to next year (a count like
+    2087 is no year)."""
+    return YEAR_HEADING.match(text) is not None and int(text) <= dt.date.today().year + 1
 
 
 def exact_key(text: str) -> str:
@@ -500,7 +507,7 @@ class HeadingResolver:
         """A heading that is a code of a dimension: the column holds that code's figures
         (a year, "Women", a country)."""
         year = YEAR.match(text.strip()) if " / " not in text else None
-        if "time_period" in self.labels and year and YEAR_HEADING.match(year.group(1)):
+        if "time_period" in self.labels and year and _plausible_year(year.group(1)):
             return Role("pivot", "time_period", year.group(1))
         for dimension, resolver in self.labels.items():
             if dimension in ("time_period", "counterpart_area") or resolver.is_open:

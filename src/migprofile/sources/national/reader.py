@@ -184,8 +184,8 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
         return result
     result.header_rows = used[0][1][0].header.rows
     _sheets_without_tables(result, found)
-    layouts = _read_tables(result, used, headings)
-    if result.problems or not layouts:
+    layouts, complete = _read_tables(result, used, headings)
+    if not complete:
         return _name_sheets(result)
     _resolve_codes(result, headings)
     _check_types(result)
@@ -197,22 +197,25 @@ def read_national(path: Path, *, dataflow: Dataflow, sheet: str | None = None,
 
 
 def _read_tables(result: NationalRead, used: list[tuple[SheetRows, list[Table]]],
-                 headings: HeadingResolver) -> list[Layout]:
-    """Each table's layout and records; the records of a table with a faulty layout are
-    not read (its problems say what to correct)."""
+                 headings: HeadingResolver) -> tuple[list[Layout], bool]:
+    """Each table's layout and records, and whether every layout was understood; the
+    records of a table with a faulty layout are not read (its problems say what to
+    correct)."""
     layouts = []
+    complete = True
     for _, tables in used:
         scale = 1
         for table in tables:
             layout = _layout(result, table, headings, scale=scale)
             if layout is None:
+                complete = False
                 continue
             scale = layout.scale
             layouts.append(layout)
             records = _subtotals(result, layout, _records(result, table, layout), headings)
             _check_cells(result, layout, records)
             result.records += records
-    return layouts
+    return layouts, complete
 
 
 def _problem(result: NationalRead, rule: str, message: str, **where) -> InputProblem:
