@@ -98,6 +98,9 @@ CASES: dict[str, Case] = {
     "vi_nam_without_accents_is_the_year_csv": Case(csv_file(
         "Nam,Thi truong,So lao dong\n2019,Nhat Ban,82703\n2020,Nhat Ban,39036\n"),
         {"2019 JPN _T": 82703, "2020 JPN _T": 39036}),
+    "vi_two_nam_without_accents_year_and_men_csv": Case(csv_file(
+        "Nam,Thi truong,Nu,Nam\n2021,Nhat Ban,15000,24000\n2022,Nhat Ban,16000,2021\n"),
+        {"2021 JPN F": 15000, "2021 JPN M": 24000, "2022 JPN F": 16000, "2022 JPN M": 2021}),
     "vi_nam_beside_nu_is_men_with_year_in_title_csv": Case(csv_file(
         "SO LAO DONG DI LAM VIEC O NUOC NGOAI NAM 2021\nThi truong,Nu,Nam\n"
         "Nhat Ban,15000,24000\nDai Loan,8000,12000\n"),

@@ -320,13 +320,7 @@ def _layout(result: NationalRead, table: Table, headings: HeadingResolver, *,
         else:
             _unnamed_column(result, table, j)
     title = None if _gives(roles, "time_period") else title_year(table.above, sheet=sheet)
-    for j, readings in ambiguous.items():
-        chosen, fitting = _reading_that_fits(table, j, readings, roles,
-                                             title_given=title is not None)
-        if chosen is None:
-            _ambiguous_column(result, table, j, readings, fitting)
-        else:
-            roles[j] = chosen
+    _read_ambiguous(result, table, ambiguous, roles, title_given=title is not None)
     _total_columns(result, header.headings, roles, row_number, sheet)
     result.columns.update({header.headings[j]: r.describe() for j, r in sorted(roles.items())
                            if header.headings[j]})
@@ -403,6 +397,25 @@ def _column_texts(table: Table, j: int) -> list[str]:
     return [t for _, cells in table.rows if j < len(cells) and (t := cell_text(cells[j]))]
 
 
+def _read_ambiguous(result: NationalRead, table: Table, ambiguous: dict[int, list[Role]],
+                    roles: dict[int, Role], *, title_given: bool) -> None:
+    """Ambiguous headings read one by one, each decided column telling the next ("Nam"
+    over counts is men, so the other "Nam", over years, is the year)."""
+    pending = dict(ambiguous)
+    while pending:
+        decided = {j: chosen for j, readings in pending.items()
+                   if (chosen := _reading_that_fits(table, j, readings, roles,
+                                                    title_given=title_given)[0])}
+        if not decided:
+            break
+        j, chosen = next(iter(decided.items()))
+        roles[j] = chosen
+        del pending[j]
+    for j, readings in pending.items():
+        fitting = _reading_that_fits(table, j, readings, roles, title_given=title_given)[1]
+        _ambiguous_column(result, table, j, readings, fitting)
+
+
 def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[int, Role], *,
                        title_given: bool) -> tuple[Role | None, list[Role]]:
     """The one reading of an ambiguous heading that the cells under it fit, and the readings
@@ -424,7 +437,8 @@ def _reading_that_fits(table: Table, j: int, readings: list[Role], roles: dict[i
         elif reading.kind == "pivot":
             siblings = any(set(r.codes) == set(reading.codes) for r in roles.values()
                            if r.kind == "pivot")
-            fits = counts and (time_elsewhere or not years or siblings)
+            taken = any(r.codes == reading.codes for r in roles.values())
+            fits = counts and not taken and (time_elsewhere or not years or siblings)
         else:
             fits = counts
         if fits:
