@@ -367,6 +367,12 @@ CASES: dict[str, Case] = {
         ["NĂM", "THỊ TRƯỜNG", "NỮ\n(nghìn người)", "NAM\n(nghìn người)"],
         [2021, "NHẬT BẢN", "15", "24,5"]]}),
         {"2021 JPN F": 15000, "2021 JPN M": 24500}),
+    "vi_share_column_under_a_spanning_heading_xlsx": Case(xlsx_file({"Sheet1": [
+        ["Năm", "Thị trường", "Số lao động", None, None],
+        [None, None, "Tổng số", "Nữ", "Tỷ lệ nữ (%)"],
+        [2022, "Nhật Bản", 67295, 25000, 37.1]]},
+        {"Sheet1": ["A1:A2", "B1:B2", "C1:E1"]}),
+        {"2022 JPN _T": 67295, "2022 JPN F": 25000}),
     "ko_year_columns_with_suffix_csv": Case(csv_file(
         "해외 파견 근로자 현황\n(단위: 명)\n국가,2021년,2022년\n일본,2800,3000\n대만,900,1000\n"
         "합계,3700,4000\n"),

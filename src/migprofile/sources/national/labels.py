@@ -401,11 +401,6 @@ class HeadingResolver:
             return Role("dimension", dimension)
         return Role.of_codes({dim: code for dim, _, code in pairs})
 
-    def role(self, heading: str) -> Role | None:
-        """The role of one heading when it has a single reading."""
-        readings = self.readings(heading)
-        return readings[0] if len(readings) == 1 else None
-
     def readings(self, heading: str) -> list[Role]:
         """Every reading of a heading, most likely first: none when it is unknown, several
         when it is ambiguous ("Nam", men, is also "Năm", year, typed without accents).
@@ -448,11 +443,13 @@ class HeadingResolver:
                 codes.update(chosen.codes)
             else:
                 kinds.append(chosen)
+        if any(r.kind == IGNORE for r in kinds):
+            return [Role(IGNORE)]  # a share or a note under a spanning heading
         if any(r.kind == TOTAL_COLUMN for r in kinds):
             return [Role.of_codes(codes, kind=TOTAL_COLUMN)]
         if codes:
             return [Role.of_codes(codes)]
-        for kind in (VALUE, "dimension", IGNORE):
+        for kind in (VALUE, "dimension"):
             found = [r for r in kinds if r.kind == kind]
             if found:
                 return found[:1]
@@ -524,9 +521,6 @@ class HeadingResolver:
         if country is not None and "counterpart_area" in self.labels:
             return Role("pivot", "counterpart_area", country)
         return None
-
-    def is_total(self, heading: str) -> bool:
-        return any(is_total_label(p) for p in (heading, *heading.split(" / ")))
 
     def recognised(self, heading: str) -> bool:
         return bool(self.readings(heading))
