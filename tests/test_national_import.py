@@ -85,6 +85,14 @@ BROKEN = {
                              "Số lao động", "14"),
     "year_in_the_future": (write_csv(HEADER + "2999,Nhật Bản,Nữ,10\n"), 1, "period_range", 2,
                            "Năm", "2999"),
+    "regional_subtotal_disagrees": (write_csv("Năm,Thị trường,Số lao động\n2021,Châu Á,100\n"
+                                              "2021,Nhật Bản,60\n2021,Hàn Quốc,30\n"), 1,
+                                    "subtotal", 2, "Số lao động", "100"),
+    "formula_without_saved_value": (write_xlsx([["Năm", "Thị trường", "Nữ", "Nam"],
+                                                [2021, "Nhật Bản", 15000, "=C2*2"]]), 1,
+                                    "formula_not_computed", 2, "D", "=C2*2"),
+    "nam_of_years_beside_nu": (write_csv("Nam,Thị trường,Nữ\n2021,Nhật Bản,15000\n"), 1,
+                               "ambiguous_column", 1, "Nam", "2021"),
     "empty_sheet": (write_xlsx([], empty=True), 2, "sheet 'Sheet' is empty"),
     "password_protected": (protected_xlsx, 2, "protected by a password"),
     "corrupt_xlsx": (corrupt_xlsx, 2, "the workbook is damaged"),
@@ -192,3 +200,49 @@ def test_unknown_dataflow_and_options(cli, national_profile, tmp_path):
     result = cli(*import_args(national_profile, path, "--obtained", "31/12/2024"))
     assert result.exit_code == 2 and "not a date like" in result.stderr
     assert cli("import", national_profile, path, "--provider", "x").exit_code == 2
+
+
+def test_an_ambiguous_heading_is_resolved_by_the_mapping_it_writes(cli, national_profile,
+                                                                   tmp_path):
+    path = tmp_path / "nam.csv"
+    path.write_text("Nam,Thị trường,Nữ\n2021,Nhật Bản,15000\n2022,Nhật Bản,16000\n",
+                    encoding="utf-8")
+    result = cli(*import_args(national_profile, path))
+    assert result.exit_code == 1 and "[ambiguous_column]" in result.stderr
+    mapping = next((national_profile / "out" / "validation").glob("nam-*.mapping.toml"))
+    text = mapping.read_text(encoding="utf-8")
+    assert '"Nam" = ""  # one of: sex=M, time_period, value, ignore' in text
+    mapping.write_text(text.replace('"Nam" = ""', '"Nam" = "time_period"'), encoding="utf-8")
+    result = cli(*import_args(national_profile, path, "--mapping", mapping))
+    assert result.exit_code == 0, result
+
+
+def test_a_ministry_workbook_imports_whole(cli, national_profile, tmp_path):
+    """Two tables (one per year) on one sheet, each under a title, a unit line and a
+    two-row header, with a serial-number column, a regional subtotal, a grand total and a
+    source line."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    for year in (2020, 2021):
+        for row in ([f"SỐ LAO ĐỘNG ĐI LÀM VIỆC Ở NƯỚC NGOÀI NĂM {year}"],
+                    [None, None, "Đơn vị tính: nghìn người"],
+                    ["STT", "Thị trường", "Số lao động", None],
+                    [None, None, "Tổng số", "Trong đó: Nữ"],
+                    ["I", "Châu Á", 40.5, 15.5], [1, "Nhật Bản", 39, 15],
+                    [2, "Hàn Quốc", 1.5, 0.5], [None, "Tổng cộng", 40.5, 15.5],
+                    ["Nguồn: Cục Quản lý lao động ngoài nước"], [None]):
+            ws.append(row)
+    path = tmp_path / "dolab.xlsx"
+    book.save(path)
+    result = cli(*import_args(national_profile, path))
+    assert result.exit_code == 0, result
+    from migprofile.codes import builtin_dataflows
+    from migprofile.sources.national.reader import read_national
+
+    read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+    figures = {(r.codes["time_period"], r.codes["counterpart_area"], r.codes["sex"]): r.value
+               for r in read.figures}
+    assert figures[("2021", "JPN", "_T")] == 39000
+    assert figures[("2020", "KOR", "F")] == 500
+    assert figures[("2021", "_T", "_T")] == 40500
+    assert len(figures) == 12

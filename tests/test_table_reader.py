@@ -128,18 +128,92 @@ def test_hidden_rows_are_skipped_with_a_warning(tmp_path):
         ("hidden_row", 3, "warning")]
 
 
-def test_a_formula_without_its_value_is_reported(tmp_path):
+def test_a_formula_without_its_value_is_an_error_not_a_warning(tmp_path):
     def build(ws):
         ws.append(["Năm", "Thị trường", "Số lao động"])
         ws.append([2017, "Nhật Bản", "=1+1"])
 
     rows = read_sheet(workbook(tmp_path, build))
-    problem = rows.warnings[0]
-    assert (problem.rule, problem.row, problem.column, problem.value) == (
-        "formula_not_computed", 2, "C", "=1+1")
+    assert rows.warnings == []
+    problem = rows.problems[0]
+    assert (problem.rule, problem.row, problem.column, problem.value, problem.severity) == (
+        "formula_not_computed", 2, "C", "=1+1", "error")
 
 
 def test_unknown_sheet_lists_the_sheets(tmp_path):
     path = workbook(tmp_path, agency_layout)
     with pytest.raises(MigprofileError, match="no sheet 'Data'; its sheets are: 'Số liệu'"):
         read_sheet(path, sheet="Data")
+
+
+@pytest.mark.parametrize(
+    ("line", "factor"),
+    [("Đơn vị tính: nghìn người", 1000), ("Đơn vị tính: Người", 1), ("ĐVT: người", 1),
+     ("Đơn vị: triệu người", 1_000_000), ("ຫົວໜ່ວຍ: ພັນຄົນ", 1000), ("ຫົວໜ່ວຍ: ຄົນ", 1),
+     ("단위: 천명", 1000), ("단위 : 명", 1), ("(단위: 만 명)", 10_000), ("Unit: thousands", 1000),
+     ("Unit: persons", 1), ("(Unit: '000)", 1000), ("Năm 2021", None), ("Nhật Bản", None)],
+)
+def test_unit_lines(line, factor):
+    from migprofile.sources.table import unit_scale
+
+    assert unit_scale(line) == factor
+
+
+def test_a_unit_not_understood_is_refused_rather_than_guessed():
+    from migprofile.sources.table import unit_scale
+
+    with pytest.raises(ValueError):
+        unit_scale("Đơn vị tính: tỷ đồng")
+
+
+@pytest.mark.parametrize(
+    ("lines", "year"),
+    [(["BÁO CÁO SỐ LAO ĐỘNG ĐI LÀM VIỆC Ở NƯỚC NGOÀI NĂM 2022"], "2022"),
+     (["Số: 15/2023/BC-LĐTBXH", "Hà Nội, ngày 10 tháng 1 năm 2023", "NĂM 2022"], "2022"),
+     (["작성일: 2023. 1. 15.", "2022년 해외 파견 근로자"], "2022"),
+     (["ເລກທີ 12/ກຮສ", "ແຮງງານ ປີ 2021"], "2021"),
+     (["Nguồn: báo cáo năm 2023", "Table 2: 2021"], "2021"),
+     (["GIAI ĐOẠN 2019-2021"], None), (["SỐ LAO ĐỘNG"], None)],
+)
+def test_the_year_of_a_title(lines, year):
+    from migprofile.sources.table import title_year
+
+    found = title_year(list(enumerate(lines, start=1)))
+    assert (found[0] if found else None) == year
+
+
+@pytest.mark.parametrize("line", ["Nguồn: Cục Quản lý lao động ngoài nước", "Ghi chú: sơ bộ",
+                                  "* Số liệu sơ bộ", "(1) Đài Loan (Trung Quốc)",
+                                  "Source: DOLAB", "ແຫຼ່ງຂໍ້ມູນ: ກະຊວງແຮງງານ", "자료: 고용노동부"])
+def test_footnote_lines(line):
+    from migprofile.sources.table import is_footnote
+
+    assert is_footnote(line)
+
+
+def test_tables_one_after_another_with_their_titles_and_notes(tmp_path):
+    from migprofile.sources.table import locate_tables
+
+    def build(ws):
+        for row in (["NĂM 2020"], ["Thị trường", "Số lao động"], ["Nhật Bản", 10],
+                    ["Nguồn: DOLAB"], ["NĂM 2021"], ["Thị trường", "Số lao động"],
+                    ["Nhật Bản", 12], ["Hàn Quốc", 3]):
+            ws.append(row)
+
+    tables = locate_tables(read_sheet(workbook(tmp_path, build)),
+                           recognised=lambda t: t in {"Thị trường", "Số lao động"})
+    assert [t.header.rows for t in tables] == [(2,), (6,)]
+    assert [[n for n, _ in t.rows] for t in tables] == [[3], [7, 8]]
+    assert [t.above for t in tables] == [[(1, "NĂM 2020")], [(4, "Nguồn: DOLAB"),
+                                                             (5, "NĂM 2021")]]
+    assert tables[0].notes == [(4, "Nguồn: DOLAB"), (5, "NĂM 2021")]
+
+
+def test_a_row_numbering_the_columns_belongs_to_the_header(tmp_path):
+    def build(ws):
+        for row in (["STT", "Thị trường", "Số lao động"], ["A", "B", "1"], [1, "Nhật Bản", 10]):
+            ws.append(row)
+
+    header = locate_header(read_sheet(workbook(tmp_path, build)),
+                           recognised=lambda t: t in {"STT", "Thị trường", "Số lao động"})
+    assert (header.rows, header.index) == ((1, 2), 1)

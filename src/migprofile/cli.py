@@ -204,7 +204,8 @@ def import_file(
         help="National dataflow the file holds, e.g. LABOUR_DEPLOYMENTS.")],
     provider: Annotated[str, typer.Option(help="The agency that sent the file.")],
     sheet: Annotated[str | None, typer.Option(
-        help="Sheet of the workbook to read; default: the first visible one.")] = None,
+        help="Sheet of the workbook to read; default: every visible sheet with a "
+             "table.")] = None,
     mapping: Annotated[Path | None, typer.Option(
         help="TOML file naming columns and labels migprofile does not recognise.")] = None,
     accept_warnings: Annotated[bool, typer.Option(

@@ -248,7 +248,7 @@ def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
     provenance
         Who sent the file and how to cite it.
     sheet
-        The sheet of a workbook to read; default the first visible one.
+        The sheet of a workbook to read; default every visible sheet with a table.
     mapping_file
         Extra column and label mappings (TOML); kept for the dataflow's next imports.
     accept_warnings
