@@ -21,13 +21,15 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
-from migprofile.crossings.kernel import NO_DAY
+from migprofile.crossings.kernel import NO_DAY, classify_batches, person_starts
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
     RuleParameters,
     classified_batches,
     classify_crossings,
+    kernel_input,
+    kernel_options,
 )
 from migprofile.errors import MigprofileError
 from migprofile.sources.crossings import (
@@ -46,6 +48,7 @@ __all__ = ["ClassifySummary", "classify_file"]
 
 SHOWN_PROBLEMS = 10
 PROGRESS_EVERY = 2.0  # seconds
+BATCH_ROWS = 1_000_000
 
 
 @dataclass
@@ -153,7 +156,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         irs = None
         if initial_status is not None:
             irs = _initial_status_table(con, Path(initial_status), table._person.type())
-        say("Classifying (sorting every person's crossings)")
+        say("Classifying")
         if con.name == "duckdb":
             _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say,
                                 memory_limit=memory_limit)
@@ -171,6 +174,7 @@ class _Scan:
     """What one pass over the input tells before classifying."""
 
     rows: int
+    persons: int
     latest: dt.date
     arrival_code: object
     departure_code: object
@@ -193,6 +197,7 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
     code = direction if direction.type().is_integer() else direction.cast("string")
     counts = con.execute(table.aggregate(
         rows=table.count(),
+        persons=person.nunique(),
         missing_person=missing_person.sum(),
         unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
         latest=table._date.max(),
@@ -219,8 +224,8 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
             + "\n  ".join(problems),
             path=path,
         )
-    return _Scan(rows=int(counts["rows"]), latest=_as_date(counts["latest"]),
-                 problems=problems,
+    return _Scan(rows=int(counts["rows"]), persons=int(counts["persons"]),
+                 latest=_as_date(counts["latest"]), problems=problems,
                  arrival_code=counts["arrival_code"], departure_code=counts["departure_code"])
 
 
@@ -285,6 +290,105 @@ def _code_or(value, default):
 def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
                         spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
+    """Classify in one pass where each person's crossings are together in the file (as the
+    reference requires of its input); otherwise sort them by person first."""
+    if irs is None:
+        try:
+            _classify_grouped(con, table, summary, columns, scan, spill, say)
+            return
+        except _NotGrouped as exc:
+            say(f"{exc}: sorting every person's crossings")
+            _start_counting(summary, scan)
+    _classify_sorted(con, table, irs, summary, columns, scan, spill, say,
+                     memory_limit=memory_limit)
+
+
+class _NotGrouped(Exception):
+    """A person's crossings are not all together in the file, or not read in row order."""
+
+
+def _start_counting(summary: ClassifySummary, scan: _Scan) -> None:
+    """Every count of ``summary`` back to nothing, the problems to those of the scan."""
+    for name in ("rows_read", "classified", "imputed", "provisional", "ltm_arrivals",
+                 "ltm_departures"):
+        setattr(summary, name, 0)
+    summary.rejected = {}
+    summary.problems = list(scan.problems)
+
+
+def _classify_grouped(con: BaseBackend, table: ir.Table, summary: ClassifySummary,
+                      columns: CrossingColumns, scan: _Scan, spill: Path,
+                      say: Callable[[str], None]) -> None:
+    """Read the file in row order, classify person by person, write the rows as they come:
+    nothing is sorted or held but a batch. Raises :class:`_NotGrouped` (before the output is
+    in place) as soon as a person turns up again after another person's crossings."""
+    inputs = tuple(c for c in table.columns if not c.startswith("_"))
+    reader = con.to_pyarrow_batches(kernel_input(table, None, carry=inputs),
+                                    chunk_size=BATCH_ROWS)
+    fields = [reader.schema.field(name) for name in inputs]
+    options = kernel_options(con, table, summary.rule, summary.data_end)
+    classified = classify_batches(_grouped(reader, persons=scan.persons), **options,
+                                  carry=inputs)
+    rows = (_output_batch(batch, fields, columns, scan)
+            for batch in _noted(_counted(classified, summary, say), summary))
+    _write(rows, summary.output, spill, say)
+
+
+def _grouped(batches: Iterable[pa.RecordBatch], *, persons: int) -> Iterator[pa.RecordBatch]:
+    """The batches, checked to come in row order with each person's rows together: the
+    number of runs of one person never exceeds the number of persons."""
+    runs, next_row, last_person = 0, 0, None
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        rows = batch["_row"].to_numpy()
+        if rows[0] != next_row or (rows.size > 1 and not (np.diff(rows) == 1).all()):
+            raise _NotGrouped("the rows were not read in their order")
+        next_row += rows.size
+        person = batch["_person"]
+        runs += person_starts(person).size - 1 - (person[0].as_py() == last_person)
+        if runs > persons:
+            raise _NotGrouped("a person's crossings are not all together in the file")
+        last_person = person[-1].as_py()
+        yield batch
+
+
+def _output_batch(batch: pa.RecordBatch, fields: list[pa.Field], columns: CrossingColumns,
+                  scan: _Scan) -> pa.RecordBatch:
+    """The input's columns (an imputed crossing has only its person, date and direction, in
+    the codes the file itself uses), then :data:`RESULT_COLUMNS`."""
+    imputed = pc.equal(batch["imputed"], 1)
+    any_imputed = pc.any(imputed).as_py()
+    fill = {
+        columns.names["date_crossing"]: batch["_date"],
+        columns.names["is_arrival"]: pc.if_else(pc.equal(batch["_arr"], 1),
+                                                str(_code_or(scan.arrival_code, "1")),
+                                                str(_code_or(scan.departure_code, "0"))),
+    }
+    arrays = []
+    for column in fields:
+        value = batch[column.name]
+        if any_imputed and column.name != columns.names["person_id"]:
+            other = (fill[column.name].cast(column.type) if column.name in fill
+                     else pa.nulls(batch.num_rows, column.type))
+            value = pc.if_else(imputed, other, value)
+        arrays.append(value)
+    return pa.RecordBatch.from_arrays(
+        [*arrays, *(batch[name] for name in RESULT_COLUMNS)],
+        schema=pa.schema([*fields, *(batch.schema.field(name) for name in RESULT_COLUMNS)]))
+
+
+def _noted(batches: Iterable[pa.RecordBatch],
+           summary: ClassifySummary) -> Iterator[pa.RecordBatch]:
+    """The batches, their first persons rejected for order or direction noted as they pass."""
+    for batch in batches:
+        _note_rejected_persons(batch, summary)
+        yield batch
+
+
+def _classify_sorted(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                     summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                     spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
     """Classify with the kernel, put the results back in row order, write the file.
 
     The kernel's results (by person) are placed at their input rows in memory; the file is
@@ -311,7 +415,7 @@ def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
     if imputed:
         extra_rows = _imputed_rows(pa.Table.from_batches(imputed),
                                    inputs.drop("_row").schema().to_pyarrow(), columns, scan)
-    reader = con.to_pyarrow_batches(inputs, chunk_size=1_000_000)
+    reader = con.to_pyarrow_batches(inputs, chunk_size=BATCH_ROWS)
     _write(_beside_results(reader, by_row.table(), extra_rows), summary.output, spill, say)
 
 
@@ -347,14 +451,10 @@ def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
     result = classify_crossings(table, rule=summary.rule, data_end=summary.data_end,
                                 initial_status=irs, carry=(columns.names["person_id"],))
     output = _output_table(result, table, columns, scan)
-    source = con.to_pyarrow_batches(output, chunk_size=1_000_000)
-
-    def noted(batches):
-        for batch in batches:
-            _note_rejected_persons(batch, summary)
-            yield batch.drop_columns(["_arr", "_row"])
-
-    _write(noted(_counted(source, summary, say)), summary.output, spill, say)
+    source = con.to_pyarrow_batches(output, chunk_size=BATCH_ROWS)
+    rows = (batch.drop_columns(["_arr", "_row"])
+            for batch in _noted(_counted(source, summary, say), summary))
+    _write(rows, summary.output, spill, say)
 
 
 class _ByRow:
