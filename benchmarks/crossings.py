@@ -203,7 +203,7 @@ def bare_query(source: Path, target: Path, *, memory_limit: str) -> None:
 
 MIGSTAT_SCRIPT = """
 suppressMessages({{
-  library(migstat, lib.loc = "{library}")
+  library(migstat)  # from R_LIBS, as its parallel workers find it
   library(data.table)
 }})
 x <- fread("{source}", select = c("person_id", "date_crossing", "is_arrival"))
@@ -348,9 +348,10 @@ def _against_migstat(source: Path, args: argparse.Namespace, classify: Run) -> N
         return
     target = args.folder / "migstat.csv"
     script = args.folder / "migstat.R"
-    script.write_text(MIGSTAT_SCRIPT.format(library=args.migstat_library, source=source,
-                                            target=target, W=WINDOW, V=THRESHOLD))
-    migstat = _timed(["Rscript", str(script)])
+    script.write_text(MIGSTAT_SCRIPT.format(source=source, target=target, W=WINDOW,
+                                            V=THRESHOLD))
+    migstat = _timed(["Rscript", str(script)],
+                     env={**os.environ, "R_LIBS": args.migstat_library, "TZ": "UTC"})
     print(f"  migstat (R):                  {migstat}")
     print(f"  classify / migstat: time {classify.seconds / migstat.seconds:.2f} x, "
           f"peak memory {classify.peak_gib / migstat.peak_gib:.2f} x", flush=True)

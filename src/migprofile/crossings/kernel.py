@@ -255,12 +255,20 @@ def _classify_batch(batch: pa.RecordBatch, starts: np.ndarray, *, window: int,
         _numpy(batch["_irs_status"], -1, np.int8), _numpy(batch["_irs_day"], 0, np.int32),
         window, threshold, data_end, impute)
     (day, arr, rb, ra, ltm, frb, fra, fltm, spell, prov, _, _) = out
-    taken = pa.array(src)
-    row = batch["_row"].take(taken)
+    if src.size == batch.num_rows:  # nothing imputed: every row once, in its place
+
+        def taken(name):
+            return batch[name]
+    else:
+        positions = pa.array(src)
+
+        def taken(name):
+            return batch[name].take(positions)
+    row = taken("_row")
     columns = [
-        *(batch[name].take(taken) for name in carry),
+        *(taken(name) for name in carry),
         row, pc.subtract(pc.multiply(row, 2), pa.array(imputed.astype(np.int64))),
-        batch["_person"].take(taken), _days(day), pa.array(arr, mask=arr < 0),
+        taken("_person"), _days(day), pa.array(arr, mask=arr < 0),
         pa.array(rb), pa.array(ra), pa.array(ltm), _days(frb), _days(fra), _days(fltm),
         pa.array(spell, mask=spell == NO_DAY), pa.array(prov), pa.array(err),
         pa.array(imputed),
