@@ -310,3 +310,20 @@ def test_a_person_found_again_later_switches_to_sorting_and_counts_once(tmp_path
               "ltm_departures")
     assert [getattr(summary, c) for c in counts] == [getattr(grouped, c) for c in counts]
     assert len(summary.problems) == len(set(summary.problems)) == len(grouped.problems)
+
+
+def test_integer_direction_codes_read_as_their_text(tmp_path):
+    """A column of numbers matches the codes its numbers are written as: ``"2"`` and
+    ``"-3"``, never ``"02"`` or a word."""
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({
+        "person_id": pa.array([1, 1, 2, 2, 3], pa.int64()),
+        "date_crossing": pa.array([dt.date(2020, 1, 1), dt.date(2020, 2, 1),
+                                   dt.date(2020, 1, 1), dt.date(2020, 2, 1),
+                                   dt.date(2020, 1, 1)], pa.date32()),
+        "is_arrival": pa.array([2, -3, 2, 1, 4], pa.int16()),
+    }), source)
+    mapping = write(tmp_path / "map.toml", '[directions]\narrival = ["2", "in"]\n'
+                                           'departure = ["-3", "04"]\n')
+    summary = classify_file(source, tmp_path / "out.csv", columns=parse_columns(str(mapping)))
+    assert (summary.classified, summary.rejected) == (2, {3: 3})

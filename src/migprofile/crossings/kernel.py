@@ -228,11 +228,17 @@ def output_schema(person_type: pa.DataType, carried: Iterable[pa.Field] = ()) ->
 
 
 def _numpy(column: pa.Array, missing: int, dtype) -> np.ndarray:
-    return pc.fill_null(column, missing).to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    if column.null_count == len(column):  # no initial status at all, say
+        return np.full(len(column), missing, dtype)
+    if column.null_count:
+        column = pc.fill_null(column, missing)
+    return column.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
 
 
 def _days(values: np.ndarray) -> pa.Array:
-    return pa.array(values, pa.int32(), mask=values == NO_DAY).cast(pa.date32())
+    missing = values == NO_DAY
+    return pa.array(values, pa.int32(), mask=missing if missing.any() else None).view(
+        pa.date32())
 
 
 def person_starts(person: pa.Array) -> np.ndarray:
