@@ -359,19 +359,11 @@ def _output_batch(batch: pa.RecordBatch, fields: list[pa.Field], columns: Crossi
     the codes the file itself uses), then :data:`RESULT_COLUMNS`."""
     imputed = pc.equal(batch["imputed"], 1)
     any_imputed = pc.any(imputed).as_py()
-    fill = {
-        columns.names["date_crossing"]: batch["_date"],
-        columns.names["is_arrival"]: pc.if_else(pc.equal(batch["_arr"], 1),
-                                                str(_code_or(scan.arrival_code, "1")),
-                                                str(_code_or(scan.departure_code, "0"))),
-    }
     arrays = []
     for column in fields:
         value = batch[column.name]
-        if any_imputed and column.name != columns.names["person_id"]:
-            other = (fill[column.name].cast(column.type) if column.name in fill
-                     else pa.nulls(batch.num_rows, column.type))
-            value = pc.if_else(imputed, other, value)
+        if any_imputed:
+            value = pc.if_else(imputed, _imputed_value(batch, column, columns, scan), value)
         arrays.append(value)
     return pa.RecordBatch.from_arrays(
         [*arrays, *(batch[name] for name in RESULT_COLUMNS)],
@@ -525,16 +517,26 @@ def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns
     """Imputed crossings as output rows: the person, the date and direction used (in the
     codes the file itself uses), no other input value; then the results and ``_row``, by
     which they are sorted."""
-    direction = pc.if_else(pc.equal(imputed["_arr"], 1),
-                           str(_code_or(scan.arrival_code, "1")),
-                           str(_code_or(scan.departure_code, "0")))
-    fill = {columns.names["person_id"]: imputed["_person"],
-            columns.names["date_crossing"]: imputed["_date"],
-            columns.names["is_arrival"]: direction}
-    values = {field.name: fill[field.name].cast(field.type) if field.name in fill
-              else pa.nulls(imputed.num_rows, field.type) for field in schema}
+    values = {field.name: _imputed_value(imputed, field, columns, scan) for field in schema}
     rows = pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
     return rows.sort_by("_row")
+
+
+def _imputed_value(kernel_rows, field: pa.Field, columns: CrossingColumns, scan: _Scan):
+    """Input column ``field`` of an imputed crossing, for each of the kernel's output rows:
+    its person, the date and direction used (in the codes the file itself uses), nothing
+    for any other column."""
+    if field.name == columns.names["person_id"]:
+        value = kernel_rows["_person"]
+    elif field.name == columns.names["date_crossing"]:
+        value = kernel_rows["_date"]
+    elif field.name == columns.names["is_arrival"]:
+        value = pc.if_else(pc.equal(kernel_rows["_arr"], 1),
+                           str(_code_or(scan.arrival_code, "1")),
+                           str(_code_or(scan.departure_code, "0")))
+    else:
+        return pa.nulls(kernel_rows.num_rows, field.type)
+    return value.cast(field.type)
 
 
 def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
