@@ -327,3 +327,23 @@ def test_integer_direction_codes_read_as_their_text(tmp_path):
                                            'departure = ["-3", "04"]\n')
     summary = classify_file(source, tmp_path / "out.csv", columns=parse_columns(str(mapping)))
     assert (summary.classified, summary.rejected) == (2, {3: 3})
+
+
+def test_batches_made_ahead_come_in_order_and_fail_in_their_place():
+    """Batches are read and classified in a thread of their own while the previous ones are
+    written: the same sequence, a failure raised where it happened, and a consumer that
+    stops early does not wait for the rest."""
+    import itertools
+
+    from migprofile.crossings.files import _ahead
+
+    def five_then_a_failure():
+        yield from range(5)
+        raise ValueError("the sixth batch")
+
+    got = []
+    with pytest.raises(ValueError, match="the sixth batch"):
+        for item in _ahead(five_then_a_failure()):
+            got.append(item)
+    assert got == [0, 1, 2, 3, 4]
+    assert list(itertools.islice(_ahead(itertools.count()), 3)) == [0, 1, 2]
