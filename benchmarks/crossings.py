@@ -287,6 +287,40 @@ def _with_row(path: Path) -> str:
     return f"(SELECT *, row_number() OVER () - 1 AS _row FROM read_csv('{path}'))"
 
 
+def spark_throughput(source: Path, *, master: str) -> None:
+    """Crossings classified per second and per executor core on Spark: the rule's stage
+    alone (read the Parquet file, partition by person, sort, the kernel in the Python
+    workers), its rows discarded, so the driver reads and writes nothing."""
+    import re
+
+    from pyspark.sql import SparkSession, functions
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (SparkSession.builder.master(master).appName("migprofile-throughput")
+             .config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.ui.enabled", "false").getOrCreate())
+    from migprofile.crossings.rule import RuleParameters, classify_narrow
+    from migprofile.sources.crossings import CrossingColumns, normalize_crossings
+    from migprofile.warehouse import connect
+
+    con = connect("spark")  # the session above
+    spark.read.parquet(str(source)).withColumn(
+        "_row", functions.monotonically_increasing_id()).createOrReplaceTempView("crossings")
+    table = normalize_crossings(con.table("crossings"), CrossingColumns())
+    start = time.perf_counter()
+    result = classify_narrow(table, rule=RuleParameters(), data_end=dt.date(2025, 12, 31))
+    spark.table(result.get_name()).write.format("noop").mode("overwrite").save()
+    elapsed = time.perf_counter() - start
+    rows = spark.table("crossings").count()
+    found = re.fullmatch(r"local-cluster\[(\d+),(\d+),\d+\]", master)
+    cores = int(found[1]) * int(found[2]) if found else os.cpu_count()
+    print(f"Spark ({master}): {rows:,} crossings classified in {elapsed:.1f} s: "
+          f"{rows / elapsed / cores:,.0f} crossings a second per executor core "
+          f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+    spark.stop()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100K",
@@ -300,6 +334,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="R library folder where migstat is installed (CSV sizes)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated and classified files")
+    parser.add_argument("--spark-throughput", metavar="MASTER",
+                        help="instead: the rule's stage alone on Spark, e.g. "
+                             "'local-cluster[2,1,1024]', on the first size (Parquet)")
     parser.add_argument("--bare", nargs=2, type=Path, metavar=("SOURCE", "TARGET"),
                         help=argparse.SUPPRESS)  # the child process of the bare query
     args = parser.parse_args(argv)
@@ -309,6 +346,13 @@ def main(argv: list[str] | None = None) -> None:
     args.folder.mkdir(parents=True, exist_ok=True)
     print(describe(("migprofile", "duckdb", "ibis-framework", "numba")))
     print(f"command: {' '.join(sys.argv)}")
+    if args.spark_throughput:
+        label = args.sizes.split(",")[0].strip()
+        source = args.folder / f"crossings-{label}.parquet"
+        if not source.exists():
+            generate(source, SIZES[label])
+        spark_throughput(source, master=args.spark_throughput)
+        return
     start_up = _timed([sys.executable, "-m", "migprofile", "classify", "--help"])
     print(f"start-up (`migprofile classify --help`): {start_up}")
     for label in args.sizes.split(","):
