@@ -3,9 +3,13 @@
 Generates realistic border-crossing histories (tourists, residents on holiday, emigrants,
 immigrants, returning residents, seasonal workers near the threshold, cross-border
 commuters with same-day trips), writes them as Parquet and CSV, and times
-``migprofile classify`` on them, printing the machine, the versions and peak memory.
+``migprofile classify`` on them beside a bare DuckDB query of the rule's closed form (RB,
+RA and LTM only), each as a child process (wall time and peak memory), in the same run;
+checks that both give the same RB, RA and LTM; on CSV, times Stats NZ's migstat too
+when it is installed. Prints the machine, the versions and the ratios.
 
     .venv/bin/python benchmarks/crossings.py --sizes 1M,10M,100M
+    nice -n 10 .venv/bin/python benchmarks/crossings.py --sizes 300M --memory-limit 6GB
 
 Figures are printed, never asserted: speed targets live here, not in the tests.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -84,19 +88,26 @@ def _histories(kind: Traveller, persons: int, first_person: int,
     offset = np.cumsum(spell) - spell
     day = np.repeat(first_day, counts) + offset - np.repeat(offset[starts], counts)
     citizen = rng.random(persons) < kind.citizen_share
-    foreign = rng.choice(CITIZENSHIPS[1:], size=persons,
-                         p=CITIZENSHIP_WEIGHTS[1:] / CITIZENSHIP_WEIGHTS[1:].sum())
-    citizenship = np.where(citizen, "VNM", foreign)
+    foreign = 1 + rng.choice(CITIZENSHIPS.size - 1, size=persons,
+                             p=CITIZENSHIP_WEIGHTS[1:] / CITIZENSHIP_WEIGHTS[1:].sum())
+    citizenship = np.where(citizen, 0, foreign)  # positions in CITIZENSHIPS
+    female = rng.random(persons) < 0.5
     return pa.table({
         "person_id": pa.array(person, pa.int64()),
         "date_crossing": pa.array(day.astype("int32"), pa.int32()).cast(pa.date32()),
         "is_arrival": pa.array(arrival, pa.int8()),
-        "citizenship": pa.array(np.repeat(citizenship, counts)),
-        "sex": pa.array(np.repeat(np.where(rng.random(persons) < 0.5, "F", "M"), counts)),
+        "citizenship": _texts(np.repeat(citizenship, counts), CITIZENSHIPS),
+        "sex": _texts(np.repeat(np.where(female, 0, 1), counts), np.array(["F", "M"])),
         "birth_year": pa.array(np.repeat(rng.integers(1940, 2015, size=persons), counts),
                                pa.int16()),
-        "port": pa.array(rng.choice(PORTS, size=person.size)),
+        "port": _texts(rng.integers(0, PORTS.size, size=person.size), PORTS),
     })
+
+
+def _texts(positions: np.ndarray, values: np.ndarray) -> pa.Array:
+    """``values[positions]`` as an Arrow string array (built in Arrow: fast)."""
+    return pa.DictionaryArray.from_arrays(pa.array(positions, pa.int32()),
+                                          pa.array(values)).cast(pa.string())
 
 
 def generate(path: Path, crossings: int, *, seed: int = 1, chunk: int = 5_000_000) -> int:
@@ -130,28 +141,184 @@ def generate(path: Path, crossings: int, *, seed: int = 1, chunk: int = 5_000_00
     return written
 
 
-SIZES = {"100K": 100_000, "1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000}
+SIZES = {"100K": 100_000, "1M": 1_000_000, "10M": 10_000_000, "100M": 100_000_000,
+         "300M": 300_000_000}
+
+WINDOW, THRESHOLD = 487, 365
+
+BARE_QUERY = """
+COPY (
+  WITH crossings AS (
+    SELECT *, date_crossing::DATE - DATE '1970-01-01' AS _day,
+           (date_crossing::DATE - DATE '1970-01-01')::BIGINT * 4294967296 + _row AS _key,
+           2 * is_arrival - 1 AS _sign
+    FROM {source}
+  ), ahead AS (
+    -- days in the country within [date, date + W): the presence flips at each crossing
+    SELECT *,
+      (1 - is_arrival) * {W} + (_day + {W}) * sum(_sign) OVER window_ahead
+        - sum(_sign * _day) OVER window_ahead AS _days_in,
+      count(*) OVER history AS _crossings,
+      1 - first_value(is_arrival) OVER history AS _initial
+    FROM crossings
+    WINDOW history AS (PARTITION BY person_id ORDER BY _key
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+           window_ahead AS (PARTITION BY person_id ORDER BY _key
+                            RANGE BETWEEN CURRENT ROW AND {W} * 4294967296 FOLLOWING)
+  ), decided AS (
+    -- V days in the state entered (a lone crossing: V days before the data end)
+    SELECT *, CASE WHEN _crossings = 1 THEN (SELECT max(_day) FROM crossings) - _day >= {V}
+                   WHEN is_arrival = 1 THEN _days_in >= {V}
+                   ELSE {W} - _days_in >= {V} END AS _moves
+    FROM ahead
+  ), statuses AS (
+    -- the status is the one entered at the latest crossing that moved it
+    SELECT *,
+      coalesce(last_value(CASE WHEN _moves THEN is_arrival END IGNORE NULLS) OVER before,
+               _initial) AS res_status_before,
+      coalesce(last_value(CASE WHEN _moves THEN is_arrival END IGNORE NULLS) OVER after,
+               _initial) AS res_status_after
+    FROM decided
+    WINDOW after AS (PARTITION BY person_id ORDER BY _key
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+           before AS (PARTITION BY person_id ORDER BY _key
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+  )
+  SELECT * EXCLUDE (_day, _key, _sign, _days_in, _crossings, _initial, _moves),
+         (res_status_before <> res_status_after)::TINYINT AS is_long_term_mig
+  FROM statuses
+) TO '{target}' (FORMAT parquet)
+"""
+"""The closed form of the rule (RB, RA, LTM only) in plain DuckDB SQL: the yardstick of
+speed. ``_row`` is the row's position in the file; a person's crossings are taken in date
+order, then row order."""
 
 
-def _timed(command: list[str]) -> tuple[float, float]:
-    """Wall time in seconds and peak memory (GiB) of a child process."""
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, peak_kib / 2**20
-
-
-def _bare_sort(source: Path, target: Path) -> float:
-    """Seconds DuckDB takes to sort the same rows by person and write them: the floor."""
+def bare_query(source: Path, target: Path, *, memory_limit: str) -> None:
+    """Classify with :data:`BARE_QUERY` (in this process)."""
     import duckdb
 
-    con = duckdb.connect(config={"memory_limit": "4GB",
-                                 "temp_directory": str(target.parent / "spill")})
+    con = duckdb.connect(config={"memory_limit": memory_limit,
+                                 "temp_directory": str(target.parent / "spill-bare")})
+    if source.suffix == ".parquet":
+        scan = (f"(SELECT * EXCLUDE (file_row_number), file_row_number AS _row "
+                f"FROM read_parquet('{source}', file_row_number = true))")
+    else:
+        scan = f"(SELECT *, row_number() OVER () - 1 AS _row FROM read_csv('{source}'))"
+    con.execute(BARE_QUERY.format(source=scan, target=target, W=WINDOW, V=THRESHOLD))
+
+
+MIGSTAT_SCRIPT = """
+suppressMessages({{
+  library(migstat)  # from R_LIBS, as its parallel workers find it
+  library(data.table)
+}})
+x <- fread("{source}", select = c("person_id", "date_crossing", "is_arrival"))
+x[, date_crossing := as.Date(date_crossing)]
+end <- max(x$date_crossing)
+x[, days_obs := calc_days_obs(date_crossing, end, {W}L)]
+x[, days_in_country := calc_days_in_country(person_id, date_crossing, is_arrival, end, {W}L)]
+x[, res_status_initial := 1L - is_arrival[1L], by = person_id]
+x[, res_status_after := calc_res_status_after(person_id, is_arrival, days_in_country,
+                                              days_obs, res_status_initial, {W}L, {V}L)]
+x[, res_status_before := calc_res_status_before(person_id, res_status_initial,
+                                                res_status_after)]
+x[, is_long_term_mig := calc_is_long_term_mig(person_id, is_arrival, res_status_before,
+                                              res_status_after, days_in_country, days_obs,
+                                              {W}L, {V}L)]
+fwrite(x, "{target}")
+"""
+"""Stats NZ's migstat on the same crossings (12/16, the data end as observation end)."""
+
+MIGSTAT_HOWTO = (
+    "migstat (Stats NZ, an R package) is not installed: install R with Rcpp, lubridate, "
+    "stringr, dplyr, futile.logger and data.table, get github.com/StatisticsNZ/migstat "
+    "(commit 1e60695), run `R CMD INSTALL --library=FOLDER migstat`, then pass "
+    "--migstat-library FOLDER (or set MIGSTAT_LIBRARY)."
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Wall time (s) and peak resident memory (GiB) of one child process."""
+
+    seconds: float
+    peak_gib: float
+
+    def __str__(self) -> str:
+        return f"{self.seconds:.1f} s, peak {self.peak_gib:.2f} GiB"
+
+
+def _timed(command: list[str], *, env: dict | None = None) -> Run:
+    """Run ``command`` as a child process: its own wall time and peak memory."""
     start = time.perf_counter()
-    con.execute(f"COPY (SELECT * FROM read_parquet('{source}') ORDER BY person_id, "
-                f"date_crossing) TO '{target}' (FORMAT parquet)")
-    return time.perf_counter() - start
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return Run(elapsed, usage.ru_maxrss / 2**20)
+
+
+def _identical(classified: Path, bare: Path) -> tuple[int, bool]:
+    """Rows, and whether both outputs give every row the same RB, RA and LTM: an
+    order-free checksum (the sum of a 64-bit hash of row, RB, RA, LTM), so that no join
+    of hundreds of millions of rows is needed. Classify's rows are in file order; the bare
+    query's carry ``_row``."""
+    import duckdb
+
+    con = duckdb.connect(config={"memory_limit": "2GB"})
+    sums = []
+    for source in (_with_row(classified), f"read_parquet('{bare}')"):
+        sums.append(con.execute(f"""
+            SELECT count(*), sum(hash(_row::BIGINT, res_status_before::BIGINT,
+                                      res_status_after::BIGINT,
+                                      is_long_term_mig::BIGINT)::HUGEINT)
+            FROM {source}""").fetchone())
+    return sums[0][0], sums[0] == sums[1]
+
+
+def _with_row(path: Path) -> str:
+    """Classify's output with its row number (file order)."""
+    if path.suffix == ".parquet":
+        return (f"(SELECT *, file_row_number AS _row "
+                f"FROM read_parquet('{path}', file_row_number = true))")
+    return f"(SELECT *, row_number() OVER () - 1 AS _row FROM read_csv('{path}'))"
+
+
+def spark_throughput(source: Path, *, master: str) -> None:
+    """Crossings classified per second and per executor core on Spark: the rule's stage
+    alone (read the Parquet file, partition by person, sort, the kernel in the Python
+    workers), its rows discarded, so the driver reads and writes nothing."""
+    import re
+
+    from pyspark.sql import SparkSession, functions
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (SparkSession.builder.master(master).appName("migprofile-throughput")
+             .config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.ui.enabled", "false").getOrCreate())
+    from migprofile.crossings.rule import RuleParameters, classify_narrow
+    from migprofile.sources.crossings import CrossingColumns, normalize_crossings
+    from migprofile.warehouse import connect
+
+    con = connect("spark")  # the session above
+    spark.read.parquet(str(source)).withColumn(
+        "_row", functions.monotonically_increasing_id()).createOrReplaceTempView("crossings")
+    table = normalize_crossings(con.table("crossings"), CrossingColumns())
+    start = time.perf_counter()
+    result = classify_narrow(table, rule=RuleParameters(), data_end=dt.date(2025, 12, 31))
+    spark.table(result.get_name()).write.format("noop").mode("overwrite").save()
+    elapsed = time.perf_counter() - start
+    rows = spark.table("crossings").count()
+    found = re.fullmatch(r"local-cluster\[(\d+),(\d+),\d+\]", master)
+    cores = int(found[1]) * int(found[2]) if found else os.cpu_count()
+    print(f"Spark ({master}): {rows:,} crossings classified in {elapsed:.1f} s: "
+          f"{rows / elapsed / cores:,.0f} crossings a second per executor core "
+          f"(load average {os.getloadavg()[0]:.1f})", flush=True)
+    spark.stop()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,29 +328,88 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folder", type=Path, default=Path(__file__).parent / "output",
                         help="where the generated and classified files go")
     parser.add_argument("--engine", default="duckdb")
+    parser.add_argument("--memory-limit", default="4GB",
+                        help="DuckDB's memory limit, for classify and the bare query alike")
+    parser.add_argument("--migstat-library", default=os.environ.get("MIGSTAT_LIBRARY"),
+                        help="R library folder where migstat is installed (CSV sizes)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated and classified files")
+    parser.add_argument("--spark-throughput", metavar="MASTER",
+                        help="instead: the rule's stage alone on Spark, e.g. "
+                             "'local-cluster[2,1,1024]', on the first size (Parquet)")
+    parser.add_argument("--bare", nargs=2, type=Path, metavar=("SOURCE", "TARGET"),
+                        help=argparse.SUPPRESS)  # the child process of the bare query
     args = parser.parse_args(argv)
+    if args.bare:
+        bare_query(*args.bare, memory_limit=args.memory_limit)
+        return
     args.folder.mkdir(parents=True, exist_ok=True)
     print(describe(("migprofile", "duckdb", "ibis-framework", "numba")))
-    migprofile = [sys.executable, "-m", "migprofile"]
-    for label in args.sizes.split(","):
-        size = SIZES[label.strip()]
-        # CSV to CSV up to 1M crossings, Parquet to Parquet beyond
-        suffix = ".csv" if size <= 1_000_000 else ".parquet"
-        source = args.folder / f"crossings-{label}{suffix}"
+    print(f"command: {' '.join(sys.argv)}")
+    if args.spark_throughput:
+        label = args.sizes.split(",")[0].strip()
+        source = args.folder / f"crossings-{label}.parquet"
         if not source.exists():
-            start = time.perf_counter()
-            rows = generate(source, size)
-            print(f"{label}: generated {rows:,} crossings in {time.perf_counter() - start:.1f} s")
-        output = args.folder / f"classified-{label}{suffix}"
-        load = os.getloadavg()[0]  # other work on the machine slows every figure
-        elapsed, peak = _timed([*migprofile, "classify", str(source), "--out", str(output),
-                                "--engine", args.engine])
-        line = (f"{label}: classify {suffix[1:]} -> {suffix[1:]} on {args.engine}: "
-                f"{elapsed:.1f} s, peak memory {peak:.2f} GiB (load average {load:.1f} before)")
-        if suffix == ".parquet":
-            sort = _bare_sort(source, args.folder / f"sorted-{label}.parquet")
-            line += f"; a bare sort of the same file: {sort:.1f} s"
-        print(line, flush=True)
+            generate(source, SIZES[label])
+        spark_throughput(source, master=args.spark_throughput)
+        return
+    start_up = _timed([sys.executable, "-m", "migprofile", "classify", "--help"])
+    print(f"start-up (`migprofile classify --help`): {start_up}")
+    for label in args.sizes.split(","):
+        _benchmark(label.strip(), args, start_up)
+
+
+def _benchmark(label: str, args: argparse.Namespace, start_up: Run) -> None:
+    """Generate, classify, run the bare query (and migstat on CSV), compare, print."""
+    size = SIZES[label]
+    # CSV to CSV up to 1M crossings, Parquet to Parquet beyond
+    suffix = ".csv" if size <= 1_000_000 else ".parquet"
+    source = args.folder / f"crossings-{label}{suffix}"
+    if not source.exists():
+        start = time.perf_counter()
+        rows = generate(source, size)
+        print(f"{label}: generated {rows:,} crossings in {time.perf_counter() - start:.1f} s")
+    output = args.folder / f"classified-{label}{suffix}"
+    bare = args.folder / f"bare-{label}.parquet"
+    load = os.getloadavg()[0]  # other work on the machine slows every figure
+    classify = _timed([sys.executable, "-m", "migprofile", "classify", str(source),
+                       "--out", str(output), "--engine", args.engine,
+                       "--memory-limit", args.memory_limit])
+    query = _timed([sys.executable, __file__, "--bare", str(source), str(bare),
+                    "--memory-limit", args.memory_limit])
+    compared, same = _identical(output, bare)
+    kind = f"{suffix[1:]} -> {suffix[1:]}"
+    print(f"{label} ({kind}, memory limit {args.memory_limit}, load average {load:.1f} "
+          f"before):", flush=True)
+    print(f"  migprofile classify on {args.engine}: {classify} "
+          f"(after start-up: {classify.seconds - start_up.seconds:.1f} s)")
+    print(f"  bare closed-form query:       {query}")
+    print(f"  classify / bare query: time {classify.seconds / query.seconds:.2f} x, "
+          f"peak memory {classify.peak_gib / query.peak_gib:.2f} x")
+    print(f"  RB, RA, LTM of {compared:,} rows: "
+          f"{'identical' if same else 'DIFFERENT'} (checksum)", flush=True)
+    if suffix == ".csv":
+        _against_migstat(source, args, classify)
+    if not args.keep:
+        for path in (source, output, bare):
+            path.unlink(missing_ok=True)
+
+
+def _against_migstat(source: Path, args: argparse.Namespace, classify: Run) -> None:
+    if not args.migstat_library or not shutil.which("Rscript"):
+        print(f"  {MIGSTAT_HOWTO}")
+        return
+    target = args.folder / "migstat.csv"
+    script = args.folder / "migstat.R"
+    script.write_text(MIGSTAT_SCRIPT.format(source=source, target=target, W=WINDOW,
+                                            V=THRESHOLD))
+    migstat = _timed(["Rscript", str(script)],
+                     env={**os.environ, "R_LIBS": args.migstat_library, "TZ": "UTC"})
+    print(f"  migstat (R):                  {migstat}")
+    print(f"  classify / migstat: time {classify.seconds / migstat.seconds:.2f} x, "
+          f"peak memory {classify.peak_gib / migstat.peak_gib:.2f} x", flush=True)
+    script.unlink()
+    target.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ import csv
 import datetime as dt
 
 import pyarrow as pa
+import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
 
 from migprofile.crossings import RESULT_COLUMNS, RuleParameters, classify_file
 from migprofile.sources.crossings import parse_columns
-from tests.crossings.helpers import loop_results
+from tests.crossings.helpers import loop_results, random_rows
 
 CROSSINGS = """\
 person_id,date_crossing,is_arrival,port
@@ -231,3 +232,118 @@ def test_imputed_rows_in_input_order(tmp_path, suffix):
         for e in expected]
     assert [{k: r[k] for k in RESULT_COLUMNS} for r in got] == [
         {k: "" if e[k] is None else str(e[k]) for k in RESULT_COLUMNS} for e in expected]
+
+
+def _written(tmp_path, rows, suffix: str):
+    """``(person, date, arrival)`` rows as a crossings file, with a port column."""
+    table = pa.table({
+        "person_id": pa.array([p for p, _, _ in rows], pa.int64()),
+        "date_crossing": pa.array([d for _, d, _ in rows], pa.date32()),
+        "is_arrival": pa.array([a for _, _, a in rows], pa.int8()),
+        "port": [f"P{k}" for k in range(len(rows))],
+    })
+    path = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        pa.csv.write_csv(table, path)
+    else:
+        pq.write_table(table, path)
+    return path
+
+
+def _classified(path) -> list[dict]:
+    """Every output row as text (empty for a missing value), as a CSV would read."""
+    if path.suffix == ".csv":
+        return read_csv(path)
+    return [{k: "" if v is None else str(v) for k, v in row.items()}
+            for row in pq.read_table(path).to_pylist()]
+
+
+def _as_loop_gives(rows, **options) -> list[dict]:
+    return [{"port": "" if e["imputed"] else f"P{e['_row']}",
+             **{k: "" if e[k] is None else str(e[k]) for k in RESULT_COLUMNS}}
+            for e in loop_results(rows, **options)]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("impute", [False, True])
+def test_grouped_file_in_one_pass_gives_the_loop_results(tmp_path, monkeypatch, suffix,
+                                                         impute):
+    """Each person's crossings together (as the reference wants them): read, classified and
+    written in one pass, in batches that cut persons, nothing sorted."""
+    import migprofile.crossings.files as files
+
+    monkeypatch.setattr(files, "BATCH_ROWS", 7)
+    rows, _ = random_rows(3, persons=80, window=487, threshold=365)
+    said = []
+    out = tmp_path / f"out{suffix}"
+    summary = classify_file(_written(tmp_path, rows, suffix), out, progress=said.append,
+                            rule=RuleParameters(on_gap="impute" if impute else "reject"))
+    assert not any("sorting" in line for line in said)
+    got = _classified(out)
+    assert [{k: g[k] for k in ("port", *RESULT_COLUMNS)} for g in got] == _as_loop_gives(
+        rows, impute=impute)
+    assert summary.rows_read == len(rows)
+    assert bool(summary.rejected) is not impute  # same directions: rejected or imputed
+    assert summary.imputed == (sum(g["imputed"] == "1" for g in got) if impute else 0)
+
+
+def test_a_person_found_again_later_switches_to_sorting_and_counts_once(tmp_path,
+                                                                        monkeypatch):
+    """The first person's last crossing at the very end: found after batches were
+    classified and written; the run starts again sorted, and counts every row once."""
+    import migprofile.crossings.files as files
+
+    monkeypatch.setattr(files, "BATCH_ROWS", 5)
+    rows, _ = random_rows(4, persons=40, window=487, threshold=365)
+    first = [r for r in rows if r[0] == rows[0][0]]
+    assert len(first) > 1
+    scattered = first[:-1] + [r for r in rows if r[0] != rows[0][0]] + first[-1:]
+    said = []
+    out = tmp_path / "out.parquet"
+    summary = classify_file(_written(tmp_path, scattered, ".parquet"), out,
+                            progress=said.append)
+    assert any("not all together in the file: sorting" in line for line in said)
+    assert [{k: g[k] for k in ("port", *RESULT_COLUMNS)} for g in _classified(out)] == (
+        _as_loop_gives(scattered))
+    grouped = classify_file(_written(tmp_path, rows, ".parquet"), tmp_path / "grouped.csv")
+    counts = ("rows_read", "classified", "rejected", "provisional", "ltm_arrivals",
+              "ltm_departures")
+    assert [getattr(summary, c) for c in counts] == [getattr(grouped, c) for c in counts]
+    assert len(summary.problems) == len(set(summary.problems)) == len(grouped.problems)
+
+
+def test_integer_direction_codes_read_as_their_text(tmp_path):
+    """A column of numbers matches the codes its numbers are written as: ``"2"`` and
+    ``"-3"``, never ``"02"`` or a word."""
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({
+        "person_id": pa.array([1, 1, 2, 2, 3], pa.int64()),
+        "date_crossing": pa.array([dt.date(2020, 1, 1), dt.date(2020, 2, 1),
+                                   dt.date(2020, 1, 1), dt.date(2020, 2, 1),
+                                   dt.date(2020, 1, 1)], pa.date32()),
+        "is_arrival": pa.array([2, -3, 2, 1, 4], pa.int16()),
+    }), source)
+    mapping = write(tmp_path / "map.toml", '[directions]\narrival = ["2", "in"]\n'
+                                           'departure = ["-3", "04"]\n')
+    summary = classify_file(source, tmp_path / "out.csv", columns=parse_columns(str(mapping)))
+    assert (summary.classified, summary.rejected) == (2, {3: 3})
+
+
+def test_batches_made_ahead_come_in_order_and_fail_in_their_place():
+    """Batches are read and classified in a thread of their own while the previous ones are
+    written: the same sequence, a failure raised where it happened, and a consumer that
+    stops early does not wait for the rest."""
+    import itertools
+
+    from migprofile.crossings.files import _ahead
+
+    def five_then_a_failure():
+        yield from range(5)
+        raise ValueError("the sixth batch")
+
+    got = []
+    with pytest.raises(ValueError, match="the sixth batch"):
+        for item in _ahead(five_then_a_failure()):
+            got.append(item)
+    assert got == [0, 1, 2, 3, 4]
+    assert list(itertools.islice(_ahead(itertools.count()), 3)) == [0, 1, 2]

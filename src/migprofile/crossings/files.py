@@ -7,10 +7,12 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Full, Queue
 
 import ibis
 import ibis.expr.types as ir
@@ -21,13 +23,15 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
-from migprofile.crossings.kernel import NO_DAY
+from migprofile.crossings.kernel import NO_DAY, classify_batches, person_starts
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
     RuleParameters,
     classified_batches,
     classify_crossings,
+    kernel_input,
+    kernel_options,
 )
 from migprofile.errors import MigprofileError
 from migprofile.sources.crossings import (
@@ -46,6 +50,7 @@ __all__ = ["ClassifySummary", "classify_file"]
 
 SHOWN_PROBLEMS = 10
 PROGRESS_EVERY = 2.0  # seconds
+BATCH_ROWS = 1_000_000
 
 
 @dataclass
@@ -153,7 +158,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         irs = None
         if initial_status is not None:
             irs = _initial_status_table(con, Path(initial_status), table._person.type())
-        say("Classifying (sorting every person's crossings)")
+        say("Classifying")
         if con.name == "duckdb":
             _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say,
                                 memory_limit=memory_limit)
@@ -171,6 +176,7 @@ class _Scan:
     """What one pass over the input tells before classifying."""
 
     rows: int
+    persons: int
     latest: dt.date
     arrival_code: object
     departure_code: object
@@ -193,6 +199,7 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
     code = direction if direction.type().is_integer() else direction.cast("string")
     counts = con.execute(table.aggregate(
         rows=table.count(),
+        persons=person.nunique(),
         missing_person=missing_person.sum(),
         unreadable=(table._date.isnull() | table._arr.isnull()).sum(),
         latest=table._date.max(),
@@ -219,8 +226,8 @@ def scan_crossings(con: BaseBackend, table: ir.Table, path: Path,
             + "\n  ".join(problems),
             path=path,
         )
-    return _Scan(rows=int(counts["rows"]), latest=_as_date(counts["latest"]),
-                 problems=problems,
+    return _Scan(rows=int(counts["rows"]), persons=int(counts["persons"]),
+                 latest=_as_date(counts["latest"]), problems=problems,
                  arrival_code=counts["arrival_code"], departure_code=counts["departure_code"])
 
 
@@ -285,6 +292,97 @@ def _code_or(value, default):
 def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
                         spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
+    """Classify in one pass where each person's crossings are together in the file (as the
+    reference requires of its input); otherwise sort them by person first."""
+    if irs is None:
+        try:
+            _classify_grouped(con, table, summary, columns, scan, spill, say)
+            return
+        except _NotGrouped as exc:
+            say(f"{exc}: sorting every person's crossings")
+            _start_counting(summary, scan)
+    _classify_sorted(con, table, irs, summary, columns, scan, spill, say,
+                     memory_limit=memory_limit)
+
+
+class _NotGrouped(Exception):
+    """A person's crossings are not all together in the file, or not read in row order."""
+
+
+def _start_counting(summary: ClassifySummary, scan: _Scan) -> None:
+    """Every count of ``summary`` back to nothing, the problems to those of the scan."""
+    for name in ("rows_read", "classified", "imputed", "provisional", "ltm_arrivals",
+                 "ltm_departures"):
+        setattr(summary, name, 0)
+    summary.rejected = {}
+    summary.problems = list(scan.problems)
+
+
+def _classify_grouped(con: BaseBackend, table: ir.Table, summary: ClassifySummary,
+                      columns: CrossingColumns, scan: _Scan, spill: Path,
+                      say: Callable[[str], None]) -> None:
+    """Read the file in row order, classify person by person, write the rows as they come:
+    nothing is sorted or held but a batch. Raises :class:`_NotGrouped` (before the output is
+    in place) as soon as a person turns up again after another person's crossings."""
+    inputs = tuple(c for c in table.columns if not c.startswith("_"))
+    reader = con.to_pyarrow_batches(kernel_input(table, None, carry=inputs),
+                                    chunk_size=BATCH_ROWS)
+    fields = [reader.schema.field(name) for name in inputs]
+    options = kernel_options(con, table, summary.rule, summary.data_end)
+    classified = classify_batches(_grouped(reader, persons=scan.persons), **options,
+                                  carry=inputs)
+    rows = (_output_batch(batch, fields, columns, scan)
+            for batch in _noted(_counted(classified, summary, say), summary))
+    _write(rows, summary.output, spill, say)
+
+
+def _grouped(batches: Iterable[pa.RecordBatch], *, persons: int) -> Iterator[pa.RecordBatch]:
+    """The batches, checked to come in row order with each person's rows together: the
+    number of runs of one person never exceeds the number of persons."""
+    runs, next_row, last_person = 0, 0, None
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        rows = batch["_row"].to_numpy()
+        if rows[0] != next_row or (rows.size > 1 and not (np.diff(rows) == 1).all()):
+            raise _NotGrouped("the rows were not read in their order")
+        next_row += rows.size
+        person = batch["_person"]
+        runs += person_starts(person).size - 1 - (person[0].as_py() == last_person)
+        if runs > persons:
+            raise _NotGrouped("a person's crossings are not all together in the file")
+        last_person = person[-1].as_py()
+        yield batch
+
+
+def _output_batch(batch: pa.RecordBatch, fields: list[pa.Field], columns: CrossingColumns,
+                  scan: _Scan) -> pa.RecordBatch:
+    """The input's columns (an imputed crossing has only its person, date and direction, in
+    the codes the file itself uses), then :data:`RESULT_COLUMNS`."""
+    imputed = pc.equal(batch["imputed"], 1)
+    any_imputed = pc.any(imputed).as_py()
+    arrays = []
+    for column in fields:
+        value = batch[column.name]
+        if any_imputed:
+            value = pc.if_else(imputed, _imputed_value(batch, column, columns, scan), value)
+        arrays.append(value)
+    return pa.RecordBatch.from_arrays(
+        [*arrays, *(batch[name] for name in RESULT_COLUMNS)],
+        schema=pa.schema([*fields, *(batch.schema.field(name) for name in RESULT_COLUMNS)]))
+
+
+def _noted(batches: Iterable[pa.RecordBatch],
+           summary: ClassifySummary) -> Iterator[pa.RecordBatch]:
+    """The batches, their first persons rejected for order or direction noted as they pass."""
+    for batch in batches:
+        _note_rejected_persons(batch, summary)
+        yield batch
+
+
+def _classify_sorted(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
+                     summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
+                     spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
     """Classify with the kernel, put the results back in row order, write the file.
 
     The kernel's results (by person) are placed at their input rows in memory; the file is
@@ -311,7 +409,7 @@ def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
     if imputed:
         extra_rows = _imputed_rows(pa.Table.from_batches(imputed),
                                    inputs.drop("_row").schema().to_pyarrow(), columns, scan)
-    reader = con.to_pyarrow_batches(inputs, chunk_size=1_000_000)
+    reader = con.to_pyarrow_batches(inputs, chunk_size=BATCH_ROWS)
     _write(_beside_results(reader, by_row.table(), extra_rows), summary.output, spill, say)
 
 
@@ -347,14 +445,10 @@ def _classify_elsewhere(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
     result = classify_crossings(table, rule=summary.rule, data_end=summary.data_end,
                                 initial_status=irs, carry=(columns.names["person_id"],))
     output = _output_table(result, table, columns, scan)
-    source = con.to_pyarrow_batches(output, chunk_size=1_000_000)
-
-    def noted(batches):
-        for batch in batches:
-            _note_rejected_persons(batch, summary)
-            yield batch.drop_columns(["_arr", "_row"])
-
-    _write(noted(_counted(source, summary, say)), summary.output, spill, say)
+    source = con.to_pyarrow_batches(output, chunk_size=BATCH_ROWS)
+    rows = (batch.drop_columns(["_arr", "_row"])
+            for batch in _noted(_counted(source, summary, say), summary))
+    _write(rows, summary.output, spill, say)
 
 
 class _ByRow:
@@ -425,16 +519,26 @@ def _imputed_rows(imputed: pa.Table, schema: pa.Schema, columns: CrossingColumns
     """Imputed crossings as output rows: the person, the date and direction used (in the
     codes the file itself uses), no other input value; then the results and ``_row``, by
     which they are sorted."""
-    direction = pc.if_else(pc.equal(imputed["_arr"], 1),
-                           str(_code_or(scan.arrival_code, "1")),
-                           str(_code_or(scan.departure_code, "0")))
-    fill = {columns.names["person_id"]: imputed["_person"],
-            columns.names["date_crossing"]: imputed["_date"],
-            columns.names["is_arrival"]: direction}
-    values = {field.name: fill[field.name].cast(field.type) if field.name in fill
-              else pa.nulls(imputed.num_rows, field.type) for field in schema}
+    values = {field.name: _imputed_value(imputed, field, columns, scan) for field in schema}
     rows = pa.table({**values, **{c: imputed[c] for c in (*RESULT_COLUMNS, "_row")}})
     return rows.sort_by("_row")
+
+
+def _imputed_value(kernel_rows, field: pa.Field, columns: CrossingColumns, scan: _Scan):
+    """Input column ``field`` of an imputed crossing, for each of the kernel's output rows:
+    its person, the date and direction used (in the codes the file itself uses), nothing
+    for any other column."""
+    if field.name == columns.names["person_id"]:
+        value = kernel_rows["_person"]
+    elif field.name == columns.names["date_crossing"]:
+        value = kernel_rows["_date"]
+    elif field.name == columns.names["is_arrival"]:
+        value = pc.if_else(pc.equal(kernel_rows["_arr"], 1),
+                           str(_code_or(scan.arrival_code, "1")),
+                           str(_code_or(scan.departure_code, "0")))
+    else:
+        return pa.nulls(kernel_rows.num_rows, field.type)
+    return value.cast(field.type)
 
 
 def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
@@ -445,7 +549,7 @@ def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
     writer = None
     written, progress = 0, _Progress(say)
     try:
-        for batch in batches:
+        for batch in _ahead(batches):
             if writer is None:
                 writer = _writer(partial, batch.schema)
             writer.write_batch(batch)
@@ -456,6 +560,49 @@ def _write(batches: Iterable[pa.RecordBatch], path: Path, spill: Path,
             writer.close()
     if writer is not None:
         os.replace(partial, path)
+
+
+def _ahead(items: Iterable, *, depth: int = 2) -> Iterator:
+    """The items of ``items``, produced in a thread of their own up to ``depth`` ahead of
+    their use: reading and classifying the next batches goes on while one is written (on
+    two cores or more, about the time of the longer of the two instead of their sum).
+    An exception of the producer is raised here, in its place in the sequence."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def offer(entry) -> bool:
+        """Queue ``entry`` unless the consumer has stopped; whether it was queued."""
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer((item, None)):
+                    return
+            offer((done, None))
+        except BaseException as exc:  # handed over to the consumer, raised there
+            offer((done, exc))
+
+    thread = threading.Thread(target=produce, name="migprofile-classify", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _writer(path: Path, schema: pa.Schema):

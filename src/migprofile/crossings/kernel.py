@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-__all__ = ["INPUT_SCHEMA", "NO_DAY", "classify_batches", "output_schema"]
+__all__ = ["INPUT_SCHEMA", "NO_DAY", "classify_batches", "output_schema", "person_starts"]
 
 
 def _compiled(function):
@@ -213,10 +213,10 @@ def _classify(starts, day, arr, irs_status, irs_day, window, threshold, data_end
     return src, imputed, err, out
 
 
-def output_schema(person_type: pa.DataType) -> pa.Schema:
-    """The columns :func:`classify_batches` yields."""
+def output_schema(person_type: pa.DataType, carried: Iterable[pa.Field] = ()) -> pa.Schema:
+    """The columns :func:`classify_batches` yields (``carried``: the columns it carries)."""
     day = pa.date32()
-    return pa.schema([
+    return pa.schema([*carried,
         ("_row", pa.int64()), ("_seq", pa.int64()), ("_person", person_type),
         ("_date", day), ("_arr", pa.int8()),
         ("res_status_before", pa.int8()), ("res_status_after", pa.int8()),
@@ -228,14 +228,20 @@ def output_schema(person_type: pa.DataType) -> pa.Schema:
 
 
 def _numpy(column: pa.Array, missing: int, dtype) -> np.ndarray:
-    return pc.fill_null(column, missing).to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    if column.null_count == len(column):  # no initial status at all, say
+        return np.full(len(column), missing, dtype)
+    if column.null_count:
+        column = pc.fill_null(column, missing)
+    return column.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
 
 
 def _days(values: np.ndarray) -> pa.Array:
-    return pa.array(values, pa.int32(), mask=values == NO_DAY).cast(pa.date32())
+    missing = values == NO_DAY
+    return pa.array(values, pa.int32(), mask=missing if missing.any() else None).view(
+        pa.date32())
 
 
-def _person_starts(person: pa.Array) -> np.ndarray:
+def person_starts(person: pa.Array) -> np.ndarray:
     """Positions where a new person begins, and the length at the end."""
     if len(person) == 0:
         return np.zeros(1, np.int64)
@@ -248,26 +254,39 @@ def _person_starts(person: pa.Array) -> np.ndarray:
 
 
 def _classify_batch(batch: pa.RecordBatch, starts: np.ndarray, *, window: int,
-                    threshold: int, data_end: int, impute: bool) -> pa.RecordBatch:
+                    threshold: int, data_end: int, impute: bool,
+                    carry: tuple[str, ...]) -> pa.RecordBatch:
     src, imputed, err, out = _classify(
         starts, _numpy(batch["_day"], NO_DAY, np.int32), _numpy(batch["_arr"], -1, np.int8),
         _numpy(batch["_irs_status"], -1, np.int8), _numpy(batch["_irs_day"], 0, np.int32),
         window, threshold, data_end, impute)
     (day, arr, rb, ra, ltm, frb, fra, fltm, spell, prov, _, _) = out
-    taken = pa.array(src)
-    row = batch["_row"].take(taken)
+    if src.size == batch.num_rows:  # nothing imputed: every row once, in its place
+
+        def taken(name):
+            return batch[name]
+    else:
+        positions = pa.array(src)
+
+        def taken(name):
+            return batch[name].take(positions)
+    row = taken("_row")
     columns = [
+        *(taken(name) for name in carry),
         row, pc.subtract(pc.multiply(row, 2), pa.array(imputed.astype(np.int64))),
-        batch["_person"].take(taken), _days(day), pa.array(arr, mask=arr < 0),
+        taken("_person"), _days(day), pa.array(arr, mask=arr < 0),
         pa.array(rb), pa.array(ra), pa.array(ltm), _days(frb), _days(fra), _days(fltm),
         pa.array(spell, mask=spell == NO_DAY), pa.array(prov), pa.array(err),
         pa.array(imputed),
     ]
-    return pa.RecordBatch.from_arrays(columns, schema=output_schema(batch["_person"].type))
+    carried = [batch.schema.field(name) for name in carry]
+    return pa.RecordBatch.from_arrays(
+        columns, schema=output_schema(batch["_person"].type, carried))
 
 
 def classify_batches(batches: Iterable[pa.RecordBatch], *, window: int, threshold: int,
-                     data_end: int, impute: bool) -> Iterator[pa.RecordBatch]:
+                     data_end: int, impute: bool,
+                     carry: tuple[str, ...] = ()) -> Iterator[pa.RecordBatch]:
     """Classify crossings that come person by person (each person's rows together, in input
     order), in any number of batches: a person cut by a batch boundary is held back and
     classified with the rest of their rows.
@@ -275,18 +294,21 @@ def classify_batches(batches: Iterable[pa.RecordBatch], *, window: int, threshol
     Each input batch has ``_person`` and the columns of :data:`INPUT_SCHEMA`; the output
     batches have :func:`output_schema`'s, with ``_seq`` (twice the row, one less for an
     imputed crossing) ordering the rows as the input's, and ``data_end`` a day number.
+    The input's ``carry`` columns come first, an imputed crossing taking the values of the
+    crossing that revealed the gap.
     """
-    options = dict(window=window, threshold=threshold, data_end=data_end, impute=impute)
+    options = dict(window=window, threshold=threshold, data_end=data_end, impute=impute,
+                   carry=tuple(carry))
     held = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
         if held is not None:
             batch = pa.concat_batches([held, batch.select(held.schema.names)])
-        starts = _person_starts(batch["_person"])
+        starts = person_starts(batch["_person"])
         last = int(starts[-2])
         held = batch.slice(last)
         if last:
             yield _classify_batch(batch.slice(0, last), starts[:-1], **options)
     if held is not None:
-        yield _classify_batch(held, _person_starts(held["_person"]), **options)
+        yield _classify_batch(held, person_starts(held["_person"]), **options)

@@ -124,7 +124,7 @@ def classify_narrow(crossings: ir.Table, *, rule: RuleParameters,
     backend = crossings._find_backend(use_default=True)
     if backend.name == "pyspark":
         narrow = kernel_input(crossings, initial_status)
-        options = _kernel_options(backend, crossings, rule, data_end)
+        options = kernel_options(backend, crossings, rule, data_end)
         return _classify_on_spark(backend, narrow, options)
     reader = classified_batches(crossings, rule=rule, data_end=data_end,
                                 initial_status=initial_status)
@@ -142,24 +142,26 @@ def classified_batches(crossings: ir.Table, *, rule: RuleParameters,
     """
     backend = crossings._find_backend(use_default=True)
     narrow = kernel_input(crossings, initial_status)
-    options = _kernel_options(backend, crossings, rule, data_end)
+    options = kernel_options(backend, crossings, rule, data_end)
     source = backend.to_pyarrow_batches(narrow.order_by("_person", "_row"),
                                         chunk_size=batch_rows)
     schema = output_schema(source.schema.field("_person").type)
     return pa.RecordBatchReader.from_batches(schema, classify_batches(source, **options))
 
 
-def _kernel_options(backend: BaseBackend, crossings: ir.Table, rule: RuleParameters,
+def kernel_options(backend: BaseBackend, crossings: ir.Table, rule: RuleParameters,
                     data_end: dt.date | None) -> dict:
     return dict(window=rule.window, threshold=rule.threshold,
                 data_end=data_end_day(backend, crossings, data_end),
                 impute=rule.on_gap == "impute")
 
 
-def kernel_input(crossings: ir.Table, initial_status: ir.Table | None) -> ir.Table:
-    """The narrow columns the kernel reads, with each person's initial status if any."""
+def kernel_input(crossings: ir.Table, initial_status: ir.Table | None, *,
+                 carry: tuple[str, ...] = ()) -> ir.Table:
+    """The narrow columns the kernel reads, with each person's initial status if any (and
+    the ``carry`` columns of the crossings)."""
     table = crossings.select(
-        "_row", "_person",
+        *carry, "_row", "_person",
         _day=crossings._date.epoch_days().cast("int32"),
         _arr=crossings._arr.cast("int8"),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -121,7 +122,7 @@ def import_crossings(profile_dir: Path | str, path: Path | str, *,
 
 def _stored_rows(con, data: pa.Table, path: Path, columns: CrossingColumns) -> pa.Table:
     """The file's rows as stored (without the person): checked, dates and codes read."""
-    data = data.append_column("_row", pa.array(range(data.num_rows), pa.int64()))
+    data = data.append_column("_row", pa.array(np.arange(data.num_rows, dtype=np.int64)))
     table = normalize_crossings(arrow_table(con, "import_file", data), columns)
     scan_crossings(con, table, path, columns)
     fields = {key: table[name] for key in PERSON_FIELDS

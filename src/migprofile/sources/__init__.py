@@ -1,19 +1,24 @@
-"""Sources: one reader per kind of input, each returning the canonical observation shape."""
+"""Sources: one reader per kind of input, each returning the canonical observation shape.
 
-from migprofile.sources.canonical import OBSERVATION_SCHEMA, canonical, format_dims, parse_dims
-from migprofile.sources.registry import KINDS, ResolvedSource, SourceKind, resolve_source
-from migprofile.sources.sidecar import SourceMeta, file_sha256, read_sidecar
+Each name below is imported on first use: the readers of international sources bring
+pandera and pandas, which a command reading only crossings need not wait for.
+"""
 
-__all__ = [
-    "KINDS",
-    "OBSERVATION_SCHEMA",
-    "ResolvedSource",
-    "SourceKind",
-    "SourceMeta",
-    "canonical",
-    "file_sha256",
-    "format_dims",
-    "parse_dims",
-    "read_sidecar",
-    "resolve_source",
-]
+from migprofile.lazy import lazy_names
+
+_WHERE = {
+    "KINDS": "registry",
+    "OBSERVATION_SCHEMA": "canonical",
+    "ResolvedSource": "registry",
+    "SourceKind": "registry",
+    "SourceMeta": "sidecar",
+    "canonical": "canonical",
+    "file_sha256": "sidecar",
+    "format_dims": "canonical",
+    "parse_dims": "canonical",
+    "read_sidecar": "sidecar",
+    "resolve_source": "registry",
+}
+
+__all__ = sorted(_WHERE)
+__getattr__ = lazy_names(__name__, _WHERE)

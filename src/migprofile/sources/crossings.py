@@ -213,12 +213,24 @@ def _as_date(value: ir.Value) -> ir.DateValue:
 
 
 def _as_arrival(value: ir.Value, columns: CrossingColumns) -> ir.IntegerValue:
-    code = value.cast("string").strip().lower()
+    if value.type().is_integer():  # the same codes, without writing every number as text
+        arrival = _integer_codes(columns.arrival_codes)
+        departure = _integer_codes(columns.departure_codes)
+        code = value
+    else:
+        arrival, departure = columns.arrival_codes, columns.departure_codes
+        code = value.cast("string").strip().lower()
     return ibis.cases(
-        (code.isin(columns.arrival_codes), 1),
-        (code.isin(columns.departure_codes), 0),
+        (code.isin(arrival) if arrival else ibis.literal(False), 1),
+        (code.isin(departure) if departure else ibis.literal(False), 0),
         else_=ibis.null("int64"),
     )
+
+
+def _integer_codes(codes: tuple[str, ...]) -> list[int]:
+    """The codes an integer's text can equal (``"1"``, ``"-2"``; not ``"01"`` or ``"in"``)."""
+    return [int(code) for code in codes
+            if code.lstrip("-").isdigit() and str(int(code)) == code]
 
 
 def normalize_crossings(table: ir.Table, columns: CrossingColumns) -> ir.Table:

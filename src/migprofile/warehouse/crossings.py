@@ -6,6 +6,7 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -51,7 +52,7 @@ def load_crossings_file(con: BaseBackend, path: Path) -> ir.Table:
             raise MigprofileError(f"cannot read the file: {exc}", path=path) from exc
         return table.rename(_row="file_row_number")
     data = read_crossings_file(path)
-    data = data.append_column("_row", pa.array(range(data.num_rows), pa.int64()))
+    data = data.append_column("_row", pa.array(np.arange(data.num_rows, dtype=np.int64)))
     return arrow_table(con, f"file_{abs(hash(str(path)))}", data)
 
 

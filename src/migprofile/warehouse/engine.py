@@ -68,20 +68,30 @@ def _connect_spark() -> BaseBackend:
             "the Spark engine needs PySpark: install migprofile with the `spark` extra "
             "(pip install 'migprofile[spark]') and Java 17."
         ) from exc
+    active = SparkSession.getActiveSession()
+    if active is not None:  # a session the caller started: its master and settings
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return ibis.pyspark.connect(active)
+    builder = (SparkSession.builder.appName("migprofile")
+               .config("spark.sql.session.timeZone", "UTC"))
+    partitions = os.environ.get("MIGPROFILE_SPARK_PARTITIONS")
+    if "PYSPARK_GATEWAY_PORT" in os.environ:
+        # under spark-submit: the cluster's master and the settings given to spark-submit
+        if partitions:
+            builder = builder.config("spark.sql.shuffle.partitions", partitions)
+        return ibis.pyspark.connect(builder.getOrCreate())
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     master = os.environ.get("MIGPROFILE_SPARK_MASTER", "local[*]")
     if master.startswith("local"):
         # The residence-rule kernel runs in Spark's Python workers, which need migprofile:
-        # on a local master they are this interpreter, not the first python3 on the PATH.
-        # (A cluster's workers must have migprofile installed.)
+        # on a local master (local-cluster too) they are this interpreter, not the first
+        # python3 on the PATH. (A cluster's workers get it from spark-submit --py-files.)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (
-        SparkSession.builder.appName("migprofile")
-        .master(master)
+        builder.master(master)
         .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("MIGPROFILE_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.shuffle.partitions", partitions or "8")
         .getOrCreate()
     )
     return ibis.pyspark.connect(session)
