@@ -4,21 +4,20 @@ Each name below is imported on first use: the readers of international sources b
 pandera and pandas, which a command reading only crossings need not wait for.
 """
 
-from migprofile.lazy import lazy_names
+from migprofile._lazy import lazy_exports
 
-_WHERE = {
-    "KINDS": "registry",
-    "OBSERVATION_SCHEMA": "canonical",
-    "ResolvedSource": "registry",
-    "SourceKind": "registry",
-    "SourceMeta": "sidecar",
-    "canonical": "canonical",
-    "file_sha256": "sidecar",
-    "format_dims": "canonical",
-    "parse_dims": "canonical",
-    "read_sidecar": "sidecar",
-    "resolve_source": "registry",
+_EXPORTS = {
+    "KINDS": "migprofile.sources.registry",
+    "OBSERVATION_SCHEMA": "migprofile.sources.canonical",
+    "ResolvedSource": "migprofile.sources.registry",
+    "SourceKind": "migprofile.sources.registry",
+    "SourceMeta": "migprofile.sources.sidecar",
+    "file_sha256": "migprofile.sources.sidecar",
+    "format_dims": "migprofile.sources.canonical",
+    "parse_dims": "migprofile.sources.canonical",
+    "read_sidecar": "migprofile.sources.sidecar",
+    "resolve_source": "migprofile.sources.registry",
 }
 
-__all__ = sorted(_WHERE)
-__getattr__ = lazy_names(__name__, _WHERE)
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -4,16 +4,16 @@ Each name below is imported on first use: the observation store brings pandera, 
 connecting to an engine does not need.
 """
 
-from migprofile.lazy import lazy_names
+from migprofile._lazy import lazy_exports
 
-_WHERE = {
-    "ENGINES": "engine",
-    "Engine": "engine",
-    "connect": "engine",
-    "INDICATOR_SCHEMA": "store",
-    "SOURCES_SCHEMA": "store",
-    "Warehouse": "store",
+_EXPORTS = {
+    "ENGINES": "migprofile.warehouse.engine",
+    "Engine": "migprofile.warehouse.engine",
+    "connect": "migprofile.warehouse.engine",
+    "INDICATOR_SCHEMA": "migprofile.warehouse.store",
+    "SOURCES_SCHEMA": "migprofile.warehouse.store",
+    "Warehouse": "migprofile.warehouse.store",
 }
 
-__all__ = sorted(_WHERE)
-__getattr__ = lazy_names(__name__, _WHERE)
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
