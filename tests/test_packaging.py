@@ -38,23 +38,16 @@ def _constraints(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    _run(sys.executable, "-m", "build", "--outdir", out, ROOT)
-    return out
-
-
 def _package_files() -> list[str]:
     """Every file of the package that git tracks, Python or not, as named in a wheel."""
     listing = _run("git", "ls-files", "src/migprofile", cwd=ROOT).split()
     return [name.removeprefix("src/") for name in listing]
 
 
-def test_sdist_and_wheel_carry_every_file_of_the_package(dist):
-    with zipfile.ZipFile(next(dist.glob(f"migprofile-{__version__}-*.whl"))) as archive:
+def test_sdist_and_wheel_carry_every_file_of_the_package(distributions):
+    with zipfile.ZipFile(next(distributions.glob(f"migprofile-{__version__}-*.whl"))) as archive:
         wheel = set(archive.namelist())
-    with tarfile.open(next(dist.glob(f"migprofile-{__version__}.tar.gz"))) as archive:
+    with tarfile.open(next(distributions.glob(f"migprofile-{__version__}.tar.gz"))) as archive:
         sdist = set(archive.getnames())
     files = _package_files()
     assert "migprofile/data/international/undesa_ims2024_bilateral_by_sex.csv" in files
@@ -64,10 +57,11 @@ def test_sdist_and_wheel_carry_every_file_of_the_package(dist):
         assert f"migprofile-{__version__}/{extra}" in sdist, extra
 
 
-def test_the_wheel_alone_builds_the_profile_the_checkout_builds(dist, built_profile, tmp_path):
+def test_the_wheel_alone_builds_the_profile_the_checkout_builds(distributions, built_profile,
+                                                                 tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", venv)
-    wheel = next(dist.glob("*.whl"))
+    wheel = next(distributions.glob("*.whl"))
     _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel,
          "-c", _constraints(tmp_path))
     migprofile = venv / "bin" / "migprofile"

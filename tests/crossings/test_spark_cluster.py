@@ -24,7 +24,6 @@ from tests.crossings.helpers import random_rows
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 
 JOB = """
 import json, sys
@@ -55,21 +54,11 @@ spark.stop()
 
 
 @pytest.fixture(scope="module")
-def shipped_wheel(tmp_path_factory) -> Path:
-    """migprofile built as a wheel from the files git tracks, named ``.zip`` (Spark ships
-    ``.zip`` and ``.egg`` files to the Python workers; a wheel is a zip)."""
-    folder = tmp_path_factory.mktemp("wheel")
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True,
-                             capture_output=True).stdout.decode().split("\0")
-    tree = folder / "tree"
-    for name in filter(None, tracked):
-        if (ROOT / name).is_file():
-            (tree / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, tree / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(folder), str(tree)], check=True)
-    wheel = next(folder.glob("migprofile-*.whl"))
-    return shutil.copy(wheel, folder / "migprofile.zip")
+def shipped_wheel(distributions, tmp_path_factory) -> Path:
+    """migprofile's wheel, named ``.zip`` (Spark ships ``.zip`` and ``.egg`` files to the
+    Python workers; a wheel is a zip)."""
+    wheel = next(distributions.glob("migprofile-*.whl"))
+    return shutil.copy(wheel, tmp_path_factory.mktemp("wheel") / "migprofile.zip")
 
 
 def test_two_executors_with_the_wheel_write_the_duckdb_file(shipped_wheel, tmp_path):

@@ -56,6 +56,19 @@ def copy_tracked(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def distributions(request, tmp_path_factory) -> Path:
+    """The sdist and the wheel (``python -m build``) of the files of the checkout that git
+    tracks, built once for the whole test session, in a folder of their own."""
+    import sys
+
+    folder = tmp_path_factory.mktemp("distributions")
+    tree = copy_tracked(request.config.rootpath, folder / "tree")
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(folder / "dist"),
+                    str(tree)], check=True, capture_output=True)
+    return folder / "dist"
+
+
+@pytest.fixture(scope="session")
 def built_profile(tmp_path_factory):
     """A Viet Nam profile (English and Vietnamese), built once for the whole test session.
 
