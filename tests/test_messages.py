@@ -46,3 +46,30 @@ def test_kept_for_later_and_across_processes():
         "같은 수치(time_period)가 두 번 주어졌습니다 (4행에 처음 나옴)")
     copied = pickle.loads(pickle.dumps(message))
     assert copied == message and copied.template == message.template
+
+
+def test_a_layout_problem_is_shown_in_vietnamese(tmp_path):
+    """The layout reader's problems (a region's subtotal that does not add up, a unit line
+    it cannot read) reach the web app as templates, so they are shown in the page's
+    language; the command line keeps its English text."""
+    from migprofile.codes import builtin_dataflows
+    from migprofile.sources.national.reader import read_national
+
+    def problems(text: str) -> dict[str, Message]:
+        path = tmp_path / "dolab.csv"
+        path.write_text(text, encoding="utf-8")
+        read = read_national(path, dataflow=builtin_dataflows()["LABOUR_DEPLOYMENTS"])
+        return {p.rule: p.message for p in read.problems}
+
+    vietnamese = localizer("vi").gettext
+    unit = problems("Đơn vị tính: tỷ đồng\nNăm,Thị trường,Số lao động\n2022,Nhật Bản,60\n")["unit"]
+    assert unit.startswith("this unit is not understood")
+    assert unit.translated("vi", vietnamese).startswith("không hiểu được đơn vị này")
+    subtotal = problems("Năm,Thị trường,Số lao động\n2021,Châu Á,100\n2021,Nhật Bản,60\n"
+                        "2021,Đài Loan,30\n")["subtotal"]
+    assert subtotal == ("the subtotal for Châu Á is 100 but the rows it groups (rows 3–4: "
+                        "Nhật Bản, Đài Loan) add up to 90: a difference of 10. Correct the "
+                        "subtotal or the rows under it")
+    assert subtotal.translated("vi", vietnamese) == (
+        "tổng phụ của Châu Á là 100 nhưng các dòng thuộc nó (các dòng 3–4: Nhật Bản, Đài "
+        "Loan) cộng lại được 90: chênh lệch 10. Hãy sửa tổng phụ hoặc các dòng bên dưới")

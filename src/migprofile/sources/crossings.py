@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 
 __all__ = [
     "ARRIVAL_CODES",
@@ -80,26 +80,27 @@ def _mapping_from_toml(path: Path) -> CrossingColumns:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise MigprofileError(f"cannot read the column mapping: {exc}", path=path) from exc
+        raise MigprofileError(Message("cannot read the column mapping: {error}",
+                                      error=str(exc)), path=path) from exc
     unknown = set(data) - {"columns", "directions"}
     if unknown:
-        raise MigprofileError(
-            f"unknown section(s) {sorted(unknown)}; expected [columns] and [directions].",
-            path=path,
-        )
+        raise MigprofileError(Message(
+            "unknown section(s) {sections}; expected [columns] and [directions].",
+            sections=str(sorted(unknown))), path=path)
     directions = data.get("directions", {})
     bad = set(directions) - {"arrival", "departure"}
     if bad:
-        raise MigprofileError(
-            f"[directions] takes `arrival` and `departure` lists, not {sorted(bad)}.", path=path
-        )
+        raise MigprofileError(Message(
+            "[directions] takes `arrival` and `departure` lists, not {keys}.",
+            keys=str(sorted(bad))), path=path)
 
     def codes(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         values = directions.get(key)
         if values is None:
             return default
         if not isinstance(values, list) or not values:
-            raise MigprofileError(f"[directions] {key} must be a list of codes.", path=path)
+            raise MigprofileError(Message("[directions] {key} must be a list of codes.",
+                                          key=key), path=path)
         return tuple(str(v).strip().lower() for v in values)
 
     return CrossingColumns(
@@ -112,10 +113,9 @@ def _mapping_from_toml(path: Path) -> CrossingColumns:
 def _checked_names(given: dict[str, object], *, source: str) -> dict[str, str]:
     unknown = set(given) - set(REQUIRED) - set(OPTIONAL)
     if unknown:
-        raise MigprofileError(
-            f"{source}: unknown field(s) {sorted(unknown)}; fields are "
-            f"{', '.join(REQUIRED + OPTIONAL)}."
-        )
+        raise MigprofileError(Message(
+            "{source}: unknown field(s) {fields}; fields are {known}.", source=source,
+            fields=str(sorted(unknown)), known=", ".join(REQUIRED + OPTIONAL)))
     names = {key: key for key in REQUIRED}
     names.update({key: str(value) for key, value in given.items()})
     return names
@@ -138,10 +138,10 @@ def parse_columns(text: str | None) -> CrossingColumns:
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, value = part.partition("=")
         if not sep or not value.strip():
-            raise MigprofileError(
-                f"--columns: {part!r} is not FIELD=COLUMN (for example "
-                "person_id=PID,date_crossing=DT,is_arrival=DIR), nor a .toml file."
-            )
+            raise MigprofileError(Message(
+                "--columns: {part!r} is not FIELD=COLUMN (for example "
+                "person_id=PID,date_crossing=DT,is_arrival=DIR), nor a .toml file.",
+                part=part))
         pairs[key.strip()] = value.strip()
     return CrossingColumns(names=_checked_names(pairs, source="--columns"))
 
@@ -149,9 +149,9 @@ def parse_columns(text: str | None) -> CrossingColumns:
 def check_format(path: Path) -> None:
     """A crossings file must exist and be CSV or Parquet."""
     if path.suffix.lower() not in FORMATS:
-        raise MigprofileError("crossings must be a .csv or .parquet file.", path=path)
+        raise MigprofileError(Message("crossings must be a .csv or .parquet file."), path=path)
     if not path.is_file():
-        raise MigprofileError("no such file.", path=path)
+        raise MigprofileError(Message("no such file."), path=path)
 
 
 def read_csv_text(path: Path) -> pa.Table:
@@ -161,7 +161,7 @@ def read_csv_text(path: Path) -> pa.Table:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
         if not header:
-            raise MigprofileError("the file is empty (no header line).", path=path)
+            raise MigprofileError(Message("the file is empty (no header line)."), path=path)
         return pa_csv.read_csv(
             path,
             convert_options=pa_csv.ConvertOptions(
@@ -171,7 +171,8 @@ def read_csv_text(path: Path) -> pa.Table:
             ),
         )
     except (OSError, UnicodeDecodeError, pa.ArrowInvalid, csv.Error) as exc:
-        raise MigprofileError(f"cannot read the file: {exc}", path=path) from exc
+        raise MigprofileError(Message("cannot read the file: {error}", error=str(exc)),
+                              path=path) from exc
 
 
 def read_crossings_file(path: Path) -> pa.Table:
@@ -182,17 +183,19 @@ def read_crossings_file(path: Path) -> pa.Table:
     try:
         return pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
-        raise MigprofileError(f"cannot read the file: {exc}", path=path) from exc
+        raise MigprofileError(Message("cannot read the file: {error}", error=str(exc)),
+                              path=path) from exc
 
 
 def check_columns(available: list[str], wanted: list[str], path: Path, what: str) -> None:
     """A whole-file problem when a mapped column is missing, naming what the file has."""
     missing = [name for name in wanted if name not in available]
     if missing:
-        raise MigprofileError(
-            f"missing column(s) {', '.join(map(repr, missing))} for {what}; the file has "
-            f"{', '.join(map(repr, available))}. Map other names with --columns "
-            "(see docs/border-data.md).",
+        raise MigprofileError(Message(
+            "missing column(s) {missing} for {what}; the file has {available}. Map other "
+            "names with --columns (see docs/border-data.md).",
+            missing=", ".join(map(repr, missing)), what=what,
+            available=", ".join(map(repr, available))),
             path=path,
         )
 
@@ -273,9 +276,9 @@ def read_initial_status(path: Path | str) -> pa.Table:
     bad_rows = pc.indices_nonzero(pc.fill_null(bad, True)).to_pylist()
     if bad_rows:
         listed = ", ".join(row_label(path, r) for r in bad_rows[:10])
-        raise MigprofileError(
-            f"each row needs a person_id, a status of 0 or 1 and an as_of date "
-            f"(YYYY-MM-DD); not so at {listed}.",
+        raise MigprofileError(Message(
+            "each row needs a person_id, a status of 0 or 1 and an as_of date "
+            "(YYYY-MM-DD); not so at {rows}.", rows=listed),
             path=path,
         )
     table = pa.table({"person_id": person, "status": pc.cast(status, pa.int64()),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import ibis.expr.types as ir
 
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.profile import SourceSettings
 from migprofile.sources import knomad, undesa_data_type, undesa_ims, unhcr, wdi
 from migprofile.sources.sidecar import SourceMeta, file_sha256, read_sidecar
@@ -78,9 +78,9 @@ class ResolvedSource:
 def _kind(name: str, settings: SourceSettings, where: Path) -> SourceKind:
     kind = KINDS.get(settings.kind)
     if kind is None:
-        raise MigprofileError(
-            f"source {name!r} has unknown kind {settings.kind!r}; known kinds: "
-            f"{', '.join(KINDS)}.", path=where)
+        raise MigprofileError(Message(
+            "source {name!r} has unknown kind {kind!r}; known kinds: {known}.", name=name,
+            kind=settings.kind, known=", ".join(KINDS)), path=where)
     return kind
 
 
@@ -89,15 +89,16 @@ def _locate(name: str, settings: SourceSettings, kind: SourceKind,
     if settings.path:
         path = profile_root / settings.path
         if not path.is_file():
-            raise MigprofileError(
-                f"the file of source {name!r} is missing or not readable (path = "
-                f"{settings.path!r} in profile.toml).", path=path)
+            raise MigprofileError(Message(
+                "the file of source {name!r} is missing or not readable (path = {given!r} in "
+                "profile.toml).", name=name, given=settings.path), path=path)
         return path, False
     revision = settings.revision or kind.default_revision
     if revision not in kind.bundled:
-        raise MigprofileError(
-            f"source {name!r}: no bundled copy of {kind.kind} revision {revision!r}; bundled "
-            f"revisions: {', '.join(kind.bundled)}. Give a `path` to a file of your own.",
+        raise MigprofileError(Message(
+            "source {name!r}: no bundled copy of {kind} revision {revision!r}; bundled "
+            "revisions: {bundled}. Give a `path` to a file of your own.", name=name,
+            kind=kind.kind, revision=revision, bundled=", ".join(kind.bundled)),
             path=profile_root / "profile.toml")
     return bundled_dir() / kind.bundled[revision], True
 
@@ -109,16 +110,17 @@ def resolve_source(name: str, settings: SourceSettings, profile_root: Path) -> R
     meta = read_sidecar(path)
     sha256 = file_sha256(path)
     if meta.sha256 and meta.sha256 != sha256:
-        raise MigprofileError(
-            f"the file's sha256 is {sha256} but its sidecar records {meta.sha256}: the file "
+        raise MigprofileError(Message(
+            "the file's sha256 is {sha256} but its sidecar records {recorded}: the file "
             "changed after the sidecar was written. Check the file, then update `sha256` "
-            "(and `obtained`, `revision`) in the sidecar.", path=path)
+            "(and `obtained`, `revision`) in the sidecar.", sha256=sha256,
+            recorded=meta.sha256), path=path)
     if meta.kind != kind.kind:
-        raise MigprofileError(
-            f"the sidecar says kind {meta.kind!r} but profile.toml uses the file as "
-            f"{kind.kind!r}.", path=path)
+        raise MigprofileError(Message(
+            "the sidecar says kind {recorded!r} but profile.toml uses the file as {kind!r}.",
+            recorded=meta.kind, kind=kind.kind), path=path)
     if settings.revision and not bundled and settings.revision != meta.revision:
-        raise MigprofileError(
-            f"profile.toml asks for revision {settings.revision!r} but the sidecar says "
-            f"{meta.revision!r}.", path=path)
+        raise MigprofileError(Message(
+            "profile.toml asks for revision {asked!r} but the sidecar says {recorded!r}.",
+            asked=settings.revision, recorded=meta.revision), path=path)
     return ResolvedSource(name, kind, path, meta, sha256, bundled)

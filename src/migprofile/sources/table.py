@@ -295,9 +295,9 @@ def _chosen_sheets(book, sheet: str | None, path: Path) -> list:
     if sheet is None:
         return book.worksheets
     if sheet not in book.sheetnames:
-        raise MigprofileError(
-            f"the workbook has no sheet {sheet!r}; its sheets are: "
-            f"{', '.join(repr(n) for n in book.sheetnames)}.", path=path)
+        raise MigprofileError(Message(
+            "the workbook has no sheet {sheet!r}; its sheets are: {sheets}.", sheet=sheet,
+            sheets=", ".join(repr(n) for n in book.sheetnames)), path=path)
     return [book[sheet]]
 
 
@@ -364,9 +364,9 @@ def _hidden_by_merge(path: Path, title: str, copies: set[tuple[int, int]],
     return [InputProblem(
         file=str(path), sheet=title, row=row, column=get_column_letter(col),
         value=cell_text(written[(row, col)]), rule="merged_hides_value",
-        message=f"this cell is covered by a merged cell showing {cell_text(merged[(row, col)])!r}"
-                ", so its own value is hidden. Unmerge the cells in Excel and give each "
-                "figure its own cell")
+        message=Message("this cell is covered by a merged cell showing {shown!r}, so its own "
+                        "value is hidden. Unmerge the cells in Excel and give each figure its "
+                        "own cell", shown=cell_text(merged[(row, col)])))
         for row, col in sorted(copies) if cell_text(written.get((row, col)))]
 
 
@@ -392,8 +392,9 @@ def _uncomputed_formulas(path: Path, title: str, written: dict[tuple[int, int], 
             found.append(InputProblem(
                 file=str(path), sheet=title, row=row_number,
                 column=get_column_letter(col), value=formula, rule="formula_not_computed",
-                message="the formula has no saved result, so its figure is unknown. Open the "
-                        "file in Excel and save it, so that Excel stores the result"))
+                message=Message("the formula has no saved result, so its figure is unknown. "
+                                "Open the file in Excel and save it, so that Excel stores the "
+                                "result")))
     return found
 
 
@@ -408,22 +409,30 @@ def read_sheets(path: Path, *, sheet: str | None = None) -> list[SheetRows]:
         found = _read_xlsx(path, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
         if sheet is not None:
-            raise MigprofileError("--sheet applies to XLSX workbooks; this is a text file.",
-                                  path=path)
+            raise MigprofileError(Message("--sheet applies to XLSX workbooks; this is a text "
+                                          "file."), path=path)
         found = [_read_csv(path)]
     elif suffix == ".xls":
         _check_workbook_bytes(path)
         raise MigprofileError(Message("an .xls file that is not an old Excel workbook; save "
                                       "it as .xlsx."), path=path)
     else:
-        raise MigprofileError(f"cannot read {suffix or 'extension-less'} files: give a .csv "
-                              "or .xlsx file.", path=path)
+        raise MigprofileError(_unreadable_kind(suffix), path=path)
     filled = [rows for rows in found if rows.rows]
     if not filled:
-        where = f"sheet {found[0].sheet!r} is" if len(found) == 1 and found[0].sheet else \
-            "the file is"
-        raise MigprofileError(f"{where} empty: there is no table to import.", path=path)
+        if len(found) == 1 and found[0].sheet:
+            raise MigprofileError(Message("sheet {sheet!r} is empty: there is no table to "
+                                          "import.", sheet=found[0].sheet), path=path)
+        raise MigprofileError(Message("the file is empty: there is no table to import."),
+                              path=path)
     return filled
+
+
+def _unreadable_kind(suffix: str) -> Message:
+    """Why a file of this kind cannot be read, with or without an extension to name."""
+    if suffix:
+        return Message("cannot read {suffix} files: give a .csv or .xlsx file.", suffix=suffix)
+    return Message("cannot read extension-less files: give a .csv or .xlsx file.")
 
 
 def read_sheet(path: Path, *, sheet: str | None = None) -> SheetRows:

@@ -74,14 +74,16 @@ def read_text_table(path: Path) -> pa.Table:
     :class:`MigprofileError` naming the file and the first offending lines.
     """
     if not path.is_file():
-        raise MigprofileError("the file does not exist or is not readable.", path=path)
+        raise MigprofileError(Message("the file does not exist or is not readable."),
+                              path=path)
     try:
         header = _header(path)
     except UnicodeDecodeError as exc:
-        raise MigprofileError(f"not UTF-8 text ({exc.reason} at byte {exc.start}).",
-                              path=path) from exc
+        raise MigprofileError(Message("not UTF-8 text ({reason} at byte {byte}).",
+                                      reason=exc.reason, byte=exc.start), path=path) from exc
     if not header:
-        raise MigprofileError("the file is empty; expected a header line and data.", path=path)
+        raise MigprofileError(Message("the file is empty; expected a header line and data."),
+                              path=path)
     try:
         table = pacsv.read_csv(
             path,
@@ -104,9 +106,8 @@ def require_columns(table: pa.Table, required: Iterable[str], *, path: Path) -> 
     missing = [name for name in required if name not in table.column_names]
     if missing:
         found = ", ".join(n for n in table.column_names if n != ROW)
-        raise MigprofileError(
-            f"missing column(s) {', '.join(missing)}; the file has: {found}.", path=path
-        )
+        raise MigprofileError(Message("missing column(s) {missing}; the file has: {found}.",
+                                      missing=", ".join(missing), found=found), path=path)
 
 
 @dataclass(frozen=True)

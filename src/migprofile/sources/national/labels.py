@@ -393,11 +393,11 @@ class HeadingResolver:
         pairs = [part.strip().partition("=") for part in target.split(",")]
         if any(dimension not in known for dimension, _, _ in pairs) or (
                 len(pairs) > 1 and not all(code for _, _, code in pairs)):
-            raise MigprofileError(
-                f"the mapping sends column {heading!r} to {target!r}, which is neither "
-                f"'value', 'ignore', 'total', nor a dimension of {self.dataflow.id} "
-                f"({', '.join(sorted(known))}), nor DIMENSION=CODE (several separated by "
-                "commas).")
+            raise MigprofileError(Message(
+                "the mapping sends column {heading!r} to {target!r}, which is neither "
+                "'value', 'ignore', 'total', nor a dimension of {dataflow} ({dimensions}), "
+                "nor DIMENSION=CODE (several separated by commas).", heading=heading,
+                target=target, dataflow=self.dataflow.id, dimensions=", ".join(sorted(known))))
         dimension, _, code = pairs[0]
         if not code:
             return Role("dimension", dimension)

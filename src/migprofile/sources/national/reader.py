@@ -254,16 +254,17 @@ def _sheets_without_tables(result: NationalRead,
             result.warnings.append(_problem(
                 result, "hidden_sheet", sheet=rows.sheet, row=tables[0].header.rows[0],
                 severity="warning",
-                message="this sheet is hidden, so its table was not read. Unhide the sheet "
-                        "in Excel if it holds figures to import"))
+                message=Message("this sheet is hidden, so its table was not read. Unhide the "
+                                "sheet in Excel if it holds figures to import")))
         elif not rows.hidden and not tables and any(is_figure(c) for _, cells in rows.rows
                                                     for c in cells):
             result.warnings.append(_problem(
                 result, "sheet_without_table", sheet=rows.sheet, row=rows.rows[0][0],
                 severity="warning",
-                message="this sheet has figures but no header migprofile recognises, so it "
-                        "was not read. If it holds figures to import, name its columns (or "
-                        "give a mapping file); to import only one sheet, give --sheet"))
+                message=Message("this sheet has figures but no header migprofile recognises, "
+                                "so it was not read. If it holds figures to import, name its "
+                                "columns (or give a mapping file); to import only one sheet, "
+                                "give --sheet")))
 
 
 def _named(dataflow: Dataflow, dimension: str) -> Named:
@@ -356,12 +357,13 @@ def _unknown_column(result: NationalRead, table: Table, j: int,
     heading = table.header.headings[j]
     closest = headings.suggestions(heading)
     result.unknown_columns[heading] = closest
-    hint = f" Closest: {', '.join(closest)}." if closest else ""
+    hint = Message(" Closest: {closest}.", closest=", ".join(closest)) if closest else ""
     result.problems.append(_problem(
         result, "unknown_column", row=table.header.rows[-1], column=heading,
         sheet=table.sheet.sheet,
-        message=f"not a column of {result.dataflow.id}.{hint} Name it in a mapping file "
-                "(columns), or map it to \"ignore\""))
+        message=Message("not a column of {dataflow}.{hint} Name it in a mapping file "
+                        "(columns), or map it to \"ignore\"",
+                        dataflow=result.dataflow.id, hint=hint)))
 
 
 def _inferred_role(table: Table, j: int, headings: HeadingResolver,
@@ -464,17 +466,32 @@ def _ambiguous_column(result: NationalRead, table: Table, j: int, readings: list
     options = [r.describe() for r in readings]
     result.unknown_columns[heading] = options
     if fitting:
-        why = (f"the cells under it ({sample}) fit both readings: years, beside columns of "
-               "figures by code")
+        why = Message("the cells under it ({sample}) fit both readings: years, beside columns "
+                      "of figures by code", sample=sample)
     else:
-        why = (f"the cells under it ({sample}) fit neither reading: a year column holds only "
-               "years, and only when no other column or title gives the year; a column of "
-               "figures holds numbers")
+        why = Message("the cells under it ({sample}) fit neither reading: a year column holds "
+                      "only years, and only when no other column or title gives the year; a "
+                      "column of figures holds numbers", sample=sample)
     result.problems.append(_problem(
         result, "ambiguous_column", row=table.header.rows[-1], column=heading,
         sheet=table.sheet.sheet, value=sample,
-        message=f"the heading can be read as {' or as '.join(options)}, and {why}. Say which "
-                "it is in the mapping file (columns)"))
+        message=Message("the heading can be read as {readings}, and {why}. Say which it is in "
+                        "the mapping file (columns)", readings=_or_as(options), why=why)))
+
+
+def _or_as(options: list[str]) -> Message | str:
+    """Readings of a heading as one phrase: "a or as b or as c"."""
+    if len(options) < 2:
+        return options[0] if options else ""
+    return Message("{first} or as {rest}", first=options[0], rest=_or_as(options[1:]))
+
+
+def _and(dataflow: Dataflow, dimensions: list[str]) -> Message | Named | str:
+    """Dimensions as one phrase, each by its name: "sex and age"."""
+    if len(dimensions) < 2:
+        return _named(dataflow, dimensions[0]) if dimensions else ""
+    return Message("{first} and {rest}", first=_named(dataflow, dimensions[0]),
+                   rest=_and(dataflow, dimensions[1:]))
 
 
 def _total_columns(result: NationalRead, headings: list[str], roles: dict[int, Role],
@@ -489,9 +506,10 @@ def _total_columns(result: NationalRead, headings: list[str], roles: dict[int, R
         if len(open_dims) > 1:
             result.problems.append(_problem(
                 result, "layout", row=row, column=headings[j], sheet=sheet,
-                message=f"a total column, but its neighbours split the figures by "
-                        f"{' and '.join(sorted(open_dims))}: say which total it is in the "
-                        "mapping file (columns), e.g. \"sex=_T\""))
+                message=Message("a total column, but its neighbours split the figures by "
+                                "{dimensions}: say which total it is in the mapping file "
+                                "(columns), e.g. \"sex=_T\"",
+                                dimensions=_and(result.dataflow, sorted(open_dims)))))
             continue
         codes = {**role.codes, **{d: TOTAL for d in open_dims}}
         roles[j] = Role.of_codes(codes) if codes else Role(VALUE)
@@ -507,10 +525,10 @@ def _scale(result: NationalRead, table: Table, inherited: int) -> int:
         except ValueError:
             result.problems.append(_problem(
                 result, "unit", row=row, value=text, sheet=table.sheet.sheet,
-                message="this unit is not understood, so the figures cannot be scaled: write "
-                        "the unit as persons (người), thousands (nghìn người) or millions "
-                        "(triệu người), or delete the line if the figures are counts of "
-                        "persons"))
+                message=Message("this unit is not understood, so the figures cannot be "
+                                "scaled: write the unit as persons (người), thousands (nghìn "
+                                "người) or millions (triệu người), or delete the line if the "
+                                "figures are counts of persons")))
             return inherited
     return inherited
 
@@ -536,8 +554,8 @@ def _unnamed_column(result: NationalRead, table: Table, j: int) -> None:
             result.problems.append(_problem(
                 result, "unnamed_column", row=number, column=f"column {j + 1}",
                 value=cell_text(cells[j]), sheet=table.sheet.sheet,
-                message="this cell is under a column without a heading; name the column or "
-                        "empty the cell"))
+                message=Message("this cell is under a column without a heading; name the "
+                                "column or empty the cell")))
             return
 
 
@@ -552,37 +570,39 @@ def _check_layout(result: NationalRead, layout: Layout, roles: dict[int, Role],
         if role.dimension in seen:
             result.problems.append(_problem(
                 result, "duplicate_column", row=row, column=layout.headings[j], sheet=sheet,
-                message=f"a second column for {role.dimension} (the first is "
-                        f"{seen[role.dimension]!r})"))
+                message=Message("a second column for {dimension} (the first is {first!r})",
+                                dimension=_named(flow, role.dimension),
+                                first=seen[role.dimension])))
         seen.setdefault(role.dimension, layout.headings[j])
     kinds = {frozenset(r.codes) for r in layout.value_columns.values()}
     pivot_dims = {d for r in layout.value_columns.values() for d in r.codes}
     if not layout.value_columns:
         result.problems.append(_problem(
             result, "missing_column", row=row, sheet=sheet,
-            message=f"no column holds the figures: expected one named like "
-                    f"{flow.measures[0].names['en']!r} or {flow.measures[0].names['vi']!r}, "
-                    "or columns named by code (Women, Men, a year, ...)"))
+            message=Message("no column holds the figures: expected one named like {en!r} or "
+                            "{vi!r}, or columns named by code (Women, Men, a year, ...)",
+                            en=flow.measures[0].names["en"], vi=flow.measures[0].names["vi"])))
     elif len(kinds) > 1:
         result.problems.append(_problem(
             result, "layout", row=row, sheet=sheet,
-            message="the figures are spread over columns of different kinds "
-                    f"({', '.join(sorted(r.describe() for r in layout.value_columns.values()))}"
-                    "); keep one column of figures, or columns for the codes of the same "
-                    "dimensions"))
+            message=Message("the figures are spread over columns of different kinds "
+                            "({kinds}); keep one column of figures, or columns for the codes "
+                            "of the same dimensions", kinds=", ".join(sorted(
+                                r.describe() for r in layout.value_columns.values())))))
     for dim in pivot_dims & set(layout.dimension_columns):
         result.problems.append(_problem(
             result, "duplicate_column", row=row, sheet=sheet, column=layout.headings[
                 layout.dimension_columns[dim]],
-            message=f"{dim} has a column of its own and also columns of figures per code"))
+            message=Message("{dimension} has a column of its own and also columns of figures "
+                            "per code", dimension=_named(flow, dim))))
     given = set(layout.dimension_columns) | pivot_dims | set(layout.from_title) \
         | layout.from_sections
     if "time_period" not in given:
         result.problems.append(_problem(
             result, "missing_column", row=row, sheet=sheet,
-            message="no column for the year: add one (e.g. \"Year\" or \"Năm\"), name the "
-                    "columns of figures by year, or give the year in the table's title "
-                    "(\"... năm 2021\")"))
+            message=Message("no column for the year: add one (e.g. \"Year\" or \"Năm\"), "
+                            "name the columns of figures by year, or give the year in the "
+                            "table's title (\"... năm 2021\")")))
 
 
 # records --------------------------------------------------------------------------------
@@ -616,7 +636,7 @@ def _records(result: NationalRead, table: Table, layout: Layout) -> list[_Row]:
             result.problems.append(_problem(
                 result, "extra_cell", row=number, column=f"column {width + 1}",
                 value=cell_text(extra[0]), sheet=layout.sheet,
-                message="a cell to the right of the last column with a heading"))
+                message=Message("a cell to the right of the last column with a heading")))
         labels = _labels(cells, layout, carried)
         if layout.from_sections and (year := _section_year(cells)) is not None:
             section["time_period"] = (year, number)
@@ -628,7 +648,7 @@ def _records(result: NationalRead, table: Table, layout: Layout) -> list[_Row]:
             result.warnings.append(_problem(
                 result, "no_figures", row=number, severity="warning", sheet=layout.sheet,
                 value=" | ".join(t for t in map(cell_text, cells) if t)[:80],
-                message="row without figures skipped (a note or a heading?)"))
+                message=Message("row without figures skipped (a note or a heading?)")))
         context = tuple(v for d, v in sorted(labels.items()) if d != "counterpart_area")
         total = is_total_label(country) or (not country and _is_total_row(cells))
         made.append(_Row(number, country, region, total, context, records))
@@ -687,10 +707,10 @@ def _merged_figure(result: NationalRead, layout: Layout, row: int, j: int,
     return _problem(
         result, "merged_figure", row=row, column=layout.headings[j], value=text,
         sheet=layout.sheet,
-        message=f"this cell of figures is covered by a merged cell showing {text!r} that "
-                "spreads over several cells: a figure would be counted in each of them, and "
-                "the cell's own figure is hidden. Unmerge the cells in Excel and give each "
-                "cell its own figure")
+        message=Message("this cell of figures is covered by a merged cell showing {shown!r} "
+                        "that spreads over several cells: a figure would be counted in each "
+                        "of them, and the cell's own figure is hidden. Unmerge the cells in "
+                        "Excel and give each cell its own figure", shown=text))
 
 
 def _scaled(value: float | None, scale: int) -> float | None:
@@ -751,13 +771,13 @@ def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
         result.problems.append(_problem(
             result, "subtotal", row=subtotal.number, sheet=layout.sheet, value=subtotal.label,
             column=layout.headings[layout.dimension_columns["counterpart_area"]],
-            message="a figure for a region without the countries it groups: figures are kept "
-                    "by country. Give the countries, or map the region to \"_O\" (other "
-                    "countries) in the mapping file (labels)"))
+            message=Message("a figure for a region without the countries it groups: figures "
+                            "are kept by country. Give the countries, or map the region to "
+                            "\"_O\" (other countries) in the mapping file (labels)")))
         return
     names = ", ".join(p.label for p in parts[:6]) + (", ..." if len(parts) > 6 else "")
-    span = f"rows {parts[0].number}–{parts[-1].number}" if len(parts) > 1 else \
-        f"row {parts[0].number}"
+    span = Message("rows {first}–{last}", first=parts[0].number, last=parts[-1].number) \
+        if len(parts) > 1 else Message("row {rows}", rows=parts[0].number)
     for record in subtotal.records:
         if record.value is None:
             continue
@@ -772,11 +792,23 @@ def _check_subtotal(result: NationalRead, layout: Layout, subtotal: _Row,
             result.problems.append(_problem(
                 result, "subtotal", row=record.row, column=record.heading, value=record.text,
                 sheet=layout.sheet,
-                message=f"the subtotal for {subtotal.label} is {_number(record.value)} but "
-                        f"the rows it groups ({span}: {names}) add up to {_number(whole)}"
-                        f"{'' if complete else ' without the cells left empty'}: a "
-                        f"difference of {_number(record.value - whole)}. Correct the "
-                        "subtotal or the rows under it"))
+                message=_subtotal_mismatch(
+                    complete=complete, region=subtotal.label, subtotal=_number(record.value),
+                    span=span, names=names, whole=_number(whole),
+                    difference=_number(record.value - whole))))
+
+
+def _subtotal_mismatch(*, complete: bool, **values: object) -> Message:
+    """A region's subtotal that is not the sum of its rows; said differently when some of
+    those rows leave the cell empty (then the sum is only a lower bound)."""
+    if complete:
+        return Message("the subtotal for {region} is {subtotal} but the rows it groups "
+                       "({span}: {names}) add up to {whole}: a difference of {difference}. "
+                       "Correct the subtotal or the rows under it", **values)
+    return Message("the subtotal for {region} is {subtotal} but the rows it groups "
+                   "({span}: {names}) add up to {whole} without the cells left empty: a "
+                   "difference of {difference}. Correct the subtotal or the rows under it",
+                   **values)
 
 
 def _rounding(records: list[Record], scale: int) -> float:
@@ -909,12 +941,14 @@ def _repeated_on_one_row(result: NationalRead, records: list[Record]) -> list[In
         earlier = first.setdefault(record.key(dims), record)
         if earlier is record or earlier.row != record.row:
             continue
-        where = f"column {earlier.heading!r}" + (
-            f" of sheet {earlier.sheet!r}" if earlier.sheet != record.sheet else "")
+        where = Message("column {column!r} of sheet {sheet!r}", column=earlier.heading,
+                        sheet=earlier.sheet) if earlier.sheet != record.sheet else \
+            Message("column {column!r}", column=earlier.heading)
         found.append(_problem(
             result, "duplicate", row=record.row, column=record.heading, sheet=record.sheet,
             value=", ".join(str(c) for c in record.key(dims)),
-            message=f"the same figure ({', '.join(dims)}) is given twice (first in {where})"))
+            message=Message("the same figure ({dimensions}) is given twice (first in "
+                            "{where})", dimensions=", ".join(dims), where=where)))
     return found
 
 
