@@ -107,8 +107,11 @@ def test_sign_in_upload_correct_build_switch_language_download(page, tmp_path):
     problems = page.locator("#problems tbody tr")
     assert problems.count() == 2
     cells = [problems.nth(i).locator("td").all_inner_texts() for i in range(2)]
-    assert cells[0][:6] == ["error", "", "3", "Thị trường", "Japon", "unknown_code"]
-    assert cells[1][2:6] == ["4", "Số lao động", "abc", "number"]
+    assert cells[0][:5] == ["error", "", "3", "Thị trường", "Japon"]
+    assert cells[0][5].startswith("not a known country of destination; closest: JPN (Japan)")
+    assert cells[1][2:5] == ["4", "Số lao động", "abc"]
+    assert "not a number" in cells[1][5]
+    assert not any("unknown_code" in cell for row in cells for cell in row)  # no rule ids
     assert "was not imported" in page.locator("p.error").inner_text()
     shot(page, "02-validation-report")
 
