@@ -65,11 +65,17 @@ def recoverable(cells: dict[tuple, float], published: dict[tuple, float]) -> lis
             rows.append(row)
     if not withheld:
         return []
-    matrix = np.array(rows).reshape(len(rows), len(withheld))
+    return determined_by(rows, index)
+
+
+def determined_by(rows: list, index: dict) -> list[tuple]:
+    """The unknowns (``index``: key to column) that the equations ``rows`` pin down: an
+    unknown is determined when its unit vector lies in the rows' span."""
+    matrix = np.array(rows).reshape(len(rows), len(index))
     rank = np.linalg.matrix_rank(matrix) if len(rows) else 0
     found = []
     for key, j in index.items():
-        unit = np.zeros(len(withheld))
+        unit = np.zeros(len(index))
         unit[j] = 1.0
         if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
             found.append(key)
@@ -223,15 +229,7 @@ def linked_recoverable(cells, published, *, margins: bool) -> list[tuple]:
             if key in index:
                 row[index[key]] += sign
         rows.append(row)
-    matrix = np.array(rows)
-    rank = np.linalg.matrix_rank(matrix)
-    found = []
-    for key, j in index.items():
-        unit = np.zeros(len(withheld))
-        unit[j] = 1.0
-        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
-            found.append(key)
-    return found
+    return determined_by(rows, index)
 
 
 counts = st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 11, 40, 301])
