@@ -19,8 +19,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["is_stale", "pending_prefix", "publish_staged", "remove_stale_staging",
-           "reproducible_zip", "staging_directory", "write_if_changed"]
+__all__ = [
+    "is_stale",
+    "pending_prefix",
+    "publish_staged",
+    "remove_stale_staging",
+    "reproducible_zip",
+    "staging_directory",
+    "write_if_changed",
+    "write_pending",
+]
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 STAGING_PREFIX = ".staging-"
@@ -62,6 +70,16 @@ def pending_prefix(final: Path) -> str:
     return f".{final.name}.pending-{os.getpid()}-"
 
 
+def write_pending(final: Path, data: bytes) -> Path:
+    """Write ``data`` to a new temporary beside ``final`` (named by :func:`pending_prefix`,
+    so that a killed process's leftovers can be told apart), ready to be renamed to it."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=final.parent, prefix=pending_prefix(final),
+                                     delete=False) as handle:
+        handle.write(data)
+    return Path(handle.name)
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically unless the file already holds exactly that.
 
@@ -70,11 +88,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     """
     if path.is_file() and path.read_bytes() == data:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=pending_prefix(path),
-                                     delete=False) as f:
-        f.write(data)
-        temporary = Path(f.name)
+    temporary = write_pending(path, data)
     os.chmod(temporary, 0o666 & ~_umask())
     os.replace(temporary, path)
     return True

@@ -22,14 +22,13 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from migprofile.errors import Message, MigprofileError, Named
-from migprofile.files import is_stale, pending_prefix
+from migprofile.files import is_stale, write_pending
 from migprofile.sources.sidecar import file_sha256, sidecar_path
 
 __all__ = ["RECOVERED_FOLDER", "SetAside", "finish_interrupted", "kept_files", "missing_sidecar",
@@ -50,11 +49,7 @@ def write_kept(target: Path, data: bytes, sidecar: str, *,
     done: list[Path] = []
     try:
         for final, content in pending:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=final.parent, prefix=pending_prefix(final),
-                                             delete=False) as handle:
-                handle.write(content)
-            staged.append((Path(handle.name), final))
+            staged.append((write_pending(final, content), final))
         for temporary, final in staged:
             if final.exists():
                 shutil.copy2(final, _previous(final))
