@@ -464,6 +464,27 @@ def partners_list(directory: Annotated[Path, typer.Argument(help="The profile fo
                    f"    valid until  {until.isoformat() if until else 'no end date'}")
 
 
+@partners_app.command("token")
+def partners_token(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    partner_id: Annotated[str, typer.Argument(metavar="ID", help="The partner's id.")],
+    revoke: Annotated[bool, typer.Option(
+        help="Revoke the partner's tokens instead of issuing a new one.")] = False,
+) -> None:
+    """Issue an access token for a partner's server (shown once), or revoke its tokens."""
+    from migprofile.exchange.tokens import issue_token, revoke_tokens
+
+    profile = _profile(directory)
+    if revoke:
+        count = revoke_tokens(profile, partner_id)
+        typer.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {partner_id}.")
+        return
+    issued = issue_token(profile, partner_id)
+    typer.echo(f"{issued.token}\n\nAccess token {issued.record.id} for {partner_id}. It is shown "
+               "only now: give it to the partner over a safe channel. Revoke it with "
+               f"`migprofile partners token {directory} {partner_id} --revoke`.")
+
+
 @exchange_app.command("export")
 def exchange_export(
     directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
