@@ -1,27 +1,26 @@
-"""Long-term migration from border crossings: the residence rule and flow aggregation."""
+"""Long-term migration from border crossings: the residence rule and flow aggregation.
 
-from migprofile.crossings.files import ClassifySummary, classify_file
-from migprofile.crossings.flows import AGE_GROUPS, DATAFLOW, MEASURES, crossing_observations
-from migprofile.crossings.rule import (
-    ERROR_MESSAGES,
-    RESULT_COLUMNS,
-    RuleParameters,
-    classify_crossings,
-)
-from migprofile.crossings.store import ImportSummary, import_crossings, person_key_secret
+Each name below is imported on first use: classifying a file needs neither the profile's
+settings nor the warehouse's crossing tables.
+"""
 
-__all__ = [
-    "AGE_GROUPS",
-    "DATAFLOW",
-    "ERROR_MESSAGES",
-    "MEASURES",
-    "RESULT_COLUMNS",
-    "ClassifySummary",
-    "ImportSummary",
-    "RuleParameters",
-    "classify_crossings",
-    "classify_file",
-    "crossing_observations",
-    "import_crossings",
-    "person_key_secret",
-]
+from migprofile._lazy import lazy_exports
+
+_EXPORTS = {
+    "AGE_GROUPS": "migprofile.crossings.flows",
+    "DATAFLOW": "migprofile.crossings.flows",
+    "MEASURES": "migprofile.crossings.flows",
+    "crossing_observations": "migprofile.crossings.flows",
+    "ERROR_MESSAGES": "migprofile.crossings.rule",
+    "RESULT_COLUMNS": "migprofile.crossings.rule",
+    "RuleParameters": "migprofile.crossings.rule",
+    "classify_crossings": "migprofile.crossings.rule",
+    "ClassifySummary": "migprofile.crossings.files",
+    "classify_file": "migprofile.crossings.files",
+    "ImportSummary": "migprofile.crossings.store",
+    "import_crossings": "migprofile.crossings.store",
+    "person_key_secret": "migprofile.crossings.store",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -23,7 +23,13 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
-from migprofile.crossings.kernel import NO_DAY, classify_batches, person_starts
+from migprofile.crossings.kernel import (
+    NO_DAY,
+    classify_batches,
+    input_batches,
+    one_chunk,
+    person_starts,
+)
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
@@ -148,10 +154,12 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
     try:
         con = connect(engine, memory_limit=memory_limit, temp_directory=spill)
         say(f"Reading {input_path}")
-        table = load_crossings_file(con, input_path)
+        table, data = load_crossings_file(con, input_path)
         check_columns([c for c in table.columns if c != "_row"],
                       [columns.names[k] for k in REQUIRED], input_path, "the crossings")
         table = normalize_crossings(table, columns)
+        if data is not None and con.name == "duckdb":
+            table, data = _normalized_once(con, table, data, columns)
         scan = scan_crossings(con, table, input_path, columns)
         summary = ClassifySummary(input=input_path, output=output_path, rule=rule,
                                   data_end=data_end or scan.latest, problems=scan.problems)
@@ -161,7 +169,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
         say("Classifying")
         if con.name == "duckdb":
             _classify_on_duckdb(con, table, irs, summary, columns, scan, spill, say,
-                                memory_limit=memory_limit)
+                                memory_limit=memory_limit, data=data)
         else:
             _classify_elsewhere(con, table, irs, summary, columns, scan, spill, say)
     finally:
@@ -169,6 +177,19 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
             con.disconnect()  # before its spill files go
         shutil.rmtree(spill, ignore_errors=True)
     return summary
+
+
+def _normalized_once(con: BaseBackend, table: ir.Table, data: pa.Table,
+                     columns: CrossingColumns) -> tuple[ir.Table, pa.Table]:
+    """A file in memory with its dates and directions read once, as plain columns: the scan
+    and the classification then read them instead of parsing the text again."""
+    read = con.to_pyarrow(table.select("_row", "_date", "_arr"))
+    if not np.array_equal(read["_row"].to_numpy(), np.arange(data.num_rows)):
+        read = read.sort_by("_row")
+    for name, values in (("_person", data[columns.names["person_id"]]),
+                         ("_date", read["_date"]), ("_arr", read["_arr"])):
+        data = data.append_column(name, values)
+    return arrow_table(con, f"normalized_{id(data)}", data), data
 
 
 @dataclass
@@ -291,12 +312,13 @@ def _code_or(value, default):
 
 def _classify_on_duckdb(con: BaseBackend, table: ir.Table, irs: ir.Table | None,
                         summary: ClassifySummary, columns: CrossingColumns, scan: _Scan,
-                        spill: Path, say: Callable[[str], None], *, memory_limit: str) -> None:
+                        spill: Path, say: Callable[[str], None], *, memory_limit: str,
+                        data: pa.Table | None) -> None:
     """Classify in one pass where each person's crossings are together in the file (as the
     reference requires of its input); otherwise sort them by person first."""
     if irs is None:
         try:
-            _classify_grouped(con, table, summary, columns, scan, spill, say)
+            _classify_grouped(con, table, summary, columns, scan, spill, say, data=data)
             return
         except _NotGrouped as exc:
             say(f"{exc}: sorting every person's crossings")
@@ -320,20 +342,46 @@ def _start_counting(summary: ClassifySummary, scan: _Scan) -> None:
 
 def _classify_grouped(con: BaseBackend, table: ir.Table, summary: ClassifySummary,
                       columns: CrossingColumns, scan: _Scan, spill: Path,
-                      say: Callable[[str], None]) -> None:
+                      say: Callable[[str], None], *, data: pa.Table | None) -> None:
     """Read the file in row order, classify person by person, write the rows as they come:
     nothing is sorted or held but a batch. Raises :class:`_NotGrouped` (before the output is
-    in place) as soon as a person turns up again after another person's crossings."""
+    in place) as soon as a person turns up again after another person's crossings.
+
+    A file already in memory as Arrow (``data``) gives its columns to the output directly;
+    the engine reads only the narrow columns the rule needs.
+    """
     inputs = tuple(c for c in table.columns if not c.startswith("_"))
-    reader = con.to_pyarrow_batches(kernel_input(table, None, carry=inputs),
-                                    chunk_size=BATCH_ROWS)
-    fields = [reader.schema.field(name) for name in inputs]
     options = kernel_options(con, table, summary.rule, summary.data_end)
-    classified = classify_batches(_grouped(reader, persons=scan.persons), **options,
-                                  carry=inputs)
+    if data is None:
+        reader = con.to_pyarrow_batches(kernel_input(table, None, carry=inputs),
+                                        chunk_size=BATCH_ROWS)
+        fields = [reader.schema.field(name) for name in inputs]
+        classified = classify_batches(_grouped(reader, persons=scan.persons), **options,
+                                      carry=inputs)
+    else:
+        fields = [data.schema.field(name) for name in inputs]
+        narrow = input_batches(data, rows=BATCH_ROWS)
+        classified = (_with_inputs(batch, data, inputs) for batch in classify_batches(
+            _grouped(narrow, persons=scan.persons), **options))
     rows = (_output_batch(batch, fields, columns, scan)
             for batch in _noted(_counted(classified, summary, say), summary))
     _write(rows, summary.output, spill, say)
+
+
+def _with_inputs(batch: pa.RecordBatch, data: pa.Table,
+                 inputs: tuple[str, ...]) -> pa.RecordBatch:
+    """The kernel's ``batch`` with the input columns of its rows from ``data`` (an imputed
+    crossing takes those of the row that revealed it, as carried columns do)."""
+    rows = batch["_row"].to_numpy()
+    columns = data.select(inputs)
+    if rows.size and rows[-1] - rows[0] + 1 == rows.size and (np.diff(rows) == 1).all():
+        taken = columns.slice(int(rows[0]), rows.size)  # no imputed rows: no copy
+    else:
+        taken = columns.take(rows)
+    arrays = [one_chunk(taken[name]) for name in inputs]
+    return pa.RecordBatch.from_arrays(
+        [*arrays, *batch.columns],
+        schema=pa.schema([*taken.schema, *batch.schema]))
 
 
 def _grouped(batches: Iterable[pa.RecordBatch], *, persons: int) -> Iterator[pa.RecordBatch]:

@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numba import njit
 
-__all__ = ["INPUT_SCHEMA", "NO_DAY", "classify_batches", "output_schema", "person_starts"]
+__all__ = ["INPUT_SCHEMA", "NO_DAY", "classify_batches", "input_batches", "one_chunk",
+           "output_schema", "person_starts"]
 
 
 def _compiled(function):
@@ -46,6 +47,29 @@ INPUT_SCHEMA = {
 """Columns the kernel reads besides ``_person`` (any type): day numbers since 1970-01-01,
 direction (1 arrival, 0 departure, null invalid), initial status and its as-of day (null
 when the person has none)."""
+
+def input_batches(table: pa.Table, *, rows: int) -> Iterator[pa.RecordBatch]:
+    """The kernel's input (``_person`` and :data:`INPUT_SCHEMA`, no initial status) from an
+    Arrow table in memory with ``_row``, ``_person``, ``_date`` and ``_arr``, in batches of
+    ``rows``: what the engines' query gives, without a query."""
+    for start in range(0, table.num_rows, rows):
+        part = table.slice(start, rows)
+        size = part.num_rows
+        arrays = {
+            "_person": one_chunk(part["_person"]),
+            "_row": one_chunk(part["_row"]).cast(INPUT_SCHEMA["_row"]),
+            "_day": one_chunk(part["_date"]).cast(pa.int32()),
+            "_arr": one_chunk(part["_arr"]).cast(INPUT_SCHEMA["_arr"]),
+            "_irs_status": pa.nulls(size, INPUT_SCHEMA["_irs_status"]),
+            "_irs_day": pa.nulls(size, INPUT_SCHEMA["_irs_day"]),
+        }
+        yield pa.RecordBatch.from_arrays(list(arrays.values()), names=list(arrays))
+
+
+def one_chunk(column: pa.ChunkedArray) -> pa.Array:
+    """A column's values as one array (copied only where the slice spans chunks)."""
+    return column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
+
 
 ORDER, SAME_DIRECTION, BAD_DIRECTION, BAD_DATE = 1, 2, 3, 4
 

@@ -38,8 +38,9 @@ def arrow_table(con: BaseBackend, name: str, data: pa.Table) -> ir.Table:
     return ibis.memtable(data)
 
 
-def load_crossings_file(con: BaseBackend, path: Path) -> ir.Table:
-    """A CSV or Parquet file as a table of ``con`` with its row positions in ``_row``.
+def load_crossings_file(con: BaseBackend, path: Path) -> tuple[ir.Table, pa.Table | None]:
+    """A CSV or Parquet file as a table of ``con`` with its row positions in ``_row``, and
+    the Arrow data it was made from when the file was read into memory (else None).
 
     Parquet on DuckDB is scanned in place (out of core); otherwise the file is read into
     Arrow first. CSV values stay text, exactly as written.
@@ -50,10 +51,10 @@ def load_crossings_file(con: BaseBackend, path: Path) -> ir.Table:
             table = con.read_parquet(path, file_row_number=True)
         except Exception as exc:  # duckdb raises IOException, InvalidInputException, ...
             raise MigprofileError(f"cannot read the file: {exc}", path=path) from exc
-        return table.rename(_row="file_row_number")
+        return table.rename(_row="file_row_number"), None
     data = read_crossings_file(path)
     data = data.append_column("_row", pa.array(np.arange(data.num_rows, dtype=np.int64)))
-    return arrow_table(con, f"file_{abs(hash(str(path)))}", data)
+    return arrow_table(con, f"file_{abs(hash(str(path)))}", data), data
 
 
 CROSSINGS_TABLE = "crossings"
