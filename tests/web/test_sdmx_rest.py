@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from migprofile.exchange.schemas import (
 )
 from migprofile.exchange.sdmx_csv import read_csv_rows
 from migprofile.exchange.structure import structure_message
-from migprofile.exchange.tokens import issue_token, revoke_tokens
+from migprofile.exchange.tokens import issue_token, partner_for_token, revoke_tokens
 from migprofile.profile import Profile, create_profile
 from migprofile.web import WebSettings
 from migprofile.web.audit import read_log
@@ -335,3 +336,30 @@ def test_answered_queries_are_logged_with_what_they_gave(endpoint):
     entry = endpoint.audit()[0]
     assert (entry.actor, entry.outcome) == ("partner LA_MOLSW", "ok")
     assert entry.detail.startswith(f"{FLOW}: 12 observation(s)")
+
+
+# the admin's token page -------------------------------------------------------------------
+
+def test_an_admin_issues_a_token_shown_once_and_revokes_it(web):
+    admin = web.client("admin")
+    issued = admin.post("/admin/tokens", data={"partner": "LA_MOLSW"})
+    assert issued.status_code == 200 and "shown only this once" in issued.text
+    token = re.search(r'<code class="token">([^<]+)</code>', issued.text).group(1)
+    token_id = token.split("_")[1]
+    assert partner_for_token(Profile.load(web.root), token) == "LA_MOLSW"
+    listing = admin.get("/admin/tokens")
+    assert token not in listing.text and token_id in listing.text
+    assert "/sdmx" in listing.text
+    revoked = admin.post("/admin/tokens/revoke", data={"partner": "LA_MOLSW",
+                                                       "token_id": token_id})
+    assert revoked.status_code == 303
+    assert partner_for_token(Profile.load(web.root), token) is None
+    assert "revoked on" in admin.get("/admin/tokens").text
+    with web.db.session() as db:
+        entries = read_log(db, limit=2)
+    assert [(e.action, e.target, e.detail) for e in entries] == [
+        ("token_revoke", "LA_MOLSW", f"token {token_id}"),
+        ("token_issue", "LA_MOLSW", f"token {token_id}")]
+    unknown = admin.post("/admin/tokens", data={"partner": "NOBODY"})
+    assert unknown.status_code == 422 and "not a registered partner" in unknown.text
+    assert web.client("viewer").get("/admin/tokens").status_code == 403
