@@ -29,6 +29,13 @@ from migprofile.exchange.schemas import (
     validate_structure_message,
 )
 from migprofile.exchange.sdmx_csv import read_csv_rows
+from migprofile.exchange.sdmx_rest import (
+    DATA_TYPES,
+    QueryRefused,
+    negotiate,
+    parse_data_query,
+    period_range,
+)
 from migprofile.exchange.structure import structure_message
 from migprofile.exchange.tokens import issue_token, partner_for_token, revoke_tokens
 from migprofile.profile import Profile, create_profile
@@ -206,6 +213,53 @@ def sdmx1_values(msg) -> dict[tuple, float]:
 def same(first: dict[tuple, float], second: dict[tuple, float]) -> bool:
     return first.keys() == second.keys() and all(
         (math.isnan(v) and math.isnan(second[k])) or v == second[k] for k, v in first.items())
+
+
+# the query's parts --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("2022", "2022-01-01", "2022-12-31"), ("2024-02", "2024-02-01", "2024-02-29"),
+    ("2022-03-15", "2022-03-15", "2022-03-15"), ("2022-Q4", "2022-10-01", "2022-12-31"),
+    ("2022-S1", "2022-01-01", "2022-06-30"), ("2022-M07", "2022-07-01", "2022-07-31"),
+    ("2022-A1", "2022-01-01", "2022-12-31")])
+def test_a_period_is_a_range_of_days(text, first, last):
+    assert [str(day) for day in period_range(text)] == [first, last]
+
+
+@pytest.mark.parametrize("text", ["22", "2022-13", "2022-Q5", "2022-02-30", "2022-W01", "x"])
+def test_what_is_not_a_period(text):
+    assert period_range(text) is None
+
+
+@pytest.mark.parametrize(("accept", "chosen"), [
+    (None, "application/vnd.sdmx.structurespecificdata+xml; version=2.1"),
+    ("*/*", "application/vnd.sdmx.structurespecificdata+xml; version=2.1"),
+    ("text/csv, application/xml;q=0.5", "text/csv"),
+    ("application/vnd.sdmx.data+csv;version=2.0.0", "application/vnd.sdmx.data+csv; "
+                                                     "version=2.0.0"),
+    ("application/json, application/*;q=0.1",
+     "application/vnd.sdmx.structurespecificdata+xml; version=2.1")])
+def test_the_accept_header_chooses_the_format(accept, chosen):
+    assert negotiate(accept, list(DATA_TYPES)) == chosen
+
+
+@pytest.mark.parametrize("accept", ["application/json",
+                                    "application/vnd.sdmx.data+csv;version=3.0.0",
+                                    "application/xml;q=0"])
+def test_a_format_it_cannot_give_is_406(accept):
+    with pytest.raises(QueryRefused) as refused:
+        negotiate(accept, list(DATA_TYPES))
+    assert refused.value.status == 406
+
+
+def test_a_key_keeps_each_dimensions_codes():
+    query = parse_data_query(["MIGPROFILE,FLOW,1.0", "VNM..LAO+KOR", "all"], {})
+    assert (query.flow_id, query.agency, query.version) == ("FLOW", "MIGPROFILE", "1.0")
+    assert query.key == (frozenset({"VNM"}), None, frozenset({"LAO", "KOR"}))
+    for segments in (["A,B,C,D"], ["FLOW", "VNM.<script>"], ["FLOW", "all", "x y"]):
+        with pytest.raises(QueryRefused) as refused:
+            parse_data_query(segments, {})
+        assert refused.value.status == 400
 
 
 # what a partner reads ------------------------------------------------------------------------
