@@ -53,8 +53,9 @@ def work_permits(cells: dict[tuple[str, str, str], float]) -> list[dict]:
             for (year, partner, sex), value in cells.items()]
 
 
-def store(root: Path, rows: list[dict]) -> None:
-    """Put national observations into the profile's warehouse as if built."""
+def store(root: Path, rows: list[dict], *, bundled: bool = False) -> None:
+    """Put observations into the profile's warehouse as if built (``bundled``: as the
+    copies of international data that come with migprofile)."""
     by_flow: dict[str, list[dict]] = {}
     for row in rows:
         by_flow.setdefault(row["dataflow"], []).append(row)
@@ -63,7 +64,7 @@ def store(root: Path, rows: list[dict]) -> None:
             flow = builtin_dataflows()[dataflow]
             record = {"name": f"national/{dataflow}/r1", "kind": flow.source_id,
                       "revision": "r1", "path": f"sources/national/{dataflow}/r1-test.csv",
-                      "bundled": False, "sha256": "0" * 64, "title": "Synthetic test data",
+                      "bundled": bundled, "sha256": "0" * 64, "title": "Synthetic test data",
                       "provider": "Test fixture", "licence": "test", "url": "",
                       "citation": "", "obtained": dt.date(2026, 1, 1), "via": "", "notes": "",
                       "reader_version": "test"}

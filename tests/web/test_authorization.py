@@ -14,11 +14,13 @@ from migprofile.web.auth import ALL
 from migprofile.web.service import ProfileService
 
 SAMPLES = {"dataflow": "LABOUR_DEPLOYMENTS", "user_id": "1", "agency_id": "VN_DOLAB",
-           "language": "en", "code": "en"}
+           "language": "en", "code": "en", "path": "dataflow"}
 """A value for each path parameter; a route with a new parameter fails until it has one."""
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/language/{code}"),
           ("GET", "/vendor/vega.js"), ("POST", "/api/session")}
 """The only routes that admit anonymous visitors."""
+BEARER = {("GET", "/sdmx/{path:path}")}
+"""Routes for partners' servers: an access token opens them, an account's session does not."""
 
 
 def app_routes(app) -> list[tuple[str, str, object]]:
@@ -41,7 +43,7 @@ def concrete(path: str, web) -> str:
             return str(web.packages["LA_MOLSW"])
         assert name in SAMPLES, f"no sample value for path parameter {name!r}"
         return SAMPLES[name]
-    return re.sub(r"\{(\w+)\}", value, path)
+    return re.sub(r"\{(\w+)(?::\w+)?\}", value, path)
 
 
 @pytest.fixture
@@ -58,6 +60,8 @@ def test_every_route_declares_who_may_call_it(web):
         extra = route.openapi_extra or {}
         if (method, path) in PUBLIC:
             assert extra.get("x-public"), (method, path)
+        elif (method, path) in BEARER:
+            assert extra.get("x-bearer") and "x-roles" not in extra, (method, path)
         else:
             roles = extra.get("x-roles")
             assert roles and set(roles) <= set(ALL), f"{method} {path} declares no roles"
@@ -80,6 +84,9 @@ def test_each_role_reaches_exactly_its_routes(web, role, fast_build):
             continue
         client = web.client(role)  # a fresh session: some routes end it
         answer = client.request(method, concrete(path, web))
+        if (method, path) in BEARER:
+            assert answer.status_code == 401, (role, method, path, answer.status_code)
+            continue
         allowed = role in route.openapi_extra["x-roles"]
         assert answer.status_code < 500, (method, path, answer.text[:300])
         if allowed:

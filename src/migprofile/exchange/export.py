@@ -42,6 +42,7 @@ from migprofile.exchange.sdmx_ml import withheld, write_data
 from migprofile.exchange.structure import structure_message
 from migprofile.files import write_if_changed
 from migprofile.indicators.disclosure import (
+    DisclosureRule,
     disclosure_rule,
     disclosure_salt,
     protect_observations,
@@ -54,9 +55,11 @@ from migprofile.warehouse import Warehouse
 
 __all__ = [
     "ExportResult",
+    "SharedData",
     "export_package",
     "parse_period",
     "require_agency",
+    "shared_data",
 ]
 
 PERIOD = re.compile(r"^(\d{4}(?:-\d{2})?)?:(\d{4}(?:-\d{2})?)?$")
@@ -127,6 +130,13 @@ def _held_dataflows(warehouse: Warehouse, sources: list[dict]) -> dict[str, set[
     return held
 
 
+def _shared_by_default(flows: dict[str, Dataflow], held: dict[str, set[str]],
+                       sources: list[dict]) -> list[str]:
+    """Every declared dataflow the profile holds data of its own for (not only bundled)."""
+    bundled = {s["name"] for s in sources if s["bundled"]}
+    return sorted(f for f, names in held.items() if f in flows and names - bundled)
+
+
 def _chosen_dataflows(profile: Profile, flows: dict[str, Dataflow], held: dict[str, set[str]],
                       sources: list[dict], asked: Sequence[str]) -> list[str]:
     if asked:
@@ -140,13 +150,7 @@ def _chosen_dataflows(profile: Profile, flows: dict[str, Dataflow], held: dict[s
             raise MigprofileError(f"the profile holds no data of {', '.join(empty)}; import "
                                   "and build first.", path=profile.root)
         return list(dict.fromkeys(chosen))
-    bundled = {s["name"] for s in sources if s["bundled"]}
-    chosen = sorted(f for f, names in held.items() if f in flows and names - bundled)
-    if not chosen:
-        raise MigprofileError("the profile holds no data of its own to send (national data, "
-                              "border crossings or files of its own); name a dataflow with "
-                              "--dataflow, or import and build first.", path=profile.root)
-    return chosen
+    return _shared_by_default(flows, held, sources)
 
 
 def _rows(profile: Profile, warehouse: Warehouse, flow: Dataflow, names: set[str],
@@ -172,6 +176,61 @@ def _open_codes(flow: Dataflow, rows: list[dict]) -> dict[str, set[str]]:
     for dimension in flow.extra_dimensions:
         used[dimension.id] = {parse_dims(r["dims"]).get(dimension.id, "") for r in rows}
     return used
+
+
+@dataclass(frozen=True)
+class SharedData:
+    """What the profile gives a partner: dataflows, their observations after disclosure
+    control, and the languages of the names; the same for a package and the SDMX endpoint."""
+
+    flows: dict[str, Dataflow]
+    """The dataflows shared, by id, in the order sent."""
+    observations: dict[str, list[dict]]
+    """Each dataflow's observations as they may leave the profile (withheld: NaN)."""
+    rules: dict[str, DisclosureRule]
+    used: dict[str, dict[str, set[str]]]
+    """Per dataflow, the codes the data use in each dimension of an open codelist."""
+    languages: list[str]
+    obtained: dict[tuple[str, str], dt.date]
+    """(source kind, revision) -> the day the profile obtained that revision."""
+
+
+def shared_data(profile: Profile, partner_id: str, *, dataflows: Sequence[str] = (),
+                bounds: tuple[str, str] | None = None) -> SharedData:
+    """The dataflows and observations a partner is given, disclosure control applied.
+
+    ``dataflows`` names them (international data included); by default every dataflow the
+    profile holds data of its own for. ``bounds`` is a period as :func:`parse_period`
+    gives it. Each table (a measure and a period) is protected whole, so that a part of
+    it shows the values the whole shows.
+
+    Raises
+    ------
+    MigprofileError
+        An unknown partner; named dataflows unknown or without data.
+    """
+    partner = _partner(profile, partner_id)
+    flows = load_dataflows(profile.root / "dataflows")
+    with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
+        sources = _own_sources(warehouse)
+        held = _held_dataflows(warehouse, sources)
+        chosen = _chosen_dataflows(profile, flows, held, sources, dataflows)
+        selected = {flow_id: [r for r in _rows(profile, warehouse, flows[flow_id],
+                                                held[flow_id], sources)
+                              if _in_period(r["time_period"], bounds)]
+                    for flow_id in chosen}
+    salt = disclosure_salt(profile)
+    rules = {flow_id: disclosure_rule(profile.settings.disclosure, flows[flow_id])
+             for flow_id in chosen}
+    return SharedData(
+        flows={flow_id: flows[flow_id] for flow_id in chosen},
+        observations={flow_id: protect_observations(rows, rule=rules[flow_id], salt=salt,
+                                                    dataflow_id=flow_id)
+                      for flow_id, rows in selected.items()},
+        rules=rules,
+        used={flow_id: _open_codes(flows[flow_id], rows) for flow_id, rows in selected.items()},
+        languages=[*profile.languages, *(_own_language(partner.country))],
+        obtained={(s["kind"], s["revision"]): s["obtained"] for s in sources})
 
 
 def export_package(root: Path | str, *, to: str, out: Path | str,
@@ -203,23 +262,17 @@ def export_package(root: Path | str, *, to: str, out: Path | str,
     agency = require_agency(profile)
     partner = _partner(profile, to)
     keys = load_keys(profile)
-    bounds = parse_period(period)
-    flows = load_dataflows(profile.root / "dataflows")
     created = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
-        sources = _own_sources(warehouse)
-        held = _held_dataflows(warehouse, sources)
-        chosen = _chosen_dataflows(profile, flows, held, sources, dataflows)
-        selected = {flow_id: [r for r in _rows(profile, warehouse, flows[flow_id],
-                                                held[flow_id], sources)
-                              if _in_period(r["time_period"], bounds)]
-                    for flow_id in chosen}
+    shared = shared_data(profile, to, dataflows=dataflows, bounds=parse_period(period))
+    if not shared.flows:
+        raise MigprofileError("the profile holds no data of its own to send (national data, "
+                              "border crossings or files of its own); name a dataflow with "
+                              "--dataflow, or import and build first.", path=profile.root)
     package_id = f"{created:%Y%m%dT%H%M%SZ}-{agency.id}-{to}"
     header = message.Header(id=package_id, prepared=created, test=False,
                             sender=common.Agency(id=agency.id, name=agency.name),
                             receiver=common.Agency(id=to, name=partner.name or to))
-    languages = [*profile.languages, *(_own_language(partner.country))]
-    files, entries = _data_files(profile, flows, selected, header, languages)
+    files, entries = _data_files(shared, header)
     manifest = Manifest(
         format=FORMAT, format_version=FORMAT_VERSION, package_id=package_id,
         sender=Party(agency=agency.id, name=agency.name, country=agency.country),
@@ -239,25 +292,21 @@ def _own_language(iso3: str) -> list[str]:
     return [OWN_LANGUAGE[iso3]] if iso3 in OWN_LANGUAGE else []
 
 
-def _data_files(profile: Profile, flows: dict[str, Dataflow], selected: dict[str, list[dict]],
-                header: message.Header,
-                languages: list[str]) -> tuple[dict[str, bytes], list[DataflowEntry]]:
+def _data_files(shared: SharedData,
+                header: message.Header) -> tuple[dict[str, bytes], list[DataflowEntry]]:
     """structure.xml, then each dataflow's data as SDMX-ML and SDMX-CSV, protected."""
-    salt = disclosure_salt(profile)
-    used = {flow_id: _open_codes(flows[flow_id], rows) for flow_id, rows in selected.items()}
     structures_msg, structures = structure_message(
-        [flows[f] for f in selected], languages=languages, used=used, header=header)
+        list(shared.flows.values()), languages=shared.languages, used=shared.used,
+        header=header)
     files = {STRUCTURE: sdmx.to_xml(structures_msg, pretty_print=True)}
     entries = []
-    for flow_id, rows in selected.items():
-        rule = disclosure_rule(profile.settings.disclosure, flows[flow_id])
-        published = protect_observations(rows, rule=rule, salt=salt, dataflow_id=flow_id)
+    for flow_id, published in shared.observations.items():
         xml_name, csv_name = data_files(flow_id)
         files[xml_name] = write_data(structures[flow_id], published, header=header)
         files[csv_name] = write_csv(structures[flow_id], published)
         entries.append(DataflowEntry(
-            id=flow_id, version=flows[flow_id].version, observations=len(published),
+            id=flow_id, version=shared.flows[flow_id].version, observations=len(published),
             withheld=sum(1 for r in published if withheld(r["value"])),
             periods=sorted({r["time_period"] for r in published}),
-            disclosure=rule.describe()))
+            disclosure=shared.rules[flow_id].describe()))
     return files, entries

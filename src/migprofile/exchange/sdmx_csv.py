@@ -17,7 +17,7 @@ import sdmx
 from migprofile.exchange.sdmx_ml import Observation, data_set, sdmx_value
 from migprofile.exchange.structure import DataflowStructure
 
-__all__ = ["read_csv_rows", "write_csv", "write_indicators_csv"]
+__all__ = ["csv_version_1", "read_csv_rows", "write_csv", "write_indicators_csv"]
 
 
 def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> bytes:
@@ -26,6 +26,21 @@ def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> byte
     table["OBS_VALUE"] = [None if pd.isna(v) else sdmx_value(float(v))
                           for v in table["OBS_VALUE"]]
     return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def csv_version_1(data: bytes) -> bytes:
+    """The SDMX-CSV 2.0 of :func:`write_csv` as SDMX-CSV 1.0, what SDMX REST 1.5 clients
+    ask for: the first column ``DATAFLOW`` holds the dataflow's reference, and there is no
+    ``STRUCTURE`` or ``ACTION`` column."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    header, lines = rows[0], rows[1:]
+    dropped = {header.index("STRUCTURE"), header.index("ACTION")}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in [header, *lines]:
+        writer.writerow([value for i, value in enumerate(row) if i not in dropped])
+    text = out.getvalue().replace("STRUCTURE_ID", "DATAFLOW", 1)
+    return text.encode("utf-8")
 
 
 def read_csv_rows(data: bytes) -> list[dict[str, str]]:

@@ -23,7 +23,8 @@ from migprofile.web.settings import WebSettings
 from migprofile.web.templating import error_text
 
 __all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package",
-           "import_upload", "receive_package", "visible_packages"]
+           "import_upload", "issue_access_token", "receive_package", "revoke_access_tokens",
+           "visible_packages"]
 
 DATA_TYPES = {".csv": None, ".xlsx": None}
 """File types an agency may upload, with the bytes such a file starts with (none for a
@@ -228,3 +229,25 @@ def package_file(ctx: Context, package_id: int) -> Package:
     if package is None or not ctx.actor.may_see_partner(package.partner):
         raise LookupError(f"no package {package_id}")
     return package
+
+
+def issue_access_token(ctx: Context, partner: str) -> str:
+    """A new access token for a partner's server (``migprofile partners token``); the
+    caller shows it once. Only its id goes to the audit log."""
+    from migprofile.exchange.tokens import issue_token
+
+    issued = issue_token(ctx.service.profile, partner)
+    ctx.audit("token_issue", partner, detail=f"token {issued.record.id}")
+    ctx.db.commit()
+    return issued.token
+
+
+def revoke_access_tokens(ctx: Context, partner: str, token_id: str | None = None) -> int:
+    """Revoke a partner's active tokens, or one of them (``--revoke``); how many."""
+    from migprofile.exchange.tokens import revoke_tokens
+
+    count = revoke_tokens(ctx.service.profile, partner, token_id)
+    ctx.audit("token_revoke", partner, detail=f"token {token_id}" if token_id else "all",
+              outcome="ok" if count else "none")
+    ctx.db.commit()
+    return count

@@ -148,7 +148,7 @@ async def _lifespan(app: FastAPI):
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over ``settings.profile_dir``; migrates its database first."""
-    from migprofile.web.routes import api, pages
+    from migprofile.web.routes import api, pages, sdmx
 
     settings.profile  # noqa: B018 -- refuse a folder that is not a profile, at once
     app = FastAPI(title="migprofile", lifespan=_lifespan, version=migprofile.__version__,
@@ -164,6 +164,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api.schema_router)
     app.include_router(pages.router)
+    app.include_router(sdmx.router)
     app.mount("/static", StaticFiles(packages=[("migprofile", "web/static")]), name="static")
 
     app.add_middleware(SecurityHeaders)

@@ -1,4 +1,5 @@
-"""The audit log: who signed in, uploaded, imported, exported or changed a role, when.
+"""The audit log: who signed in, uploaded, imported, exported, changed a role or an access
+token, and which SDMX queries partners' servers made (answered or refused), when.
 
 Entries are only ever added; the database refuses updates and deletes (see the first
 migration), and no page or API route changes them.
@@ -14,7 +15,8 @@ from migprofile.web.db import AuditEntry
 __all__ = ["ACTIONS", "read_log", "record"]
 
 ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
-           "user_add", "user_disable", "role_change", "agency_save")
+           "user_add", "user_disable", "role_change", "agency_save", "sdmx_query",
+           "token_issue", "token_revoke")
 
 
 def record(db: Session, *, actor: str, action: str, target: str = "", outcome: str = "ok",

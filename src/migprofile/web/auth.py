@@ -1,9 +1,11 @@
 """Who is asking, and may they: one check for every route, pages and API alike.
 
-Each route declares the roles it admits (``x-roles`` in its OpenAPI entry) or that it is
-public (``x-public``); :func:`authorize` runs before every route and refuses anyone else:
-401 to the anonymous, 403 to the wrong role, 403 to a state-changing request without the
-session's CSRF token. A route that declares nothing admits nobody.
+Each route declares the roles it admits (``x-roles`` in its OpenAPI entry), that it is
+public (``x-public``), or that a partner's server calls it with an access token
+(``x-bearer``: the route checks the token itself, sessions play no part);
+:func:`authorize` runs before every route and refuses anyone else: 401 to the anonymous,
+403 to the wrong role, 403 to a state-changing request without the session's CSRF token.
+A route that declares nothing admits nobody.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from migprofile.web.db import Agency, User, UserSession
 from migprofile.web.security import COOKIE, csrf_matches, session_user
 
-__all__ = ["ALL", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn", "authorize",
+__all__ = ["ALL", "BEARER", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn", "authorize",
            "get_db", "guard"]
 
 READERS = ("admin", "editor", "viewer")
@@ -72,6 +74,10 @@ def guard(roles: Iterable[str] | None) -> dict:
     return {"x-public": True} if roles is None else {"x-roles": sorted(roles)}
 
 
+BEARER = {"x-bearer": True}
+"""The ``openapi_extra`` of a route that a partner's server calls with its access token."""
+
+
 async def get_db(request: Request) -> AsyncIterator[Session]:
     """The request's database session (made on the event loop: no thread for it)."""
     with request.app.state.db.session() as db:
@@ -86,6 +92,9 @@ async def authorize(request: Request, db: Session = Depends(get_db)) -> Actor | 
     """Run before every route: find the account, check its role and the CSRF token."""
     route = request.scope.get("route")
     extra = getattr(route, "openapi_extra", None) or {}
+    if extra.get("x-bearer"):
+        request.state.actor = None
+        return None
     found = session_user(db, request.cookies.get(COOKIE))
     # Give the connection back at once: held until the request ends, connections would
     # run out under load while the threads that would return them wait for one.

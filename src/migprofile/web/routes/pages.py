@@ -366,6 +366,42 @@ def agencies_save(request: Request, agency_id: Annotated[str, Form(max_length=64
     return back("/admin/agencies")
 
 
+def _tokens_page(request: Request, ctx: Context, *, issued: tuple[str, str] | None = None,
+                 error: str | None = None, status: int = 200) -> Response:
+    from migprofile.exchange.partners import list_partners
+    from migprofile.exchange.tokens import list_tokens
+
+    tokens = list_tokens(ctx.service.profile)
+    return render(request, "tokens.html.j2", status=status, issued=issued, error=error,
+                  partners=[(p, [t for t in tokens if t.partner == p.id])
+                            for p in list_partners(ctx.service.profile)],
+                  endpoint=str(request.base_url).rstrip("/") + "/sdmx")
+
+
+@page("GET", "/admin/tokens", ("admin",))
+def tokens(request: Request, ctx: Context = Depends(context)) -> Response:
+    return _tokens_page(request, ctx)
+
+
+@page("POST", "/admin/tokens", ("admin",))
+def tokens_issue(request: Request, partner: Annotated[str, Form(max_length=64)],
+                 ctx: Context = Depends(context)) -> Response:
+    """Issue a token: the answer is the only time it is shown (never in a redirect)."""
+    try:
+        token = actions.issue_access_token(ctx, partner)
+    except MigprofileError as exc:
+        return _tokens_page(request, ctx, error=_shown(request, exc), status=422)
+    return _tokens_page(request, ctx, issued=(partner, token))
+
+
+@page("POST", "/admin/tokens/revoke", ("admin",))
+def tokens_revoke(request: Request, partner: Annotated[str, Form(max_length=64)],
+                  token_id: Annotated[str, Form(max_length=64)] = "",
+                  ctx: Context = Depends(context)) -> Response:
+    actions.revoke_access_tokens(ctx, partner, token_id or None)
+    return back("/admin/tokens")
+
+
 @page("GET", "/admin/audit", ("admin",))
 def audit(request: Request, ctx: Context = Depends(context)) -> Response:
     return render(request, "audit.html.j2", entries=read_log(ctx.db, limit=1000))
