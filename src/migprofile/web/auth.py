@@ -1,7 +1,9 @@
 """Who is asking, and may they: one check for every route, pages and API alike.
 
-Each route declares the roles it admits (``x-roles`` in its OpenAPI entry) or that it is
-public (``x-public``); :func:`authorize` runs before every route and refuses anyone else:
+Each route declares the roles it admits (``x-roles`` in its OpenAPI entry), that it is
+public (``x-public``), or that a partner's server calls it with its access token
+(``x-partner-token``: the route's own dependency checks the token, see
+``partner_access``); :func:`authorize` runs before every route and refuses anyone else:
 401 to the anonymous, 403 to the wrong role, 403 to a state-changing request without the
 session's CSRF token. A route that declares nothing admits nobody.
 """
@@ -17,8 +19,8 @@ from sqlalchemy.orm import Session
 from migprofile.web.db import Agency, User, UserSession
 from migprofile.web.security import COOKIE, csrf_matches, session_user
 
-__all__ = ["ALL", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn", "authorize",
-           "get_db", "guard"]
+__all__ = ["ALL", "PARTNER_TOKEN", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn",
+           "authorize", "get_db", "guard"]
 
 READERS = ("admin", "editor", "viewer")
 """Roles that read everything in the profile."""
@@ -67,8 +69,15 @@ class Actor:
         return self.role in READERS or (self.role == "partner" and self.user.agency == partner)
 
 
-def guard(roles: Iterable[str] | None) -> dict:
-    """The ``openapi_extra`` of a route: the roles it admits, or None for public."""
+PARTNER_TOKEN = "partner-token"
+"""In place of roles: the route admits partners' servers with their access token."""
+
+
+def guard(roles: Iterable[str] | str | None) -> dict:
+    """The ``openapi_extra`` of a route: the roles it admits, None for public, or
+    :data:`PARTNER_TOKEN`."""
+    if roles == PARTNER_TOKEN:
+        return {"x-partner-token": True}
     return {"x-public": True} if roles is None else {"x-roles": sorted(roles)}
 
 
@@ -92,7 +101,7 @@ async def authorize(request: Request, db: Session = Depends(get_db)) -> Actor | 
     db.commit()
     actor = Actor(found[0], found[1], client_address(request)) if found else None
     request.state.actor = actor
-    if extra.get("x-public"):
+    if extra.get("x-public") or extra.get("x-partner-token"):
         return actor
     if actor is None:
         raise NotSignedIn()
