@@ -58,6 +58,8 @@ def test_every_route_declares_who_may_call_it(web):
         extra = route.openapi_extra or {}
         if (method, path) in PUBLIC:
             assert extra.get("x-public"), (method, path)
+        elif extra.get("x-partner-token"):  # partners' servers: tests/web/test_exchange_sync.py
+            assert path.startswith("/exchange/v1/"), (method, path)
         else:
             roles = extra.get("x-roles")
             assert roles and set(roles) <= set(ALL), f"{method} {path} declares no roles"
@@ -76,7 +78,7 @@ def test_anonymous_visitors_get_401_everywhere_but_the_public_routes(web):
 @pytest.mark.parametrize("role", ["admin", "editor", "viewer", "partner"])
 def test_each_role_reaches_exactly_its_routes(web, role, fast_build):
     for method, path, route in app_routes(web.app):
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC or (route.openapi_extra or {}).get("x-partner-token"):
             continue
         client = web.client(role)  # a fresh session: some routes end it
         answer = client.request(method, concrete(path, web))
@@ -86,6 +88,20 @@ def test_each_role_reaches_exactly_its_routes(web, role, fast_build):
             assert answer.status_code not in (401, 403), (role, method, path, answer.text[:300])
         else:
             assert answer.status_code == 403, (role, method, path, answer.status_code)
+
+
+def test_partner_token_routes_do_not_take_a_session(web):
+    routes = [(m, p) for m, p, r in app_routes(web.app)
+              if (r.openapi_extra or {}).get("x-partner-token")]
+    assert len(routes) == 4
+    for role in ROLES_WITH_SESSIONS:
+        client = web.client(role)
+        for method, path in routes:
+            answer = client.request(method, concrete(path, web))
+            assert answer.status_code == 401, (role, method, path, answer.status_code)
+
+
+ROLES_WITH_SESSIONS = ("admin", "partner")
 
 
 def test_a_route_without_declared_roles_admits_nobody(web):

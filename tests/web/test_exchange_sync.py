@@ -9,6 +9,7 @@ tests/data/exchange/, imported as an officer imports them.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import socket
 import threading
@@ -241,3 +242,90 @@ def test_wrong_tokens_and_other_partners_packages_are_refused_and_logged(pair):
     path.write_text(tomlkit.dumps(document), encoding="utf-8")
     status, _, body = call(pair.vn_url, "/received", token)
     assert status == 403 and "expired on 2020-01-01" in body
+
+
+def test_serve_syncs_on_its_schedule_and_the_exchange_page_shows_it(pair):
+    from fastapi.testclient import TestClient
+
+    from migprofile.web.accounts import add_user
+    from migprofile.web.security import COOKIE, open_session
+
+    update_reconciliation(pair.la)
+    pair.la_app.state.service.export(to="VN_DOLAB", dataflows=[], period=None)
+    path = pair.vn / "profile.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document["exchange"]["sync_every"] = "6h"
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    status_file = pair.vn / "exchange" / "sync-status.json"
+    with TestClient(pair.vn_app) as client:  # runs the app's lifespan: the schedule starts
+        deadline = time.monotonic() + 60
+        while not status_file.is_file():
+            assert time.monotonic() < deadline, "no scheduled sync"
+            time.sleep(0.2)
+        with pair.vn_app.state.db.session() as db:
+            user = add_user(db, Profile.load(pair.vn), email="admin@example.org", role="admin",
+                            password="a long test password")
+            signed = open_session(db, pair.vn_app.state.settings, user)
+        client.cookies.set(COOKIE, signed.token)
+        page = client.get("/exchange")
+    status = read_status(Profile.load(pair.vn))["LA_MOLSW"]
+    assert status.imported == 1 and status.last_error is None
+    next_try = dt.datetime.fromisoformat(status.next_try) - dt.datetime.fromisoformat(
+        status.last_success)
+    assert next_try == dt.timedelta(hours=6)
+    assert page.status_code == 200 and "servers</h2>" in page.text, page.text[-3000:]
+    assert pair.la_url in page.text and status.next_try in page.text
+    assert "every 6h" in page.text
+    assert [e.actor for e in audit_entries(pair.vn_app, "sync")][-1] == "exchange sync"
+
+
+def test_when_a_sync_is_due():
+    from migprofile.exchange.sync import PartnerStatus
+    from migprofile.profile import ProfileSettings
+    from migprofile.web.schedule import due_in
+
+    now = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    settings = ProfileSettings.model_validate({
+        "profile": {"country": "VNM", "edition": "2026", "languages": ["en"]},
+        "exchange": {"sync_every": "6h"},
+        "partners": {key: {"country": "LAO", "public_key": "k", "url": "http://127.0.0.1:1"}
+                     for key in ("A", "B")} | {"C": {"country": "KOR", "public_key": "k"}}})
+    profile = Profile(Path("unused"), settings)
+    later = PartnerStatus(next_try=(now + dt.timedelta(hours=2)).isoformat())
+    sooner = PartnerStatus(next_try=(now + dt.timedelta(minutes=5)).isoformat())
+    assert due_in(profile, {}, now=now) == 0
+    assert due_in(profile, {"A": later}, now=now) == 0  # B never synced
+    assert due_in(profile, {"A": later, "B": sooner}, now=now) == 300
+    assert due_in(profile, {"A": later, "B": PartnerStatus(next_try=now.isoformat())},
+                  now=now + dt.timedelta(minutes=1)) == 0
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("2m", "too often"), ("6 hours", "not a duration"), ("", "not a duration")])
+def test_the_schedule_setting_is_checked(value, problem):
+    from pydantic import ValidationError
+
+    from migprofile.profile import ExchangeSettings
+
+    with pytest.raises(ValidationError, match=problem):
+        ExchangeSettings(sync_every=value)
+    assert ExchangeSettings(retry_after="30s").delays() == [30.0, 60.0, 120.0]
+
+
+def test_connecting_a_partner_keeps_its_token_private(pair, cli, monkeypatch):
+    import io
+    import os
+    import stat
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("mpt_abcd_secret\n"))
+    result = cli("partners", "connect", pair.vn, "LA_MOLSW", "--url", "https://la.example/")
+    assert result.exit_code == 0, result
+    assert "mpt_abcd_secret" not in result.stdout
+    assert Profile.load(pair.vn).settings.partners["LA_MOLSW"].url == "https://la.example"
+    secret = pair.vn / ".secret" / "partner-servers.json"
+    assert json.loads(secret.read_text())["LA_MOLSW"] == "mpt_abcd_secret"
+    assert stat.S_IMODE(os.stat(secret).st_mode) == 0o600
+    assert "mpt_abcd_secret" not in (pair.vn / "profile.toml").read_text()
+    monkeypatch.setattr("sys.stdin", io.StringIO("mpt_abcd_secret\n"))
+    bad = cli("partners", "connect", pair.vn, "LA_MOLSW", "--url", "ftp://la.example")
+    assert bad.exit_code == 2 and "not a server's address" in bad.stderr
