@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from migprofile.errors import MigprofileError
 from migprofile.exchange.package import LIMITS
-from migprofile.exchange.remote import API_PREFIX
+from migprofile.exchange.remote import API_PREFIX, PACKAGE_ID
 from migprofile.web import audit
 from migprofile.web.auth import PARTNER_TOKEN, client_address, get_db
 from migprofile.web.partner_access import calling_partner, refuse
@@ -29,7 +29,7 @@ from migprofile.web.templating import error_text
 
 router = APIRouter(prefix=API_PREFIX, include_in_schema=False)
 Partner = Annotated[str, Depends(calling_partner)]
-PackageId = Annotated[str, Path(max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+PackageId = Annotated[str, Path(pattern=PACKAGE_ID.pattern)]
 
 
 def _record(db: Session, request: Request, partner: str, action: str, target: str, *,
