@@ -14,6 +14,7 @@ from migprofile.profile import (
     CrossingsSettings,
     DataflowDisclosure,
     DisclosureSettings,
+    ExchangeSettings,
     PartnerSettings,
     ReconciliationSettings,
     ReportSettings,
@@ -59,7 +60,7 @@ def test_every_option_is_documented(path, option):
     "setting",
     [name for model in (CountrySettings, SourceSettings, ReportSettings, CrossingsSettings,
                         AgencySettings, PartnerSettings, DisclosureSettings,
-                        DataflowDisclosure, ReconciliationSettings)
+                        DataflowDisclosure, ReconciliationSettings, ExchangeSettings)
      for name in model.model_fields],
 )
 def test_every_setting_is_documented(setting):

@@ -22,7 +22,7 @@ import ibis
 import migprofile
 from migprofile.errors import MigprofileError
 from migprofile.exchange.importing import partner_sources
-from migprofile.files import publish_staged, staging_directory
+from migprofile.files import publish_staged, staging_directory, write_if_changed
 from migprofile.indicators import compute_indicators
 from migprofile.profile import Profile
 from migprofile.sources import ResolvedSource, resolve_source
@@ -30,9 +30,11 @@ from migprofile.sources.national.store import national_sources
 from migprofile.warehouse import Warehouse
 from migprofile.warehouse.crossings import crossing_imports
 
-__all__ = ["BuildResult", "build_profile", "resolve_sources"]
+__all__ = ["BuildResult", "build_profile", "resolve_sources", "update_reconciliation",
+           "write_reconciliation"]
 
 STAMP_FILE = "build.json"
+RECONCILIATION_FILE = "reconciliation.csv"
 CROSSINGS_SOURCE = "crossings"
 """Name and kind of the long-term flows in the warehouse's sources table."""
 
@@ -235,9 +237,7 @@ def build_profile(root: Path | str, *, force: bool = False,
     from migprofile.report import write_outputs  # heavy (charts, PDF): only when building
 
     with Warehouse.open(profile.warehouse_path) as warehouse:
-        ingested = sync_sources(warehouse, resolved, progress)
-        if sync_crossings(warehouse, profile, crossings, progress):
-            ingested.append(CROSSINGS_SOURCE)
+        ingested = _ingest(warehouse, profile, resolved, crossings, progress)
         progress("Computing indicators")
         revisions = primary_revisions(resolved)
         flows = warehouse.source_record(CROSSINGS_SOURCE)
@@ -252,6 +252,38 @@ def build_profile(root: Path | str, *, force: bool = False,
             written = publish_staged(staging, profile.out_dir)
         count = int(warehouse.table("indicator_values").count().execute())
     return BuildResult(profile, False, time.perf_counter() - started, ingested, written, count)
+
+
+def _ingest(warehouse: Warehouse, profile: Profile, resolved: list[ResolvedSource],
+            crossings: dict | None, progress: Progress) -> list[str]:
+    ingested = sync_sources(warehouse, resolved, progress)
+    if sync_crossings(warehouse, profile, crossings, progress):
+        ingested.append(CROSSINGS_SOURCE)
+    return ingested
+
+
+def update_reconciliation(root: Path | str, *, progress: Progress = _quiet) -> list[str]:
+    """Read new or changed sources into the warehouse and write ``out/reconciliation.csv``
+    again, without computing the indicators or the report (the next build does): what a
+    package received from a partner changes at once. Returns the sources read."""
+    profile = Profile.load(root)
+    resolved = resolve_sources(profile)
+    crossings = crossings_inputs(profile)
+    with Warehouse.open(profile.warehouse_path) as warehouse:
+        ingested = _ingest(warehouse, profile, resolved, crossings, progress)
+        write_reconciliation(profile, warehouse)
+    return ingested
+
+
+def write_reconciliation(profile: Profile, warehouse: Warehouse) -> list:
+    """Compare every pair of figures that should agree and write
+    ``out/reconciliation.csv`` (``migprofile reconcile``); returns the comparisons."""
+    from migprofile.indicators.comparisons import reconcile_profile
+    from migprofile.report.tables import reconciliation_csv
+
+    rows = reconcile_profile(profile, warehouse)
+    write_if_changed(profile.out_dir / RECONCILIATION_FILE, reconciliation_csv(rows))
+    return rows
 
 
 def _write_stamp(staging: Path, stamp: str, files: list[Path]) -> None:

@@ -485,23 +485,55 @@ def partners_token(
                f"`migprofile partners token {directory} {partner_id} --revoke`.")
 
 
+@partners_app.command("connect")
+def partners_connect(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    partner_id: Annotated[str, typer.Argument(metavar="ID", help="The partner's id.")],
+    url: Annotated[str, typer.Option(
+        help="The base address of the partner's migprofile server, e.g. "
+             "https://migration.molsw.gov.la.")],
+) -> None:
+    """Say where a partner's server is, and keep the access token it issued to this agency
+    (read from standard input, or asked for without echo; never on the command line)."""
+    from migprofile.exchange.remote import connect_partner
+
+    if sys.stdin.isatty():
+        token = typer.prompt(f"Access token {partner_id} issued to this agency",
+                             hide_input=True)
+    else:
+        token = sys.stdin.readline()
+    partner = connect_partner(directory, partner_id, url=url, token=token)
+    typer.echo(f"Connected {partner.id} at {partner.settings.url}; its token is kept in "
+               f"{directory}/.secret/ (mode 0600).\nExchange with it now: migprofile "
+               f"exchange sync {directory}")
+
+
 @exchange_app.command("export")
 def exchange_export(
     directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
     to: Annotated[str, typer.Option(help="The partner's id.")],
-    out: Annotated[Path, typer.Option(help="The package to write (.zip).")],
+    out: Annotated[Path | None, typer.Option(
+        help="Also write the package to this file (.zip); it is always kept in the "
+             "partner's outbox, DIR/exchange/outbox/PARTNER/.")] = None,
     dataflow: Annotated[list[str] | None, typer.Option(
         help="A dataflow to send (repeatable); default: every dataflow with data of the "
              "profile's own.")] = None,
     period: Annotated[str | None, typer.Option(
         help="FROM:TO, years or months, e.g. 2017:2023.")] = None,
 ) -> None:
-    """Write a signed SDMX package of the profile's data for a partner."""
-    from migprofile.exchange.export import export_package
+    """Write a signed SDMX package of the profile's data for a partner, into its outbox
+    (where the partner's server collects it) and, with --out, into a file."""
+    from migprofile.exchange.outbox import publish
+    from migprofile.files import write_if_changed
 
-    result = export_package(directory, to=to, out=out, dataflows=dataflow or (), period=period)
+    result = publish(directory, to=to, dataflows=dataflow or (), period=period)
     manifest = result.manifest
-    typer.echo(f"Wrote {result.path} for {to}: package {manifest.package_id}.")
+    written = [result.path]
+    if out is not None:
+        write_if_changed(out, result.path.read_bytes())
+        written.append(out)
+    typer.echo(f"Wrote {' and '.join(map(str, written))} for {to}: package "
+               f"{manifest.package_id}.")
     for entry in manifest.dataflows:
         rule = entry.disclosure
         protection = (f"rounded to base {rule['rounding_base']}, {entry.withheld} cell(s) "
@@ -533,6 +565,40 @@ def exchange_import(
                f"{directory}, then migprofile reconcile {directory}")
 
 
+@exchange_app.command("sync")
+def exchange_sync(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    partner: Annotated[list[str] | None, typer.Option(
+        help="Only this partner (repeatable); default: every partner with a url.")] = None,
+    database: Annotated[str | None, typer.Option(
+        "--database", help="PostgreSQL URL of the web app's state, for the audit log; "
+                           "default: SQLite in DIR/webapp/.")] = None,
+) -> None:
+    """Exchange packages with the partners' servers: publish ours when our data changed,
+    import theirs, send ours, and write the reconciliation again."""
+    from migprofile.build import update_reconciliation
+    from migprofile.exchange.sync import sync
+    from migprofile.web.schedule import audit_recorder
+
+    profile = _profile(directory)
+    connected = [key for key, p in profile.settings.partners.items() if p.url]
+    if not connected:
+        raise MigprofileError("no partner has a url; say where a partner's server is with "
+                              "`migprofile partners connect DIR ID --url URL`.",
+                              path=profile.settings_path)
+    _, db = _web_database(directory, database)
+    with db.session() as session:
+        result = sync(directory, refresh=update_reconciliation, partners=partner,
+                      record=audit_recorder(session))
+    db.dispose()
+    for line in result.partners:
+        typer.echo(line.line())
+    if result.reconciled:
+        typer.echo(f"Reconciliation written: {profile.out_dir / 'reconciliation.csv'}")
+    if result.failed:
+        raise typer.Exit(3)
+
+
 @app.command()
 def reconcile(
     directory: Annotated[Path, typer.Argument(help="The profile folder (built).")],
@@ -541,9 +607,7 @@ def reconcile(
 ) -> None:
     """Compare figures that should agree (two sources; ours and a partner's) and write
     DIR/out/reconciliation.csv."""
-    from migprofile.files import write_if_changed
-    from migprofile.indicators.comparisons import reconcile_profile
-    from migprofile.report.tables import reconciliation_csv
+    from migprofile.build import RECONCILIATION_FILE, write_reconciliation
     from migprofile.warehouse import Warehouse
 
     profile = _profile(directory)
@@ -552,10 +616,9 @@ def reconcile(
                               f"{', '.join(profile.settings.partners) or 'none'}).",
                               path=profile.settings_path)
     with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
-        everything = reconcile_profile(profile, warehouse)
+        everything = write_reconciliation(profile, warehouse)
     shown = [r for r in everything if partner is None or r.partner == partner]
-    path = profile.out_dir / "reconciliation.csv"
-    write_if_changed(path, reconciliation_csv(everything))
+    path = profile.out_dir / RECONCILIATION_FILE
     typer.echo(_reconciliation_table(shown) if shown else "No pair has figures on both sides.")
     flagged = sum(1 for r in shown if r.flagged)
     typer.echo(f"\n{len(shown)} comparison(s), {flagged} above the "

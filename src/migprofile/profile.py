@@ -27,6 +27,7 @@ from pydantic import (
 
 from migprofile.codes import REPORT_LANGUAGES, UnknownCountry, country
 from migprofile.errors import MigprofileError
+from migprofile.files import write_pending
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -34,6 +35,7 @@ __all__ = [
     "CrossingsSettings",
     "DataflowDisclosure",
     "DisclosureSettings",
+    "ExchangeSettings",
     "PartnerSettings",
     "Profile",
     "ProfileSettings",
@@ -42,6 +44,7 @@ __all__ = [
     "SourceSettings",
     "create_profile",
     "default_languages",
+    "parse_interval",
 ]
 
 PROFILE_FILE = "profile.toml"
@@ -67,8 +70,29 @@ def _agency_id(value: str) -> str:
     return value
 
 
+INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+INTERVAL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_interval(text: str) -> dt.timedelta:
+    """``"6h"`` -> 6 hours: a number and a unit, ``s``, ``m``, ``h`` or ``d``."""
+    match = INTERVAL.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration: write a number and a unit, s, m, h "
+                         "or d (e.g. 30m, 6h, 1d)")
+    return dt.timedelta(seconds=int(match.group(1)) * INTERVAL_UNITS[match.group(2)])
+
+
+def _server_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", value):
+        raise ValueError(f"{value!r} is not a server's address: write it as "
+                         "https://HOST[:PORT][/PATH], without a query")
+    return value.rstrip("/")
+
+
 Iso3 = Annotated[str, AfterValidator(_iso3)]
 AgencyId = Annotated[str, AfterValidator(_agency_id)]
+ServerUrl = Annotated[str, AfterValidator(_server_url)]
 
 
 class _Settings(BaseModel):
@@ -163,6 +187,12 @@ class PartnerSettings(_Settings):
                                         "as `migprofile keys show` prints it.")
     valid_until: dt.date | None = Field(
         default=None, description="Last day packages signed with this key are accepted.")
+    url: ServerUrl | None = Field(
+        default=None,
+        description="The base address of the partner's migprofile server (what `serve` "
+                    "answers at), e.g. https://migration.molsw.gov.la; set with "
+                    "`migprofile partners connect`. `exchange sync` exchanges packages with "
+                    "every partner that has one.")
 
 
 class DataflowDisclosure(_Settings):
@@ -192,6 +222,45 @@ class ReconciliationSettings(_Settings):
         description="A pair is flagged when its asymmetry index exceeds this (%).")
 
 
+class ExchangeSettings(_Settings):
+    sync_every: str | None = Field(
+        default=None,
+        description="How often `migprofile serve` runs `exchange sync` with the partners "
+                    "that have a url: a number and a unit, s, m, h or d (e.g. 6h), at least "
+                    "5 minutes; unset: never by itself.")
+    attempts: int = Field(
+        default=4, ge=1, le=10,
+        description="Tries of a partner's exchange when its server cannot be reached or "
+                    "answers with a server error, before the sync records a failure.")
+    retry_after: str = Field(
+        default="30s",
+        description="Wait before the second try; it doubles before each further try "
+                    "(30s, 1m, 2m, ...).")
+
+    @field_validator("sync_every")
+    @classmethod
+    def _at_least_five_minutes(cls, value: str | None) -> str | None:
+        if value is not None and parse_interval(value) < dt.timedelta(minutes=5):
+            raise ValueError(f"{value!r} is too often: at least 5m")
+        return value
+
+    @field_validator("retry_after")
+    @classmethod
+    def _a_duration(cls, value: str) -> str:
+        if parse_interval(value) > dt.timedelta(hours=1):
+            raise ValueError(f"{value!r}: at most 1h")
+        return value
+
+    @property
+    def interval(self) -> dt.timedelta | None:
+        return parse_interval(self.sync_every) if self.sync_every else None
+
+    def delays(self) -> list[float]:
+        """Seconds to wait before each try after the first."""
+        first = parse_interval(self.retry_after).total_seconds()
+        return [first * 2 ** n for n in range(self.attempts - 1)]
+
+
 DEFAULT_SOURCES: dict[str, SourceSettings] = {
     "undesa_ims": SourceSettings(kind="undesa_ims", revision="2024"),
     "undesa_ims_data_type": SourceSettings(kind="undesa_ims_data_type"),
@@ -212,6 +281,7 @@ class ProfileSettings(_Settings):
     partners: dict[AgencyId, PartnerSettings] = Field(default_factory=dict)
     disclosure: DisclosureSettings = Field(default_factory=DisclosureSettings)
     reconciliation: ReconciliationSettings = Field(default_factory=ReconciliationSettings)
+    exchange: ExchangeSettings = Field(default_factory=ExchangeSettings)
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -285,6 +355,13 @@ class Profile:
     def secrets_dir(self) -> Path:
         """Private material (hashing secret, signing key); never copied into outputs."""
         return self.root / ".secret"
+
+    def write_secret(self, name: str, data: bytes) -> Path:
+        """Replace the private file ``name`` with ``data``, atomically (mode 0600)."""
+        self.secrets_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.secrets_dir / name
+        os.replace(write_pending(path, data), path)  # the temporary is created 0600
+        return path
 
     def secret(self, name: str, *, create: Callable[[], bytes]) -> Path:
         """The private file ``name`` (mode 0600), written by ``create`` the first time.

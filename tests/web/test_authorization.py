@@ -19,7 +19,6 @@ SAMPLES = {"dataflow": "LABOUR_DEPLOYMENTS", "user_id": "1", "agency_id": "VN_DO
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/language/{code}"),
           ("GET", "/vendor/vega.js"), ("POST", "/api/session")}
 """The only routes that admit anonymous visitors."""
-BEARER = {("GET", "/sdmx/{path:path}")}
 """Routes for partners' servers: an access token opens them, an account's session does not."""
 
 
@@ -60,8 +59,9 @@ def test_every_route_declares_who_may_call_it(web):
         extra = route.openapi_extra or {}
         if (method, path) in PUBLIC:
             assert extra.get("x-public"), (method, path)
-        elif (method, path) in BEARER:
-            assert extra.get("x-bearer") and "x-roles" not in extra, (method, path)
+        elif extra.get("x-partner-token"):  # partners' servers: tests of /sdmx, /exchange/v1
+            assert path.startswith(("/exchange/v1/", "/sdmx/")) and "x-roles" not in extra, \
+                (method, path)
         else:
             roles = extra.get("x-roles")
             assert roles and set(roles) <= set(ALL), f"{method} {path} declares no roles"
@@ -80,19 +80,30 @@ def test_anonymous_visitors_get_401_everywhere_but_the_public_routes(web):
 @pytest.mark.parametrize("role", ["admin", "editor", "viewer", "partner"])
 def test_each_role_reaches_exactly_its_routes(web, role, fast_build):
     for method, path, route in app_routes(web.app):
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC or (route.openapi_extra or {}).get("x-partner-token"):
             continue
         client = web.client(role)  # a fresh session: some routes end it
         answer = client.request(method, concrete(path, web))
-        if (method, path) in BEARER:
-            assert answer.status_code == 401, (role, method, path, answer.status_code)
-            continue
         allowed = role in route.openapi_extra["x-roles"]
         assert answer.status_code < 500, (method, path, answer.text[:300])
         if allowed:
             assert answer.status_code not in (401, 403), (role, method, path, answer.text[:300])
         else:
             assert answer.status_code == 403, (role, method, path, answer.status_code)
+
+
+def test_partner_token_routes_do_not_take_a_session(web):
+    routes = [(m, p) for m, p, r in app_routes(web.app)
+              if (r.openapi_extra or {}).get("x-partner-token")]
+    assert len(routes) == 5
+    for role in ROLES_WITH_SESSIONS:
+        client = web.client(role)
+        for method, path in routes:
+            answer = client.request(method, concrete(path, web))
+            assert answer.status_code == 401, (role, method, path, answer.status_code)
+
+
+ROLES_WITH_SESSIONS = ("admin", "partner")
 
 
 def test_a_route_without_declared_roles_admits_nobody(web):

@@ -331,10 +331,10 @@ def test_xml_by_default_and_406_for_a_type_it_cannot_give(endpoint):
 # refusals ------------------------------------------------------------------------------------
 
 REFUSALS = {
-    "no token": (dict(token=None), 401, "Unauthorized"),
-    "wrong token": (dict(token="mpt_0000_not-a-token"), 401, "Unauthorized"),
-    "revoked token": (dict(token="revoked"), 401, "Unauthorized"),
-    "expired registration": (dict(token="KR_MOIS"), 403, "Forbidden"),
+    "no token": (dict(token=None), 401, "A partner access token is required"),
+    "wrong token": (dict(token="mpt_0000_not-a-token"), 401, "The access token is not valid"),
+    "revoked token": (dict(token="revoked"), 401, "The access token is not valid"),
+    "expired registration": (dict(token="KR_MOIS"), 403, "The registration of KR_MOIS expired"),
     "key of the wrong length": (dict(path=f"data/{FLOW}/VNM.LAO"), 400, "Syntax error"),
     "bad period": (dict(startPeriod="2021-13"), 400, "Syntax error"),
     "bad updatedAfter": (dict(updatedAfter="yesterday"), 400, "Syntax error"),

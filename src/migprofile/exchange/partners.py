@@ -8,6 +8,7 @@ settings model before it replaces the file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from migprofile.exchange.keys import decode_public_key, fingerprint
 from migprofile.files import write_if_changed
 from migprofile.profile import PartnerSettings, Profile, describe_validation_error
 
-__all__ = ["Partner", "add_partner", "list_partners", "public_key_fingerprint"]
+__all__ = ["Partner", "add_partner", "list_partners", "public_key_fingerprint",
+           "set_partner_url"]
 
 
 @dataclass(frozen=True)
@@ -93,15 +95,44 @@ def add_partner(root: Path | str, partner_id: str, *, country: str, public_key: 
 
 
 def _write_partner(profile: Profile, partner_id: str, entry: dict) -> None:
+    def replace(document: tomlkit.TOMLDocument) -> None:
+        if "partners" not in document:
+            document.add(tomlkit.nl())
+            document["partners"] = tomlkit.table(is_super_table=True)
+        table = tomlkit.table()
+        for key, value in entry.items():
+            table[key] = value
+        document["partners"][partner_id] = table
+    _edit_settings(profile, replace)
+
+
+def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
+    """Say where a registered partner's server is (``[partners.ID] url``), keeping the
+    rest of ``profile.toml`` as written.
+
+    Raises
+    ------
+    MigprofileError
+        An unknown partner, or an address that is not ``http(s)://HOST[:PORT][/PATH]``.
+    """
+    profile = Profile.load(root)
+    if partner_id not in profile.settings.partners:
+        known = ", ".join(profile.settings.partners) or "none yet"
+        raise MigprofileError(f"{partner_id!r} is not a registered partner (registered: "
+                              f"{known}); add it with `migprofile partners add` first.",
+                              path=profile.settings_path)
+
+    def set_url(document: tomlkit.TOMLDocument) -> None:
+        document["partners"][partner_id]["url"] = url.strip()
+    _edit_settings(profile, set_url)
+    return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
+
+
+def _edit_settings(profile: Profile, change: Callable[[tomlkit.TOMLDocument], None]) -> None:
+    """Apply ``change`` to ``profile.toml`` and write it, once the result is valid."""
     path = profile.settings_path
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    if "partners" not in document:
-        document.add(tomlkit.nl())
-        document["partners"] = tomlkit.table(is_super_table=True)
-    table = tomlkit.table()
-    for key, value in entry.items():
-        table[key] = value
-    document["partners"][partner_id] = table
+    change(document)
     text = tomlkit.dumps(document)
     try:
         type(profile.settings).model_validate(tomlkit.parse(text).unwrap())

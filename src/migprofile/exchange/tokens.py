@@ -13,13 +13,11 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from migprofile.errors import MigprofileError
-from migprofile.files import write_pending
 from migprofile.profile import Profile
 
 __all__ = ["AccessToken", "issue_token", "list_tokens", "partner_for_token", "revoke_tokens"]
@@ -76,11 +74,8 @@ def list_tokens(profile: Profile) -> list[AccessToken]:
 
 
 def _save(profile: Profile, tokens: list[AccessToken]) -> None:
-    path = _path(profile)
-    profile.secrets_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data = json.dumps([asdict(token) for token in tokens], indent=1).encode("utf-8")
-    temporary = write_pending(path, data)  # created 0600, and stays so
-    os.replace(temporary, path)
+    profile.write_secret(TOKENS_FILE, data)
 
 
 def _registered(profile: Profile, partner: str) -> None:

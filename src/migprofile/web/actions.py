@@ -156,11 +156,10 @@ def _problem(problem) -> dict:
 
 def export_package(ctx: Context, *, to: str, dataflows: list[str],
                    period: str | None) -> Package:
-    """Write a signed package for a partner (``migprofile exchange export``)."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    out = ctx.settings.state_dir / "outbox" / _safe_name(to) / f"{stamp}-{_safe_name(to)}.zip"
+    """Write a signed package for a partner into its outbox (``migprofile exchange
+    export``), where its server collects it."""
     try:
-        result = ctx.service.export(to=to, out=out, dataflows=dataflows, period=period or None)
+        result = ctx.service.export(to=to, dataflows=dataflows, period=period or None)
     except MigprofileError as exc:
         ctx.audit("export", to, outcome="refused", detail=error_text(exc, "en"))
         ctx.db.commit()
@@ -168,7 +167,7 @@ def export_package(ctx: Context, *, to: str, dataflows: list[str],
     manifest = result.manifest
     summary = ", ".join(f"{e.id} ({e.observations})" for e in manifest.dataflows)
     package = Package(direction="out", partner=to, package_id=manifest.package_id,
-                      path=str(out.relative_to(ctx.settings.profile_dir)),
+                      path=str(result.path.relative_to(ctx.settings.profile_dir)),
                       user_id=ctx.actor.user.id, summary=summary)
     ctx.db.add(package)
     ctx.audit("export", to, detail=f"{manifest.package_id}: {summary}")

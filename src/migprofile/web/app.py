@@ -17,6 +17,7 @@ from migprofile.errors import MigprofileError, ValidationFailed
 from migprofile.web.actions import TooLarge
 from migprofile.web.auth import Forbidden, NotSignedIn, authorize
 from migprofile.web.db import Database
+from migprofile.web.partner_access import PartnerRefused, refused_answer
 from migprofile.web.security import CSRF_COOKIE, new_token
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
@@ -128,6 +129,10 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 422,
                       error_text(exc, request_language(request)).splitlines()[0])
 
+    @app.exception_handler(PartnerRefused)
+    async def partner_refused(request: Request, exc: PartnerRefused) -> Response:
+        return refused_answer(exc)
+
     @app.exception_handler(MigprofileError)
     async def unusable(request: Request, exc: MigprofileError) -> Response:
         return _error(request, 400, error_text(exc, request_language(request)))
@@ -141,14 +146,19 @@ def _install_handlers(app: FastAPI) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
     from migprofile.web.routes.common import READ_THREADS
+    from migprofile.web.schedule import run_on_schedule
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = READ_THREADS
-    yield
+    async with anyio.create_task_group() as tasks:
+        if app.state.service.profile.settings.exchange.sync_every:
+            tasks.start_soon(run_on_schedule, app)
+        yield
+        tasks.cancel_scope.cancel()
 
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over ``settings.profile_dir``; migrates its database first."""
-    from migprofile.web.routes import api, pages, sdmx
+    from migprofile.web.routes import api, exchange, pages, sdmx
 
     settings.profile  # noqa: B018 -- refuse a folder that is not a profile, at once
     app = FastAPI(title="migprofile", lifespan=_lifespan, version=migprofile.__version__,
@@ -163,6 +173,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     _install_handlers(app)
     app.include_router(api.router)
     app.include_router(api.schema_router)
+    app.include_router(exchange.router)
     app.include_router(pages.router)
     app.include_router(sdmx.router)
     app.mount("/static", StaticFiles(packages=[("migprofile", "web/static")]), name="static")

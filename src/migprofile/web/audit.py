@@ -16,7 +16,7 @@ __all__ = ["ACTIONS", "read_log", "record"]
 
 ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
            "user_add", "user_disable", "role_change", "agency_save", "sdmx_query",
-           "token_issue", "token_revoke")
+           "token_issue", "token_revoke", "partner_access", "package_download", "sync")
 
 
 def record(db: Session, *, actor: str, action: str, target: str = "", outcome: str = "ok",

@@ -1,11 +1,11 @@
 """Who is asking, and may they: one check for every route, pages and API alike.
 
 Each route declares the roles it admits (``x-roles`` in its OpenAPI entry), that it is
-public (``x-public``), or that a partner's server calls it with an access token
-(``x-bearer``: the route checks the token itself, sessions play no part);
-:func:`authorize` runs before every route and refuses anyone else: 401 to the anonymous,
-403 to the wrong role, 403 to a state-changing request without the session's CSRF token.
-A route that declares nothing admits nobody.
+public (``x-public``), or that a partner's server calls it with its access token
+(``x-partner-token``: sessions play no part; the token is checked by
+``partner_access``); :func:`authorize` runs before every route and refuses anyone else:
+401 to the anonymous, 403 to the wrong role, 403 to a state-changing request without the
+session's CSRF token. A route that declares nothing admits nobody.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from migprofile.web.db import Agency, User, UserSession
 from migprofile.web.security import COOKIE, csrf_matches, session_user
 
-__all__ = ["ALL", "BEARER", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn", "authorize",
-           "get_db", "guard"]
+__all__ = ["ALL", "PARTNER_TOKEN", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn",
+           "authorize", "get_db", "guard"]
 
 READERS = ("admin", "editor", "viewer")
 """Roles that read everything in the profile."""
@@ -69,13 +69,16 @@ class Actor:
         return self.role in READERS or (self.role == "partner" and self.user.agency == partner)
 
 
-def guard(roles: Iterable[str] | None) -> dict:
-    """The ``openapi_extra`` of a route: the roles it admits, or None for public."""
+PARTNER_TOKEN = "partner-token"
+"""In place of roles: the route admits partners' servers with their access token."""
+
+
+def guard(roles: Iterable[str] | str | None) -> dict:
+    """The ``openapi_extra`` of a route: the roles it admits, None for public, or
+    :data:`PARTNER_TOKEN`."""
+    if roles == PARTNER_TOKEN:
+        return {"x-partner-token": True}
     return {"x-public": True} if roles is None else {"x-roles": sorted(roles)}
-
-
-BEARER = {"x-bearer": True}
-"""The ``openapi_extra`` of a route that a partner's server calls with its access token."""
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -92,7 +95,7 @@ async def authorize(request: Request, db: Session = Depends(get_db)) -> Actor | 
     """Run before every route: find the account, check its role and the CSRF token."""
     route = request.scope.get("route")
     extra = getattr(route, "openapi_extra", None) or {}
-    if extra.get("x-bearer"):
+    if extra.get("x-partner-token"):  # a partner's server: its token, never a session
         request.state.actor = None
         return None
     found = session_user(db, request.cookies.get(COOKIE))

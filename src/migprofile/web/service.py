@@ -21,6 +21,7 @@ from migprofile.profile import Profile
 __all__ = ["DashboardSection", "ExplorerFilter", "ProfileService"]
 
 STAMP = "build.json"
+RECONCILIATION = "reconciliation.csv"
 CACHED = 512
 EXPLORER_FILTERS = ("indicator", "country", "period", "sex")
 
@@ -145,12 +146,17 @@ class ProfileService:
         return self._cached("choices", load)  # type: ignore[return-value]
 
     def reconciliation(self) -> list[dict]:
-        self._require_build()
+        """``out/reconciliation.csv``, which a build writes, and a sync or a package a
+        partner sends writes again in between."""
+        path = self.profile.out_dir / RECONCILIATION
+        if not path.is_file():
+            self._require_build()
+        stat = path.stat()
 
         def load() -> list[dict]:
-            path = self.profile.out_dir / "reconciliation.csv"
             return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-        return self._cached("reconciliation", load)  # type: ignore[return-value]
+        return self._cached(f"reconciliation-{stat.st_mtime_ns}-{stat.st_size}",
+                            load)  # type: ignore[return-value]
 
     def page_part(self, key: str, render: Callable[[], str]) -> str:
         """A part of a page that depends only on the build (and ``key``): rendered once."""
@@ -241,19 +247,58 @@ class ProfileService:
         flows = load_dataflows(self.root / "dataflows")
         return {k: f for k, f in sorted(flows.items()) if f.national}
 
-    def export(self, *, to: str, out: Path, dataflows: list[str], period: str | None):
-        from migprofile.exchange.export import export_package
+    def export(self, *, to: str, dataflows: list[str], period: str | None):
+        """Publish a package for a partner in its outbox (``migprofile exchange export``)."""
+        from migprofile.exchange.outbox import publish
 
         with self.lock:
-            return export_package(self.root, to=to, out=out, dataflows=dataflows,
-                                  period=period)
+            return publish(self.root, to=to, dataflows=dataflows, period=period)
+
+    def published(self, partner: str) -> list:
+        """The packages published for ``partner`` (its outbox)."""
+        from migprofile.exchange.outbox import published_packages
+
+        return published_packages(self.profile, partner)
+
+    def received(self, partner: str) -> list[tuple[str, str]]:
+        """(package id, sha256) of each package of ``partner`` accepted here."""
+        from migprofile.exchange.importing import partner_sources
+
+        return [(s.meta.package_id, s.meta.sha256) for s in partner_sources(self.profile)
+                if s.meta.partner == partner]
+
+    def package_identity(self, file: Path) -> tuple[str, str]:
+        """The verified sender and id of a package (signature, receiver and data
+        checked)."""
+        from migprofile.exchange.importing import verify_package
+
+        manifest = verify_package(file.read_bytes(), profile=self.profile,
+                                  file=file.name).manifest
+        return manifest.sender.agency, manifest.package_id
 
     def package_sender(self, file: Path) -> str:
         """The verified sender of a package (signature, receiver and data checked)."""
-        from migprofile.exchange.importing import verify_package
+        return self.package_identity(file)[0]
 
-        return verify_package(file.read_bytes(), profile=self.profile,
-                              file=file.name).manifest.sender.agency
+    def update_reconciliation(self) -> list[str]:
+        """Read new sources into the warehouse and write the reconciliation again."""
+        from migprofile.build import update_reconciliation
+
+        with self.lock:
+            return update_reconciliation(self.root)
+
+    def sync(self, **kwargs):
+        """``migprofile exchange sync``, holding the lock only while using the profile."""
+        from migprofile.build import update_reconciliation
+        from migprofile.exchange.sync import sync
+
+        return sync(self.root, refresh=update_reconciliation, lock=lambda: self.lock,
+                    **kwargs)
+
+    def sync_status(self) -> dict:
+        from migprofile.exchange.sync import read_status
+
+        return read_status(self.profile)
 
     def import_package(self, file: Path):
         from migprofile.exchange.importing import import_package

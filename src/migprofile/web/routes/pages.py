@@ -233,11 +233,16 @@ def dataflow_history(dataflow: str, request: Request,
 def _exchange_page(request: Request, ctx: Context, *, message: str | None = None,
                    error: str | None = None, status: int = 200) -> Response:
     packages = actions.visible_packages(ctx)
-    partners = sorted(ctx.service.profile.settings.partners)
+    registered = ctx.service.profile.settings.partners
+    partners = sorted(registered)
+    servers = {key: p.url for key, p in sorted(registered.items())
+               if p.url and ctx.actor.role in READERS}
     return render(request, "exchange.html.j2", status=status, message=message, error=error,
                   inbox=[p for p in packages if p.direction == "in"],
                   outbox=[p for p in packages if p.direction == "out"], partners=partners,
-                  flows=ctx.service.national_dataflows())
+                  flows=ctx.service.national_dataflows(), servers=servers,
+                  sync_status=ctx.service.sync_status() if servers else {},
+                  sync_every=ctx.service.profile.settings.exchange.sync_every)
 
 
 @page("GET", "/exchange", ALL)

@@ -9,17 +9,14 @@ Refusals are one line of plain text.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from migprofile.errors import MigprofileError
-from migprofile.exchange.partners import Partner
 from migprofile.exchange.sdmx_rest import QueryRefused, answer_query
-from migprofile.exchange.tokens import partner_for_token
 from migprofile.web import audit
-from migprofile.web.auth import BEARER, client_address
+from migprofile.web.auth import PARTNER_TOKEN, client_address, guard
+from migprofile.web.partner_access import PartnerRefused, identify_partner
 
 __all__ = ["router"]
 
@@ -36,37 +33,21 @@ def _log(request: Request, *, actor: str, outcome: str, detail: str) -> None:
 
 
 def _refused(request: Request, status: int, reason: str, *, actor: str = ANONYMOUS,
-             token_given: bool = False) -> Response:
+             headers: dict[str, str] | None = None) -> Response:
     _log(request, actor=actor, outcome="refused", detail=f"{status} {reason}")
-    headers = {}
-    if status == 401:
-        headers["WWW-Authenticate"] = ('Bearer realm="sdmx", error="invalid_token"'
-                                       if token_given else 'Bearer realm="sdmx"')
     return PlainTextResponse(reason + "\n", status_code=status, headers=headers)
 
 
-def _bearer_token(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-@router.api_route("/sdmx/{path:path}", methods=["GET"], openapi_extra=BEARER)
+@router.api_route("/sdmx/{path:path}", methods=["GET"], openapi_extra=guard(PARTNER_TOKEN))
 def sdmx_query(path: str, request: Request) -> Response:
     """Answer one SDMX REST query of a partner's server."""
-    token = _bearer_token(request)
-    if token is None:
-        return _refused(request, 401, "Unauthorized: send the partner's access token as "
-                                      "'Authorization: Bearer TOKEN'.")
-    profile = request.app.state.service.profile
-    partner_id = partner_for_token(profile, token)
-    if partner_id is None:
-        return _refused(request, 401, "Unauthorized: the access token is unknown or revoked.",
-                        token_given=True)
+    try:
+        partner_id = identify_partner(request)
+    except PartnerRefused as refused:
+        return _refused(request, refused.status, refused.reason, headers=refused.headers,
+                        actor=f"partner {refused.partner}" if refused.partner else ANONYMOUS)
     actor = f"partner {partner_id}"
-    partner = Partner(partner_id, profile.settings.partners[partner_id])
-    if partner.expired(dt.datetime.now(dt.UTC).date()):
-        return _refused(request, 403, f"Forbidden: the registration of {partner_id} ended on "
-                                      f"{partner.settings.valid_until}.", actor=actor)
+    profile = request.app.state.service.profile
     try:
         answer = answer_query(profile, partner_id, path, request.query_params.multi_items(),
                               accept=request.headers.get("accept"))
