@@ -32,6 +32,7 @@ from migprofile.exchange.export import require_agency
 from migprofile.exchange.keys import verify
 from migprofile.exchange.package import (
     LIMITS,
+    MANIFEST,
     SIGNATURE,
     STRUCTURE,
     Manifest,
@@ -43,7 +44,8 @@ from migprofile.exchange.package import (
 )
 from migprofile.exchange.partners import public_key_fingerprint
 from migprofile.exchange.schemas import dataset_schema, schema_problems, validate_structure_message
-from migprofile.exchange.sdmx_ml import Observation, read_data, withheld
+from migprofile.exchange.sdmx_csv import read_csv
+from migprofile.exchange.sdmx_ml import Observation, key_of, read_data, sdmx_value, withheld
 from migprofile.exchange.structure import DataflowStructure, structure_message
 from migprofile.profile import Profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA
@@ -126,7 +128,7 @@ def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: s
     except (binascii.Error, ValueError) as exc:
         raise _refused(file, Message("{signature} is not a signature.",
                                      signature=SIGNATURE)) from exc
-    manifest = files.get("manifest.json", b"")
+    manifest = files.get(MANIFEST, b"")
     if not verify(public_key, manifest, signature):
         raise _refused(file, Message(
             "the signature does not match the sender's registered key: the manifest was "
@@ -134,14 +136,23 @@ def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: s
 
 
 def _check_files(file: Path | str, files: Mapping[str, bytes], manifest: Manifest) -> None:
+    """Exactly the files the manifest names, each with the manifest's sha256: checked
+    before anything but the manifest and its signature is parsed."""
+    ids = [entry.id for entry in manifest.dataflows]
+    if len(set(ids)) != len(ids):
+        raise _refused(file, Message("its manifest lists a dataflow twice."))
     wanted = expected_files(manifest)
+    unknown = sorted(set(manifest.files) - (wanted - {MANIFEST, SIGNATURE}))
+    if unknown:
+        raise _refused(file, Message("its manifest gives checksums of files a package "
+                                     "cannot hold: {files}.", files=", ".join(unknown)))
     extra, missing = sorted(set(files) - wanted), sorted(wanted - set(files))
     if extra:
         raise _refused(file, Message("it holds file(s) its manifest does not list: {files}.",
                                      files=", ".join(extra)))
     if missing:
         raise _refused(file, Message("file(s) missing: {files}.", files=", ".join(missing)))
-    unlisted = sorted(wanted - {"manifest.json", SIGNATURE} - set(manifest.files))
+    unlisted = sorted(wanted - {MANIFEST, SIGNATURE} - set(manifest.files))
     if unlisted:
         raise _refused(file, Message("the manifest gives no checksum for {files}.",
                                      files=", ".join(unlisted)))
@@ -189,6 +200,62 @@ def _open_codes(theirs, flow: Dataflow) -> dict[str, list[str]]:
     return used
 
 
+def _by_key(file: Path | str, name: str, structure: DataflowStructure,
+            rows: list[Observation]) -> dict[tuple, Observation]:
+    """The observations of one copy by their SDMX key; a key given twice is refused."""
+    found: dict[tuple, Observation] = {}
+    for row in rows:
+        key = key_of(structure, row)
+        if key in found:
+            raise _refused(file, Message("{name} gives the observation {key} twice.",
+                                         name=name, key=_key_text(key)))
+        found[key] = row
+    return found
+
+
+def _key_text(key: tuple) -> str:
+    return ", ".join(f"{dimension}={code}" for dimension, code in key)
+
+
+def _shown_value(row: Observation | None) -> Message:
+    if row is None:
+        return Message("no such observation")
+    if withheld(row["value"]):
+        return Message("a withheld value ({unit}, status {status})", unit=row["unit"],
+                       status=row["obs_status"])
+    return Message("{value} ({unit}, status {status})", value=sdmx_value(row["value"]),
+                   unit=row["unit"], status=row["obs_status"])
+
+
+def _same(first: Observation | None, second: Observation | None) -> bool:
+    if first is None or second is None:
+        return first is second
+    both_withheld = withheld(first["value"]) and withheld(second["value"])
+    return ((both_withheld or first["value"] == second["value"])
+            and first["unit"] == second["unit"] and first["obs_status"] == second["obs_status"])
+
+
+def _check_copies_agree(file: Path | str, entry_id: str, structure: DataflowStructure,
+                        files: Mapping[str, bytes], xml_rows: list[Observation]) -> None:
+    """The SDMX-CSV copy of a dataflow holds the same observations as its SDMX-ML copy:
+    the same keys, values, units and statuses, compared as values, not as text."""
+    xml_name, csv_name = data_files(entry_id)
+    try:
+        csv_rows = read_csv(files[csv_name], structure)
+    except ValueError as exc:
+        raise _refused(file, Message("{name} is not SDMX-CSV of {dataflow}: {problem}",
+                                     name=csv_name, dataflow=entry_id,
+                                     problem=exc.args[0])) from exc
+    ours = _by_key(file, xml_name, structure, xml_rows)
+    theirs = _by_key(file, csv_name, structure, csv_rows)
+    for key in [*ours, *(k for k in theirs if k not in ours)]:
+        if not _same(ours.get(key), theirs.get(key)):
+            raise _refused(file, Message(
+                "{csv} disagrees with {xml}: at {key}, {xml} has {xml_value} and {csv} has "
+                "{csv_value}.", csv=csv_name, xml=xml_name, key=_key_text(key),
+                xml_value=_shown_value(ours.get(key)), csv_value=_shown_value(theirs.get(key))))
+
+
 def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
                   structures: Mapping[str, DataflowStructure]) -> dict[str, list[Observation]]:
     found = {}
@@ -205,6 +272,7 @@ def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manife
             raise _refused(file, Message("{name} holds {count} observations, the manifest "
                                          "says {expected}.", name=xml_name, count=len(rows),
                                          expected=entry.observations))
+        _check_copies_agree(file, entry.id, structure, files, rows)
         found[entry.id] = rows
     return found
 
