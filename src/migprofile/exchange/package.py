@@ -244,15 +244,17 @@ def _checked_entries(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.Z
 
 
 def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """An entry's bytes, refusing one that unpacks to more than it declared."""
+    """An entry's bytes, refusing one that unpacks to another size than it declared."""
     chunks, size = [], 0
     with archive.open(info) as handle:
         while chunk := handle.read(1 << 20):
             size += len(chunk)
             if size > info.file_size:
-                raise _refuse(Message("{name} unpacks to more than the size it declares.",
-                                      name=info.filename))
+                break
             chunks.append(chunk)
+    if size != info.file_size:
+        raise _refuse(Message("{name} unpacks to another size than the {size:,} bytes it "
+                              "declares.", name=info.filename, size=info.file_size))
     return b"".join(chunks)
 
 
