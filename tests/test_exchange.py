@@ -439,7 +439,7 @@ def test_an_expired_key_is_refused(cli, pair, receiver):
     before = snapshot(receiver)
     result = cli("exchange", "import", receiver, pair / "vn-to-la.zip")
     assert result.exit_code == 2
-    assert "the key registered for VN_DOLAB expired on 2020-12-31" in result.stderr
+    assert "the key of VN_DOLAB expired on 2020-12-31" in result.stderr
     assert snapshot(receiver) == before
 
 

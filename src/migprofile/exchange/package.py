@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migprofile.errors import Message, MigprofileError
+from migprofile.exchange.keys import KeyChange
 from migprofile.files import FIXED_ZIP_TIME
 from migprofile.profile import AgencyId
 
@@ -121,10 +122,16 @@ class Manifest(BaseModel):
     files: dict[str, str] = Field(description="sha256 of every file but the manifest and "
                                               "its signature")
     software: str
+    key_change: KeyChange | None = Field(
+        default=None, description="The sender's new key, announced by its previous key: "
+                                  "the manifest is signed with the new key (after "
+                                  "`migprofile keys rotate`).")
 
     def to_bytes(self) -> bytes:
-        return (json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)
-                + "\n").encode("utf-8")
+        fields = self.model_dump(mode="json")
+        if fields["key_change"] is None:
+            del fields["key_change"]
+        return (json.dumps(fields, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def data_files(dataflow_id: str) -> tuple[str, str]:
