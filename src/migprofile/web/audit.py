@@ -14,7 +14,7 @@ from migprofile.web.db import AuditEntry
 __all__ = ["ACTIONS", "read_log", "record"]
 
 ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
-           "user_add", "user_disable", "role_change", "agency_save")
+           "partner_key", "user_add", "user_disable", "role_change", "agency_save")
 
 
 def record(db: Session, *, actor: str, action: str, target: str = "", outcome: str = "ok",
