@@ -116,3 +116,39 @@ def resign(package: dict[str, bytes], signer: Path, /, **changes) -> dict[str, b
     raw = (json.dumps(manifest, indent=2) + "\n").encode()
     signature = base64.b64encode(load_keys(Profile.load(signer)).sign(raw)) + b"\n"
     return {**package, "manifest.json": raw, "manifest.sig": signature}
+
+
+def signed_package(files: dict[str, bytes], signer: Path, /, *,
+                   modes: dict[str, int] | None = None, **changes) -> bytes:
+    """A zip of ``files`` whose manifest lists each of them with its sha256 and is signed by
+    ``signer``'s real key: what a registered partner (or whoever holds its key) can make.
+    ``modes`` gives an entry's Unix mode and type (default: a regular file)."""
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()
+               if name not in ("manifest.json", "manifest.sig")}
+    signed = resign(files, signer, files=digests, **changes)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in signed.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 3, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (modes or {}).get(name, 0o100644) << 16
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def patch_central_directory(data: bytes, *, name: str, offset_of: str | None = None,
+                            flags: int | None = None) -> bytes:
+    """The zip with the central directory entry of ``name`` changed: pointing at the bytes
+    of the entry ``offset_of`` (one file under two names), or with other ``flags``."""
+    records, position = {}, data.find(b"PK\x01\x02")
+    while position != -1:
+        length = int.from_bytes(data[position + 28:position + 30], "little")
+        records[data[position + 46:position + 46 + length].decode()] = position
+        position = data.find(b"PK\x01\x02", position + 46)
+    at = records[name]
+    if offset_of is not None:
+        offset = data[records[offset_of] + 42:records[offset_of] + 46]
+        data = data[:at + 42] + offset + data[at + 46:]
+    if flags is not None:
+        data = data[:at + 8] + flags.to_bytes(2, "little") + data[at + 10:]
+    return data

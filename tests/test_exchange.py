@@ -24,9 +24,11 @@ from tests.exchange_helpers import (
     CREATED,
     deployments,
     make_profile,
+    patch_central_directory,
     register_each_other,
     resign,
     rezip,
+    signed_package,
     snapshot,
     unzip,
     work_permits,
@@ -304,7 +306,95 @@ def _stranger(pair):
     return rezip(files)
 
 
+CSV = "data/LABOUR_DEPLOYMENTS.csv"
+XML = "data/LABOUR_DEPLOYMENTS.xml"
+LINE_2023 = (b"dataflow,MIGPROFILE:LABOUR_DEPLOYMENTS(1.0),I,VNM,DEPLOYMENTS,LAO,_T,_T,_T,2023,"
+             b"1100,persons,A,F\n")
+KEY_2023 = ("REF_AREA=VNM, MEASURE=DEPLOYMENTS, COUNTERPART_AREA=LAO, SEX=_T, OCCUPATION=_T, "
+            "CHANNEL=_T, TIME_PERIOD=2023")
+
+
+def _signed_with(pair, changed: dict[str, bytes | None], **options):
+    """The VN package with files changed (None: removed), signed with VN's real key."""
+    files = unzip((pair / "vn-to-la.zip").read_bytes())
+    files.update({k: v for k, v in changed.items() if v is not None})
+    files = {k: v for k, v in files.items() if changed.get(k, b"") is not None}
+    return signed_package(files, pair / "vn", **options)
+
+
+def _csv(pair, old: bytes, new: bytes) -> bytes:
+    return unzip((pair / "vn-to-la.zip").read_bytes())[CSV].replace(old, new)
+
+
+def _two_names_one_file(pair):
+    return patch_central_directory(_signed_with(pair, {}), name=CSV, offset_of=XML)
+
+
+def _duplicate_name(pair):
+    import warnings
+
+    out = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w") as archive:
+        warnings.simplefilter("ignore")
+        for name, data in unzip((pair / "vn-to-la.zip").read_bytes()).items():
+            archive.writestr(name, data)
+        archive.writestr(CSV, b"second copy")
+    return out.getvalue()
+
+
+def _nul_in_name(pair):
+    files = unzip((pair / "vn-to-la.zip").read_bytes())
+    data = rezip({**files, "notes.txtXevil": b"hello"})
+    return data.replace(b"notes.txtXevil", b"notes.txt\x00evil")
+
+
+def _encrypted(pair):
+    return patch_central_directory(_signed_with(pair, {}), name=CSV, flags=0x1)
+
+
 REFUSALS = {
+    "symbolic link signed with the real key": (
+        lambda pair: _signed_with(pair, {CSV: b"/etc/passwd"},
+                                  modes={CSV: stat.S_IFLNK | 0o777}),
+        f"the entry {CSV} is a symbolic link, not a plain file"),
+    "folder entry": (lambda pair: _signed_with(pair, {"data/more": b""},
+                                               modes={"data/more": stat.S_IFDIR | 0o755}),
+                     "the entry data/more is a folder, not a plain file"),
+    "pipe entry": (lambda pair: _signed_with(pair, {}, modes={CSV: stat.S_IFIFO | 0o644}),
+                   f"the entry {CSV} is a pipe, not a plain file"),
+    "one file under two names": (_two_names_one_file, "two entries share the same bytes"),
+    "duplicate name": (_duplicate_name, f"the entry name '{CSV}' appears twice"),
+    "names differing by case": (
+        lambda pair: _signed_with(pair, {"DATA/labour_deployments.csv": b"x"}),
+        f"the entry names '{CSV}' and 'DATA/labour_deployments.csv' differ only by case"),
+    "NUL in a name": (_nul_in_name, "could point outside the package"),
+    "encrypted entry": (_encrypted, f"the entry {CSV} is encrypted"),
+    "checksum of a file outside the layout": (
+        lambda pair: _signed_with(pair, {"notes/../../x": b"x"}),
+        "could point outside the package"),
+    "unlisted name in a signed manifest": (
+        lambda pair: rezip(resign(unzip((pair / "vn-to-la.zip").read_bytes()), pair / "vn",
+                                  files={"structure.xml": "0" * 64, "secret.txt": "0" * 64})),
+        "checksums of files a package cannot hold: secret.txt"),
+    "wrong checksum of the CSV copy": (
+        lambda pair: rezip({**unzip((pair / "vn-to-la.zip").read_bytes()),
+                            CSV: _csv(pair, b",1100,", b",1900,")}),
+        f"{CSV} was changed after the package was signed"),
+    "disagreeing copies signed with the real key": (
+        lambda pair: _signed_with(pair, {CSV: _csv(pair, b",1100,", b",1900,")}),
+        f"{CSV} disagrees with {XML}: at {KEY_2023}, {XML} has 1100 (persons, status A) "
+        f"and {CSV} has 1900 (persons, status A)."),
+    "CSV copy missing an observation": (
+        lambda pair: _signed_with(pair, {CSV: _csv(pair, LINE_2023, b"")}),
+        f"at {KEY_2023}, {XML} has 1100 (persons, status A) and {CSV} has no such "
+        "observation"),
+    "CSV copy with another status": (
+        lambda pair: _signed_with(pair, {CSV: _csv(pair, b"1100,persons,A", b"1100,persons,E")}),
+        f"{CSV} has 1100 (persons, status E)"),
+    "CSV copy that is not CSV of the dataflow": (
+        lambda pair: _signed_with(pair, {CSV: b"STRUCTURE,OBS_VALUE\n"}),
+        f"{CSV} is not SDMX-CSV of LABOUR_DEPLOYMENTS: its header lacks STRUCTURE_ID"),
+
     "unsigned": (_unsigned, "it is not signed"),
     "tampered file": (_tampered_data, "LABOUR_DEPLOYMENTS.xml was changed after the package "
                                       "was signed"),
@@ -349,7 +439,7 @@ def test_an_expired_key_is_refused(cli, pair, receiver):
     before = snapshot(receiver)
     result = cli("exchange", "import", receiver, pair / "vn-to-la.zip")
     assert result.exit_code == 2
-    assert "the key registered for VN_DOLAB expired on 2020-12-31" in result.stderr
+    assert "the key of VN_DOLAB expired on 2020-12-31" in result.stderr
     assert snapshot(receiver) == before
 
 
@@ -370,3 +460,13 @@ def test_a_package_naming_an_unknown_code_is_refused(cli, pair, receiver, tmp_pa
     assert "does not fit the structure of LABOUR_DEPLOYMENTS" in result.stderr
     assert "'LAX' is not an element of the set" in result.stderr
     assert snapshot(receiver) == before
+
+
+def test_the_copies_are_compared_as_values_not_as_text(cli, pair, receiver, tmp_path):
+    header, first, second = unzip((pair / "vn-to-la.zip").read_bytes())[CSV].splitlines(True)
+    assert second == LINE_2023
+    reordered = header + second.replace(b",1100,", b",1.1e3,") + first.replace(b",900,", b",900.0,")
+    package = tmp_path / "reformatted.zip"
+    package.write_bytes(_signed_with(pair, {CSV: reordered}))
+    result = cli("exchange", "import", receiver, package)
+    assert result.exit_code == 0, result

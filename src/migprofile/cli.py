@@ -119,6 +119,7 @@ def build(
     from migprofile.build import build_profile
 
     result = build_profile(directory, force=force, progress=_progress)
+    _key_warnings(result.profile)
     out = result.profile.out_dir
     if result.up_to_date:
         typer.echo(f"Up to date: no input changed since the last build ({out}).")
@@ -424,6 +425,29 @@ def keys_show(directory: Annotated[Path, typer.Argument(help="The profile folder
     _show_key(keys.public_key, keys.fingerprint)
 
 
+@keys_app.command("rotate")
+def keys_rotate(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
+    """Replace the signing key by a new one, announced to partners in the next packages."""
+    from migprofile.exchange.export import require_agency
+    from migprofile.exchange.keys import rotate_keys
+
+    profile = _profile(directory)
+    change = rotate_keys(directory, agency=require_agency(profile).id)
+    typer.echo(f"Replaced the signing key of {directory}; the previous key (fingerprint "
+               f"{change.previous_fingerprint}) is kept as .secret/previous-signing-key.pem.\n"
+               "Every package exported from now on announces the new key, signed with the "
+               "previous one; a partner importing it registers the new key.")
+    _show_key(change.public_key, change.fingerprint)
+
+
+def _key_warnings(profile) -> None:
+    """Partners' keys that are revoked, expired or about to expire, on standard error."""
+    from migprofile.exchange.partners import key_warnings
+
+    for warning in key_warnings(profile):
+        typer.echo(f"Warning: {warning}", err=True)
+
+
 @partners_app.command("add")
 def partners_add(
     directory: Annotated[Path, typer.Argument(help="The profile folder.")],
@@ -454,7 +478,8 @@ def partners_list(directory: Annotated[Path, typer.Argument(help="The profile fo
     """List the registered partners with their countries, key fingerprints and expiry."""
     from migprofile.exchange.partners import list_partners
 
-    partners = list_partners(_profile(directory))
+    profile = _profile(directory)
+    partners = list_partners(profile)
     if not partners:
         typer.echo("No partners yet; add one with `migprofile partners add`.")
     for partner in partners:
@@ -462,6 +487,28 @@ def partners_list(directory: Annotated[Path, typer.Argument(help="The profile fo
         typer.echo(f"{partner.id}  {partner.settings.country}  {partner.settings.name or '-'}\n"
                    f"    fingerprint  {partner.fingerprint}\n"
                    f"    valid until  {until.isoformat() if until else 'no end date'}")
+        for label, records in (("retired", partner.settings.retired_keys),
+                               ("revoked", partner.settings.revoked_keys)):
+            for record in records:
+                typer.echo(f"    {label} on {record.on.isoformat()}  {record.fingerprint}")
+    _key_warnings(profile)
+
+
+@partners_app.command("revoke-key")
+def partners_revoke_key(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    partner_id: Annotated[str, typer.Argument(metavar="ID", help="The partner's id.")],
+    on: Annotated[str | None, typer.Option(
+        help="The day of the revocation (YYYY-MM-DD); default: today.")] = None,
+) -> None:
+    """Revoke a partner's registered key: packages signed with it are refused."""
+    from migprofile.exchange.partners import revoke_partner_key
+
+    record = revoke_partner_key(directory, partner_id, on=_date(on, option="--on"))
+    typer.echo(f"Revoked the key of {partner_id} (fingerprint {record.fingerprint}) on "
+               f"{record.on.isoformat()}: packages signed with it are refused. Register its "
+               f"new key with `migprofile partners add {directory} {partner_id} --replace ...` "
+               "after checking the fingerprint with the partner.")
 
 
 @partners_app.command("token")
@@ -553,6 +600,13 @@ def exchange_import(
 
     result = import_package(directory, file)
     manifest = result.verified.manifest
+    change = result.verified.new_key
+    if change is not None:
+        typer.echo(f"{manifest.sender.agency} has a new key (fingerprint {change.fingerprint}), "
+                   "announced in this package by the key registered for it: profile.toml now "
+                   f"has the new key, and the old one ({change.previous_fingerprint}) is "
+                   "retired.")
+    _key_warnings(_profile(directory))
     if result.already:
         typer.echo(f"Package {manifest.package_id} from {manifest.sender.agency} was already "
                    f"imported ({result.path.relative_to(directory)}); nothing to do.")

@@ -36,6 +36,7 @@ __all__ = [
     "DataflowDisclosure",
     "DisclosureSettings",
     "ExchangeSettings",
+    "KeyRecord",
     "PartnerSettings",
     "Profile",
     "ProfileSettings",
@@ -179,6 +180,14 @@ class AgencySettings(_Settings):
     country: Iso3 = Field(description="ISO 3166 alpha-3 code of the agency's country.")
 
 
+class KeyRecord(_Settings):
+    fingerprint: str = Field(description="The key's fingerprint, as `migprofile keys show` "
+                                         "prints it.")
+    public_key: str = Field(default="", description="The key itself (base64), to name it "
+                                                    "when a package is signed with it.")
+    on: dt.date = Field(description="The day it was retired or revoked.")
+
+
 class PartnerSettings(_Settings):
     country: Iso3 = Field(description="ISO 3166 alpha-3 code of the partner's country.")
     name: str = Field(default="", description="The partner agency's name.")
@@ -186,7 +195,16 @@ class PartnerSettings(_Settings):
     public_key: str = Field(description="The partner's Ed25519 public key (base64), "
                                         "as `migprofile keys show` prints it.")
     valid_until: dt.date | None = Field(
-        default=None, description="Last day packages signed with this key are accepted.")
+        default=None, description="Last day packages signed with this key are accepted; "
+                                  "warned about 31 days ahead.")
+    retired_keys: list[KeyRecord] = Field(
+        default_factory=list, description="Keys the partner replaced by announcing a new one "
+                                          "in a package; packages signed with them are "
+                                          "refused.")
+    revoked_keys: list[KeyRecord] = Field(
+        default_factory=list, description="Keys revoked with `migprofile partners "
+                                          "revoke-key`; packages signed with them are "
+                                          "refused.")
     url: ServerUrl | None = Field(
         default=None,
         description="The base address of the partner's migprofile server (what `serve` "

@@ -22,7 +22,7 @@ from sdmx.model import common
 
 from migprofile.exchange.export import export_package, shared_data
 from migprofile.exchange.package import data_files
-from migprofile.exchange.partners import add_partner
+from migprofile.exchange.partners import add_partner, revoke_partner_key
 from migprofile.exchange.schemas import (
     dataset_schema,
     schema_problems,
@@ -119,11 +119,16 @@ def endpoint(tmp_path_factory):
 
     add_partner(vn, "KR_MOIS", country="KOR", public_key=init_keys(korea).public_key,
                 valid_until=CREATED.date().replace(year=2025))
+    labour = folder / "korea-labour"
+    create_profile("KOR", labour, languages=["en", "ko"], edition="2026")
+    add_partner(vn, "KR_MOEL", country="KOR", public_key=init_keys(labour).public_key)
+    revoke_partner_key(vn, "KR_MOEL")
     profile = Profile.load(vn)
     revoked = issue_token(profile, "LA_MOLSW")
     revoke_tokens(profile, "LA_MOLSW", revoked.record.id)
     tokens = {"LA_MOLSW": issue_token(profile, "LA_MOLSW").token, "revoked": revoked.token,
-              "KR_MOIS": issue_token(profile, "KR_MOIS").token}
+              "KR_MOIS": issue_token(profile, "KR_MOIS").token,
+              "KR_MOEL": issue_token(profile, "KR_MOEL").token}
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "migprofile", "serve", str(vn), "--port", str(port)],
@@ -335,6 +340,7 @@ REFUSALS = {
     "wrong token": (dict(token="mpt_0000_not-a-token"), 401, "The access token is not valid"),
     "revoked token": (dict(token="revoked"), 401, "The access token is not valid"),
     "expired registration": (dict(token="KR_MOIS"), 403, "The registration of KR_MOIS expired"),
+    "revoked key": (dict(token="KR_MOEL"), 403, "The key of KR_MOEL was revoked on"),
     "key of the wrong length": (dict(path=f"data/{FLOW}/VNM.LAO"), 400, "Syntax error"),
     "bad period": (dict(startPeriod="2021-13"), 400, "Syntax error"),
     "bad updatedAfter": (dict(updatedAfter="yesterday"), 400, "Syntax error"),

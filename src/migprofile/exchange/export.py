@@ -23,7 +23,7 @@ from sdmx.model import common
 import migprofile
 from migprofile.codes import Dataflow, load_dataflows
 from migprofile.errors import MigprofileError
-from migprofile.exchange.keys import load_keys
+from migprofile.exchange.keys import announced_key_change, load_keys
 from migprofile.exchange.package import (
     FORMAT,
     FORMAT_VERSION,
@@ -279,7 +279,8 @@ def export_package(root: Path | str, *, to: str, out: Path | str,
         receiver=Party(agency=to, name=partner.name, country=partner.country),
         created=created, dataflows=entries, period=period or "",
         files={name: sha256(data) for name, data in files.items()},
-        software=f"migprofile {migprofile.__version__}")
+        software=f"migprofile {migprofile.__version__}",
+        key_change=announced_key_change(profile, keys))
     manifest_bytes = manifest.to_bytes()
     signature = base64.b64encode(keys.sign(manifest_bytes)) + b"\n"
     out = Path(out)

@@ -1,10 +1,13 @@
 """Importing a partner's package: verify everything, then keep it as the record.
 
-A package is accepted only when its manifest is signed by the registered key of its
-sender, the key has not expired, this profile's agency is its receiver, every file is the
-one the manifest names (no more, no fewer, same sha256), the structure message is valid
-SDMX-ML 2.1 and every observation fits the dataflow's structure (codes in codelists, every
-dimension given, numeric values). Only then is it written: unchanged, as
+A package is accepted only when the zip is plain (see ``package``), its manifest is signed
+by the registered key of its sender (or by a new key that the registered key announced in
+the manifest, which is then registered in its place), the key has not expired and was not
+revoked, this profile's agency is its receiver, every file is the one the manifest names
+(no more, no fewer, same sha256, checked before any of them is parsed), the structure
+message is valid SDMX-ML 2.1, every observation fits the dataflow's structure (codes in
+codelists, every dimension given, numeric values), and the SDMX-CSV copy of each dataflow
+holds the same observations as its SDMX-ML copy. Only then is it written: unchanged, as
 ``sources/partners/PARTNER/PACKAGE_ID.zip`` with a sidecar ``PACKAGE_ID.meta.toml``. The
 build reads it again through the same checks, against the key it was accepted with, and
 stores its observations with ``source`` naming the partner and ``revision`` the package.
@@ -29,9 +32,10 @@ from pydantic import Field
 from migprofile.codes import Dataflow, codelist, load_dataflows
 from migprofile.errors import Message, MigprofileError
 from migprofile.exchange.export import require_agency
-from migprofile.exchange.keys import verify
+from migprofile.exchange.keys import KeyChange, verify
 from migprofile.exchange.package import (
     LIMITS,
+    MANIFEST,
     SIGNATURE,
     STRUCTURE,
     Manifest,
@@ -41,11 +45,12 @@ from migprofile.exchange.package import (
     read_zip,
     sha256,
 )
-from migprofile.exchange.partners import public_key_fingerprint
+from migprofile.exchange.partners import key_refusal, public_key_fingerprint, register_key_change
 from migprofile.exchange.schemas import dataset_schema, schema_problems, validate_structure_message
-from migprofile.exchange.sdmx_ml import Observation, read_data, withheld
+from migprofile.exchange.sdmx_csv import read_csv
+from migprofile.exchange.sdmx_ml import Observation, key_of, read_data, sdmx_value, withheld
 from migprofile.exchange.structure import DataflowStructure, structure_message
-from migprofile.profile import Profile
+from migprofile.profile import PartnerSettings, Profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA
 from migprofile.sources.kept import (
     SetAside,
@@ -95,6 +100,10 @@ class VerifiedPackage:
 
     manifest: Manifest
     observations: dict[str, list[Observation]]
+    public_key: str
+    """The sender's key that signed it."""
+    new_key: KeyChange | None = None
+    """A new key of the sender, announced by its registered key, that signed it."""
 
     @property
     def withheld(self) -> int:
@@ -116,32 +125,83 @@ def _refused(file: Path | str, reason: Message) -> MigprofileError:
                                    reason=reason), path=file)
 
 
-def _check_signature(file: Path | str, files: Mapping[str, bytes], public_key: str) -> None:
+def _signature(file: Path | str, files: Mapping[str, bytes]) -> bytes:
     raw = files.get(SIGNATURE)
     if raw is None:
         raise _refused(file, Message("it is not signed (no {signature}).",
                                      signature=SIGNATURE))
     try:
-        signature = base64.b64decode(raw.strip(), validate=True)
+        return base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise _refused(file, Message("{signature} is not a signature.",
                                      signature=SIGNATURE)) from exc
-    manifest = files.get("manifest.json", b"")
-    if not verify(public_key, manifest, signature):
+
+
+def _not_matching(file: Path | str) -> MigprofileError:
+    return _refused(file, Message(
+        "the signature does not match the sender's registered key: the manifest was "
+        "changed after signing, or someone else signed it."))
+
+
+def _signing_key(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
+                 partner: PartnerSettings, today: dt.date) -> tuple[str, KeyChange | None]:
+    """The partner's key that signed the manifest, and the new key it announces if that
+    is the one: the registered key, or a new key the registered key announced. A package
+    signed with a revoked, retired or expired key is refused, saying so."""
+    signed, manifest_bytes = _signature(file, files), files[MANIFEST]
+    sender, created = manifest.sender.agency, manifest.created.date()
+    change = manifest.key_change
+    candidates = [partner.public_key, *(r.public_key for r in partner.revoked_keys),
+                  *(r.public_key for r in partner.retired_keys)]
+    if change is not None and change.public_key != partner.public_key:
+        candidates.append(change.public_key)
+    key = next((k for k in candidates if k and _verifies(k, manifest_bytes, signed)), None)
+    if key is None:
+        raise _not_matching(file)
+    announced = (change if change is not None and key == change.public_key != partner.public_key
+                 else None)
+    if key != partner.public_key and announced is None:
+        # an old key of the partner: refused by key_refusal with the day it was dropped
+        reason = key_refusal(sender, partner, key, signed=created, today=today)
+        raise _refused(file, reason) if reason else _not_matching(file)
+    if announced is not None and (announced.agency != sender
+                                  or not announced.announced_by(partner.public_key)):
         raise _refused(file, Message(
-            "the signature does not match the sender's registered key: the manifest was "
-            "changed after signing, or someone else signed it."))
+            "it is signed with a new key of {sender} that the key registered for it did "
+            "not announce; check the new key's fingerprint with the partner and register "
+            "it with `migprofile partners add --replace`.", sender=sender))
+    # the announcing key must itself still be good: not revoked, not expired
+    reason = key_refusal(sender, partner, partner.public_key, signed=created, today=today)
+    if reason is not None:
+        raise _refused(file, reason)
+    return key, announced
+
+
+def _verifies(public_key: str, data: bytes, signature: bytes) -> bool:
+    try:
+        return verify(public_key, data, signature)
+    except MigprofileError:
+        return False
 
 
 def _check_files(file: Path | str, files: Mapping[str, bytes], manifest: Manifest) -> None:
+    """Exactly the files the manifest names, each with the manifest's sha256: checked
+    before anything but the manifest and its signature is parsed."""
+    ids = [entry.id for entry in manifest.dataflows]
+    if len(set(ids)) != len(ids):
+        raise _refused(file, Message("its manifest lists a dataflow twice."))
     wanted = expected_files(manifest)
+    unknown = sorted(set(manifest.files) - (wanted - {MANIFEST, SIGNATURE}))
+    if unknown:
+        raise _refused(file, Message("its manifest gives checksums of files a package "
+                                     "cannot hold: {files}.", files=", ".join(unknown)))
     extra, missing = sorted(set(files) - wanted), sorted(wanted - set(files))
     if extra:
         raise _refused(file, Message("it holds file(s) its manifest does not list: {files}.",
                                      files=", ".join(extra)))
     if missing:
         raise _refused(file, Message("file(s) missing: {files}.", files=", ".join(missing)))
-    unlisted = sorted(wanted - {"manifest.json", SIGNATURE} - set(manifest.files))
+    unlisted = sorted(wanted - {MANIFEST, SIGNATURE} - set(manifest.files))
     if unlisted:
         raise _refused(file, Message("the manifest gives no checksum for {files}.",
                                      files=", ".join(unlisted)))
@@ -189,6 +249,62 @@ def _open_codes(theirs, flow: Dataflow) -> dict[str, list[str]]:
     return used
 
 
+def _by_key(file: Path | str, name: str, structure: DataflowStructure,
+            rows: list[Observation]) -> dict[tuple, Observation]:
+    """The observations of one copy by their SDMX key; a key given twice is refused."""
+    found: dict[tuple, Observation] = {}
+    for row in rows:
+        key = key_of(structure, row)
+        if key in found:
+            raise _refused(file, Message("{name} gives the observation {key} twice.",
+                                         name=name, key=_key_text(key)))
+        found[key] = row
+    return found
+
+
+def _key_text(key: tuple) -> str:
+    return ", ".join(f"{dimension}={code}" for dimension, code in key)
+
+
+def _shown_value(row: Observation | None) -> Message:
+    if row is None:
+        return Message("no such observation")
+    if withheld(row["value"]):
+        return Message("a withheld value ({unit}, status {status})", unit=row["unit"],
+                       status=row["obs_status"])
+    return Message("{value} ({unit}, status {status})", value=sdmx_value(row["value"]),
+                   unit=row["unit"], status=row["obs_status"])
+
+
+def _same(first: Observation | None, second: Observation | None) -> bool:
+    if first is None or second is None:
+        return first is second
+    both_withheld = withheld(first["value"]) and withheld(second["value"])
+    return ((both_withheld or first["value"] == second["value"])
+            and first["unit"] == second["unit"] and first["obs_status"] == second["obs_status"])
+
+
+def _check_copies_agree(file: Path | str, entry_id: str, structure: DataflowStructure,
+                        files: Mapping[str, bytes], xml_rows: list[Observation]) -> None:
+    """The SDMX-CSV copy of a dataflow holds the same observations as its SDMX-ML copy:
+    the same keys, values, units and statuses, compared as values, not as text."""
+    xml_name, csv_name = data_files(entry_id)
+    try:
+        csv_rows = read_csv(files[csv_name], structure)
+    except ValueError as exc:
+        raise _refused(file, Message("{name} is not SDMX-CSV of {dataflow}: {problem}",
+                                     name=csv_name, dataflow=entry_id,
+                                     problem=exc.args[0])) from exc
+    ours = _by_key(file, xml_name, structure, xml_rows)
+    theirs = _by_key(file, csv_name, structure, csv_rows)
+    for key in [*ours, *(k for k in theirs if k not in ours)]:
+        if not _same(ours.get(key), theirs.get(key)):
+            raise _refused(file, Message(
+                "{csv} disagrees with {xml}: at {key}, {xml} has {xml_value} and {csv} has "
+                "{csv_value}.", csv=csv_name, xml=xml_name, key=_key_text(key),
+                xml_value=_shown_value(ours.get(key)), csv_value=_shown_value(theirs.get(key))))
+
+
 def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manifest,
                   structures: Mapping[str, DataflowStructure]) -> dict[str, list[Observation]]:
     found = {}
@@ -205,6 +321,7 @@ def _observations(file: Path | str, files: Mapping[str, bytes], manifest: Manife
             raise _refused(file, Message("{name} holds {count} observations, the manifest "
                                          "says {expected}.", name=xml_name, count=len(rows),
                                          expected=entry.observations))
+        _check_copies_agree(file, entry.id, structure, files, rows)
         found[entry.id] = rows
     return found
 
@@ -224,29 +341,36 @@ def verify_package(data: bytes, *, profile: Profile, file: Path | str,
         The package's name, for messages.
     public_key
         Verify with this key instead of the sender's registered one (the build re-reads
-        accepted packages with the key they were accepted with).
+        accepted packages with the key they were accepted with; refused if that key has
+        been revoked since).
     as_of
-        The day the sender's key must still be valid on (default: today).
+        The day the sender's key must still be valid on (default: today); the package
+        must also have been made by its ``valid_until``.
     check_receiver
         Whether this profile's agency must be the receiver.
     """
     files = read_zip(data, limits=LIMITS)
     manifest = parse_manifest(files)
     sender = manifest.sender.agency
+    partner = profile.settings.partners.get(sender)
+    new_key = None
     if public_key is None:
-        partner = profile.settings.partners.get(sender)
         if partner is None:
             raise _refused(file, Message(
                 "its sender {sender} is not a registered partner; register it with "
                 "`migprofile partners add` (after checking its key's fingerprint with the "
                 "sender).", sender=sender))
-        until = partner.valid_until
-        if until is not None and (as_of or dt.date.today()) > until:
-            raise _refused(file, Message("the key registered for {sender} expired on "
-                                         "{until}; ask the partner for its new key.",
-                                         sender=sender, until=until.isoformat()))
-        public_key = partner.public_key
-    _check_signature(file, files, public_key)
+        public_key, new_key = _signing_key(file, files, manifest, partner,
+                                           as_of or dt.date.today())
+    else:
+        if not _verifies(public_key, files[MANIFEST], _signature(file, files)):
+            raise _not_matching(file)
+        revoked = partner and next((r for r in partner.revoked_keys
+                                    if r.public_key == public_key), None)
+        if revoked:
+            raise _refused(file, Message("it is signed with a key of {partner} revoked on "
+                                         "{date}; remove it from the profile.",
+                                         partner=sender, date=revoked.on.isoformat()))
     if check_receiver:
         agency = require_agency(profile)
         if manifest.receiver.agency != agency.id:
@@ -256,7 +380,8 @@ def verify_package(data: bytes, *, profile: Profile, file: Path | str,
     _check_files(file, files, manifest)
     flows = load_dataflows(profile.root / "dataflows")
     structures = _structures(file, files, manifest, flows)
-    return VerifiedPackage(manifest, _observations(file, files, manifest, structures))
+    return VerifiedPackage(manifest, _observations(file, files, manifest, structures),
+                           public_key, new_key)
 
 
 def _package_path(profile: Profile, manifest: Manifest) -> Path:
@@ -314,6 +439,9 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
                                      limit=LIMITS.package_bytes))
     data = file.read_bytes()
     verified = verify_package(data, profile=profile, file=file)
+    sender = verified.manifest.sender
+    if verified.new_key is not None:
+        register_key_change(profile, sender.agency, verified.new_key)
     target = _package_path(profile, verified.manifest)
     finish_interrupted(target.parent)
     if target.is_file() and sidecar_path(target).is_file():
@@ -322,9 +450,8 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
                                          "imported before.",
                                          package=verified.manifest.package_id))
         return ImportedPackage(target, verified, True)
-    sender = verified.manifest.sender
     partner = profile.settings.partners[sender.agency]
-    meta = _meta(verified, public_key=partner.public_key, sha=sha256(data),
+    meta = _meta(verified, public_key=verified.public_key, sha=sha256(data),
                  provider=partner.name or sender.name or sender.agency)
     write_kept(target, data, render_meta(meta))
     return ImportedPackage(target, verified, False)

@@ -11,8 +11,12 @@ Layout (format version 1)::
     data/DATAFLOW.csv      the same data as SDMX-CSV
 
 Reading a package never touches the disk: the zip is read in memory with limits on the
-number of entries, the size of each entry and of all of them, and the compression ratio,
-and names that could point outside a folder are refused before anything is read.
+number of entries, the size of each entry and of all of them, and the compression ratio.
+Before any entry is read, the zip itself must be plain: every entry a regular file (no
+symbolic link, directory, device or pipe, whatever the sender's system), not encrypted,
+stored or deflated, its name relative and free of ``..``, backslashes and control
+characters, no name twice (nor twice but for case), and no two entries sharing the same
+bytes. A package that passes can be unpacked anywhere, and means the same everywhere.
 """
 
 from __future__ import annotations
@@ -22,13 +26,17 @@ import hashlib
 import io
 import json
 import re
+import stat
 import zipfile
+import zlib
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migprofile.errors import Message, MigprofileError
+from migprofile.exchange.keys import KeyChange
 from migprofile.files import FIXED_ZIP_TIME
+from migprofile.profile import AgencyId
 
 __all__ = [
     "FORMAT",
@@ -56,6 +64,10 @@ SIGNATURE = "manifest.sig"
 STRUCTURE = "structure.xml"
 
 
+DATAFLOW_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+"""A dataflow id becomes a file name (``data/ID.xml``); an agency id a folder's."""
+
+
 class Limits(BaseModel):
     """What a package may hold; anything larger is refused before it is unpacked."""
 
@@ -76,7 +88,7 @@ class Party(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agency: str
+    agency: AgencyId
     name: str = ""
     country: str
 
@@ -86,7 +98,7 @@ class DataflowEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: str = Field(pattern=DATAFLOW_ID)
     version: str
     observations: int = Field(ge=0)
     withheld: int = Field(ge=0, description="cells withheld by disclosure control")
@@ -110,10 +122,16 @@ class Manifest(BaseModel):
     files: dict[str, str] = Field(description="sha256 of every file but the manifest and "
                                               "its signature")
     software: str
+    key_change: KeyChange | None = Field(
+        default=None, description="The sender's new key, announced by its previous key: "
+                                  "the manifest is signed with the new key (after "
+                                  "`migprofile keys rotate`).")
 
     def to_bytes(self) -> bytes:
-        return (json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False)
-                + "\n").encode("utf-8")
+        fields = self.model_dump(mode="json")
+        if fields["key_change"] is None:
+            del fields["key_change"]
+        return (json.dumps(fields, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def data_files(dataflow_id: str) -> tuple[str, str]:
@@ -152,19 +170,70 @@ def _refuse(reason: Message) -> MigprofileError:
                                    "imported.", reason=reason))
 
 
+def _check_name(info: zipfile.ZipInfo) -> None:
+    """A relative name, without ``..``, backslash, drive letter or control character (a NUL
+    cuts the name short when it is read, so the name as stored is checked)."""
+    name = info.orig_filename
+    if not name or UNSAFE_NAME.search(name) or name != info.filename:
+        raise _refuse(Message("the entry name {name!r} could point outside the package "
+                              "(absolute, '..', backslash, drive letter or control "
+                              "character).", name=name))
+
+
+FILE_TYPES = {stat.S_IFLNK: Message("a symbolic link"), stat.S_IFDIR: Message("a folder"),
+              stat.S_IFCHR: Message("a device"), stat.S_IFBLK: Message("a device"),
+              stat.S_IFIFO: Message("a pipe"), stat.S_IFSOCK: Message("a socket")}
+MSDOS_FOLDER = 0x10
+COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def _check_plain_file(info: zipfile.ZipInfo) -> None:
+    """A regular file, by its Unix mode and its MS-DOS attributes, neither encrypted nor
+    compressed by a method other than the two every zip reader knows."""
+    name = info.filename
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if info.is_dir() or info.external_attr & MSDOS_FOLDER:
+        kind = kind or stat.S_IFDIR
+    if kind and kind != stat.S_IFREG:
+        raise _refuse(Message("the entry {name} is {kind}, not a plain file.", name=name,
+                              kind=FILE_TYPES.get(kind) or Message("of an unknown type")))
+    if info.flag_bits & 0x1:
+        raise _refuse(Message("the entry {name} is encrypted.", name=name))
+    if info.compress_type not in COMPRESSIONS:
+        raise _refuse(Message("the entry {name} is compressed with method {method}; a "
+                              "package's entries are stored or deflated.", name=name,
+                              method=info.compress_type))
+
+
+def _check_distinct(infos: list[zipfile.ZipInfo]) -> None:
+    """No name twice, not even but for case (one file on Windows and macOS), and no two
+    entries pointing at the same bytes (one file under two names)."""
+    seen: dict[str, str] = {}
+    for info in infos:
+        folded = info.filename.casefold()
+        if seen.get(folded) == info.filename:
+            raise _refuse(Message("the entry name {name!r} appears twice.",
+                                  name=info.filename))
+        if folded in seen:
+            raise _refuse(Message("the entry names {first!r} and {second!r} differ only "
+                                  "by case.", first=seen[folded], second=info.filename))
+        seen[folded] = info.filename
+    offsets = [info.header_offset for info in infos]
+    if len(set(offsets)) != len(offsets):
+        raise _refuse(Message("two entries share the same bytes (one file under two "
+                              "names)."))
+
+
 def _checked_entries(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]:
     """The entries, once their names, count, declared sizes and ratios are acceptable."""
     infos = archive.infolist()
     if len(infos) > limits.entries:
         raise _refuse(Message("it has {count} entries, more than the {limit} a package can "
                               "have.", count=len(infos), limit=limits.entries))
-    names = [info.filename for info in infos]
-    for name in names:
-        if not name or UNSAFE_NAME.search(name):
-            raise _refuse(Message("the entry name {name!r} could point outside the package "
-                                  "(absolute, '..', backslash or drive letter).", name=name))
-    if len(set(names)) != len(names):
-        raise _refuse(Message("an entry name appears twice."))
+    for info in infos:
+        _check_name(info)
+        _check_plain_file(info)
+    _check_distinct(infos)
     total = 0
     for info in infos:
         if info.file_size > limits.entry_bytes:
@@ -182,15 +251,17 @@ def _checked_entries(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.Z
 
 
 def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """An entry's bytes, refusing one that unpacks to more than it declared."""
+    """An entry's bytes, refusing one that unpacks to another size than it declared."""
     chunks, size = [], 0
     with archive.open(info) as handle:
         while chunk := handle.read(1 << 20):
             size += len(chunk)
             if size > info.file_size:
-                raise _refuse(Message("{name} unpacks to more than the size it declares.",
-                                      name=info.filename))
+                break
             chunks.append(chunk)
+    if size != info.file_size:
+        raise _refuse(Message("{name} unpacks to another size than the {size:,} bytes it "
+                              "declares.", name=info.filename, size=info.file_size))
     return b"".join(chunks)
 
 
@@ -200,8 +271,9 @@ def read_zip(data: bytes, *, limits: Limits = LIMITS) -> dict[str, bytes]:
     Raises
     ------
     MigprofileError
-        Not a zip, too large, too many entries, a suspicious compression ratio, or an
-        entry name that is absolute, holds ``..``, a backslash or a drive letter.
+        Not a zip, too large, too many entries, a suspicious compression ratio, an entry
+        that is not a plain file, or an entry name that is absolute, holds ``..``, a
+        backslash, a drive letter or a control character, or appears twice.
     """
     if len(data) > limits.package_bytes:
         raise _refuse(Message("it is {size:,} bytes, more than {limit:,}.", size=len(data),
@@ -209,9 +281,9 @@ def read_zip(data: bytes, *, limits: Limits = LIMITS) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = _checked_entries(archive, limits)
-            return {info.filename: _bounded_read(archive, info) for info in infos
-                    if not info.is_dir()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+            return {info.filename: _bounded_read(archive, info) for info in infos}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+            NotImplementedError, UnicodeDecodeError) as exc:
         raise _refuse(Message("it is not a readable zip file.")) from exc
 
 

@@ -3,6 +3,11 @@
 ``profile.toml`` is the officer's file, with their comments; it is edited with tomlkit so
 that everything else in it stays as written, and the result is checked with the same
 settings model before it replaces the file.
+
+A partner's key has a life: it may expire (``valid_until``, warned about
+:data:`WARN_DAYS` days ahead), be replaced by a new key the partner announces in a package
+(the old one is then listed in ``retired_keys``), or be revoked here
+(``revoked_keys``). Packages signed with an expired, retired or revoked key are refused.
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from pathlib import Path
 import tomlkit
 from pydantic import ValidationError
 
-from migprofile.errors import MigprofileError
-from migprofile.exchange.keys import decode_public_key, fingerprint
+from migprofile.errors import Message, MigprofileError
+from migprofile.exchange.keys import KeyChange, decode_public_key, fingerprint
 from migprofile.files import write_if_changed
-from migprofile.profile import PartnerSettings, Profile, describe_validation_error
+from migprofile.profile import KeyRecord, PartnerSettings, Profile, describe_validation_error
 
-__all__ = ["Partner", "add_partner", "list_partners", "public_key_fingerprint",
-           "set_partner_url"]
+__all__ = ["WARN_DAYS", "Partner", "add_partner", "key_refusal", "key_warnings",
+           "list_partners", "public_key_fingerprint", "register_key_change",
+           "revoke_partner_key", "set_partner_url"]
+
+WARN_DAYS = 31
+"""A partner's key that expires within this many days is warned about."""
 
 
 @dataclass(frozen=True)
@@ -86,24 +95,31 @@ def add_partner(root: Path | str, partner_id: str, *, country: str, public_key: 
                               "change its settings (a new key, for instance).",
                               path=profile.settings_path)
     decode_public_key(public_key)
+    key_fingerprint = public_key_fingerprint(public_key)
+    before = profile.settings.partners.get(partner_id)
+    revoked = [r for r in (before.revoked_keys if before else [])
+               if r.fingerprint == key_fingerprint]
+    if revoked:
+        raise MigprofileError(f"this key of {partner_id} was revoked on "
+                              f"{revoked[0].on.isoformat()}; ask the partner for a new one.",
+                              path=profile.settings_path)
     entry = {"country": country.upper(), "public_key": public_key.strip()}
     entry |= {k: v for k, v in (("name", name), ("agency", agency)) if v}
     if valid_until is not None:
         entry["valid_until"] = valid_until
-    _write_partner(profile, partner_id, entry)
-    return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
 
-
-def _write_partner(profile: Profile, partner_id: str, entry: dict) -> None:
-    def replace(document: tomlkit.TOMLDocument) -> None:
-        if "partners" not in document:
-            document.add(tomlkit.nl())
-            document["partners"] = tomlkit.table(is_super_table=True)
+    def write(document) -> None:
+        kept = document["partners"].get(partner_id, {})
         table = tomlkit.table()
         for key, value in entry.items():
             table[key] = value
+        for key in ("retired_keys", "revoked_keys", "url"):
+            if key in kept:
+                table[key] = kept[key]
         document["partners"][partner_id] = table
-    _edit_settings(profile, replace)
+
+    _edit_partners(profile, write)
+    return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
 
 
 def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
@@ -116,22 +132,132 @@ def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
         An unknown partner, or an address that is not ``http(s)://HOST[:PORT][/PATH]``.
     """
     profile = Profile.load(root)
-    if partner_id not in profile.settings.partners:
-        known = ", ".join(profile.settings.partners) or "none yet"
-        raise MigprofileError(f"{partner_id!r} is not a registered partner (registered: "
-                              f"{known}); add it with `migprofile partners add` first.",
-                              path=profile.settings_path)
+    _registered(profile, partner_id)
 
     def set_url(document: tomlkit.TOMLDocument) -> None:
         document["partners"][partner_id]["url"] = url.strip()
-    _edit_settings(profile, set_url)
+
+    _edit_partners(profile, set_url)
     return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
 
 
-def _edit_settings(profile: Profile, change: Callable[[tomlkit.TOMLDocument], None]) -> None:
-    """Apply ``change`` to ``profile.toml`` and write it, once the result is valid."""
+def _key_records(records: list[KeyRecord]):
+    """``[{fingerprint = ..., public_key = ..., on = ...}, ...]``, one record a line."""
+    array = tomlkit.array()
+    for record in records:
+        table = tomlkit.inline_table()
+        table.update(record.model_dump())
+        array.append(table)
+    return array.multiline(True)
+
+
+def revoke_partner_key(root: Path | str, partner_id: str, *,
+                       on: dt.date | None = None) -> KeyRecord:
+    """Mark the partner's registered key as revoked: its packages are refused from now.
+
+    Raises
+    ------
+    MigprofileError
+        An unknown partner, or a key already revoked.
+    """
+    profile = Profile.load(root)
+    partner = _registered(profile, partner_id)
+    record = KeyRecord(fingerprint=public_key_fingerprint(partner.public_key),
+                       public_key=partner.public_key, on=on or dt.date.today())
+    if any(r.fingerprint == record.fingerprint for r in partner.revoked_keys):
+        raise MigprofileError(f"the key of {partner_id} is already revoked.",
+                              path=profile.settings_path)
+
+    def write(document) -> None:
+        document["partners"][partner_id]["revoked_keys"] = _key_records(
+            [*partner.revoked_keys, record])
+
+    _edit_partners(profile, write)
+    return record
+
+
+def register_key_change(profile: Profile, partner_id: str, change: KeyChange, *,
+                        on: dt.date | None = None) -> KeyRecord:
+    """Register the new key a partner announced (checked by the caller against its
+    registered key); the old key is listed as retired and ``valid_until``, which was the
+    old key's, is removed."""
+    partner = _registered(profile, partner_id)
+    record = KeyRecord(fingerprint=change.previous_fingerprint,
+                       public_key=partner.public_key, on=on or dt.date.today())
+
+    def write(document) -> None:
+        table = document["partners"][partner_id]
+        table["public_key"] = change.public_key
+        if "valid_until" in table:
+            del table["valid_until"]
+        table["retired_keys"] = _key_records([*partner.retired_keys, record])
+
+    _edit_partners(profile, write)
+    return record
+
+
+def _registered(profile: Profile, partner_id: str) -> PartnerSettings:
+    partner = profile.settings.partners.get(partner_id)
+    if partner is None:
+        raise MigprofileError(f"{partner_id!r} is not a registered partner (registered: "
+                              f"{', '.join(profile.settings.partners) or 'none'}).",
+                              path=profile.settings_path)
+    return partner
+
+
+def key_refusal(partner_id: str, partner: PartnerSettings, public_key: str, *,
+                signed: dt.date, today: dt.date) -> Message | None:
+    """Why a package signed on ``signed`` with ``public_key`` cannot be accepted from the
+    partner today (revoked, retired or expired key), or None."""
+    key_fingerprint = public_key_fingerprint(public_key)
+    for record in partner.revoked_keys:
+        if record.fingerprint == key_fingerprint:
+            return Message("it is signed with a key of {partner} revoked on {date}.",
+                           partner=partner_id, date=record.on.isoformat())
+    for record in partner.retired_keys:
+        if record.fingerprint == key_fingerprint:
+            return Message("it is signed with a key of {partner} that a new key replaced on "
+                           "{date}; ask for a package signed with its current key.",
+                           partner=partner_id, date=record.on.isoformat())
+    until = partner.valid_until
+    if public_key == partner.public_key and until is not None and max(signed, today) > until:
+        return Message("the key of {partner} expired on {date}; ask the partner for its new "
+                       "key.", partner=partner_id, date=until.isoformat())
+    return None
+
+
+def key_warnings(profile: Profile, *, today: dt.date | None = None) -> list[Message]:
+    """A warning for each partner whose key is revoked, has expired, or expires within
+    :data:`WARN_DAYS` days."""
+    today = today or dt.date.today()
+    warnings = []
+    for partner in list_partners(profile):
+        settings, until = partner.settings, partner.settings.valid_until
+        revoked = [r for r in settings.revoked_keys if r.fingerprint == partner.fingerprint]
+        if revoked:
+            warnings.append(Message("The key of {partner} was revoked on {date}: its packages "
+                                    "are refused until its new key is registered.",
+                                    partner=partner.id, date=revoked[0].on.isoformat()))
+        elif until is not None and until < today:
+            warnings.append(Message("The key of {partner} expired on {date}: its packages are "
+                                    "refused until its new key is registered.",
+                                    partner=partner.id, date=until.isoformat()))
+        elif until is not None and (until - today).days <= WARN_DAYS:
+            warnings.append(Message("The key of {partner} expires on {date}, in {days} "
+                                    "day(s): ask the partner for its new key.",
+                                    partner=partner.id, date=until.isoformat(),
+                                    days=(until - today).days))
+    return warnings
+
+
+def _edit_partners(profile: Profile, change: Callable[[tomlkit.TOMLDocument], None]) -> None:
+    """Apply ``change`` to ``profile.toml``'s document (``[partners]`` made if missing),
+    check the result with the settings model, and write it atomically."""
     path = profile.settings_path
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    if "partners" not in document:
+        document.add(tomlkit.nl())
+        document["partners"] = tomlkit.table(is_super_table=True)
     change(document)
     text = tomlkit.dumps(document)
     try:

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 import pandas as pd
 import sdmx
 
-from migprofile.exchange.sdmx_ml import Observation, data_set, sdmx_value
+from migprofile.errors import Message
+from migprofile.exchange.sdmx_ml import Observation, data_set, observation, sdmx_value
 from migprofile.exchange.structure import DataflowStructure
 
-__all__ = ["csv_version_1", "read_csv_rows", "write_csv", "write_indicators_csv"]
+__all__ = ["csv_version_1", "read_csv", "read_csv_rows", "structure_id", "write_csv",
+           "write_indicators_csv"]
 
 
 def write_csv(structure: DataflowStructure, rows: Iterable[Observation]) -> bytes:
@@ -46,6 +48,54 @@ def csv_version_1(data: bytes) -> bytes:
 def read_csv_rows(data: bytes) -> list[dict[str, str]]:
     """The lines of an SDMX-CSV file as text, for comparing it with the SDMX-ML copy."""
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+ATTRIBUTES = ("UNIT", "OBS_STATUS", "CONF_STATUS")
+
+
+def structure_id(structure: DataflowStructure) -> str:
+    """``STRUCTURE_ID`` of the dataflow's lines: ``MIGPROFILE:WORK_PERMITS_FOREIGNERS(1.0)``."""
+    flow = structure.definition
+    return f"{flow.maintainer.id}:{flow.id}({flow.version})"
+
+
+def read_csv(data: bytes, structure: DataflowStructure) -> list[Observation]:
+    """The observations of an SDMX-CSV file of one dataflow, read as :func:`read_data`
+    reads the SDMX-ML copy, so that the two can be compared value by value.
+
+    Raises
+    ------
+    ValueError
+        Not UTF-8 CSV, a column missing, a line of another dataflow or of the wrong
+        length, or a value that is not a number; the error's text is a :class:`Message`.
+    """
+    try:
+        lines = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(Message("it is not UTF-8 CSV ({error}).", error=str(exc))) from exc
+    header, *body = lines or [[]]
+    wanted = ["STRUCTURE", "STRUCTURE_ID", *structure.columns, "OBS_VALUE", *ATTRIBUTES]
+    missing = [column for column in wanted if column not in header]
+    if missing or len(set(header)) != len(header):
+        raise ValueError(Message("its header lacks {columns} or repeats a column.",
+                                 columns=", ".join(missing) or "nothing"))
+    found, expected = [], structure_id(structure)
+    for number, line in enumerate(body, start=2):
+        if len(line) != len(header):
+            raise ValueError(Message("line {line} has {count} fields, the header {header}.",
+                                     line=number, count=len(line), header=len(header)))
+        cells = dict(zip(header, line, strict=True))
+        if cells["STRUCTURE_ID"] != expected:
+            raise ValueError(Message("line {line} is of {given!r}, not {expected}.",
+                                     line=number, given=cells["STRUCTURE_ID"],
+                                     expected=expected))
+        try:
+            found.append(observation(structure, cells, cells["OBS_VALUE"] or None,
+                                     {k: cells[k] for k in ATTRIBUTES}))
+        except ValueError as exc:
+            raise ValueError(Message("line {line}: OBS_VALUE {value!r} is not a number.",
+                                     line=number, value=cells["OBS_VALUE"])) from exc
+    return found
 
 
 INDICATORS_DATAFLOW = "MIGPROFILE:INDICATORS(1.0)"

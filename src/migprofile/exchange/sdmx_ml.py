@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import sdmx
 from lxml import etree
@@ -21,8 +21,8 @@ from migprofile.exchange.schemas import data_namespace
 from migprofile.exchange.structure import CONF_FREE, CONF_WITHHELD, DataflowStructure
 from migprofile.sources.canonical import DEFAULTS, format_dims, parse_dims
 
-__all__ = ["CANONICAL", "Observation", "data_set", "read_data", "sdmx_value", "withheld",
-           "write_data"]
+__all__ = ["CANONICAL", "Observation", "data_set", "key_of", "observation", "read_data",
+           "sdmx_value", "withheld", "write_data"]
 
 CANONICAL = ("measure", "ref_area", "counterpart_area", "time_period", "sex", "age")
 """Columns of the observations that are SDMX dimensions; other dimensions are in ``dims``."""
@@ -106,6 +106,19 @@ def read_data(xml: bytes, structure: DataflowStructure) -> Iterator[Observation]
 def _row(structure: DataflowStructure, obs: model.Observation) -> Observation:
     key = {k: str(v.value) for k, v in obs.dimension.values.items()}
     attributes = {k: str(v.value) for k, v in obs.attached_attribute.items()}
+    return observation(structure, key, obs.value, attributes)
+
+
+def observation(structure: DataflowStructure, key: Mapping[str, str], value: object,
+                attributes: Mapping[str, str]) -> Observation:
+    """A canonical observation from an SDMX key, value and attributes, read from either
+    copy of the data (SDMX-ML or SDMX-CSV), so that both are compared as the same values.
+
+    Raises
+    ------
+    ValueError
+        The value is not a number.
+    """
     row: Observation = {column: DEFAULTS[column] for column in CANONICAL if column in DEFAULTS}
     dims = {}
     for sdmx_id, column in structure.columns.items():
@@ -115,8 +128,12 @@ def _row(structure: DataflowStructure, obs: model.Observation) -> Observation:
             dims[column] = key.get(sdmx_id)
     row["dims"] = format_dims(dims)
     row["value"] = (math.nan if attributes.get("CONF_STATUS") == CONF_WITHHELD
-                    or obs.value is None else float(obs.value))
+                    or value is None else float(value))
     row["unit"] = attributes.get("UNIT", "")
     row["obs_status"] = attributes.get("OBS_STATUS", "A")
     return row
 
+
+def key_of(structure: DataflowStructure, row: Observation) -> tuple[tuple[str, str], ...]:
+    """An observation's SDMX key, ``(("REF_AREA", "VNM"), ...)``, in the structure's order."""
+    return tuple(_key_values(structure, row).items())

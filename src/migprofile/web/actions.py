@@ -201,6 +201,11 @@ def receive_package(ctx: Context, upload: UploadFile) -> tuple[Package | None, s
     ctx.db.add(package)
     ctx.audit("package_import", manifest.package_id,
               detail=f"from {manifest.sender.agency}: {summary}")
+    change = result.verified.new_key
+    if change is not None:
+        ctx.audit("partner_key", manifest.sender.agency,
+                  detail=f"new key {change.fingerprint} announced in {manifest.package_id}; "
+                         f"retired {change.previous_fingerprint}")
     ctx.db.commit()
     return package, f"Imported package {manifest.package_id} from {manifest.sender.agency}."
 

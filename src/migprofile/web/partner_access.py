@@ -15,6 +15,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
+from migprofile.exchange.partners import public_key_fingerprint
 from migprofile.exchange.tokens import partner_for_token
 from migprofile.web import audit
 from migprofile.web.auth import client_address, get_db
@@ -51,7 +52,8 @@ def _bearer(request: Request) -> str | None:
 
 def identify_partner(request: Request) -> str:
     """The id of the partner whose server makes the request; :class:`PartnerRefused` if
-    its token is missing, unknown or revoked, or its registration has expired."""
+    its token is missing, unknown or revoked, or its registered key is revoked or expired
+    (the same rule as for its packages)."""
     token = _bearer(request)
     if token is None:
         raise PartnerRefused(401, "A partner access token is required "
@@ -60,7 +62,13 @@ def identify_partner(request: Request) -> str:
     partner = partner_for_token(profile, token)
     if partner is None:
         raise PartnerRefused(401, "The access token is not valid (unknown or revoked).")
-    until = profile.settings.partners[partner].valid_until
+    settings = profile.settings.partners[partner]
+    current = public_key_fingerprint(settings.public_key)
+    for record in settings.revoked_keys:
+        if record.fingerprint == current:
+            raise PartnerRefused(403, f"The key of {partner} was revoked on "
+                                      f"{record.on.isoformat()}.", partner=partner)
+    until = settings.valid_until
     if until is not None and dt.date.today() > until:
         raise PartnerRefused(403, f"The registration of {partner} expired on "
                                   f"{until.isoformat()}.", partner=partner)

@@ -50,6 +50,11 @@ def error_text(exc: Exception, language: str, *, file_name: str | None = None) -
     return f"{name}: {text}" if name else text
 
 
+def message_text(message: str, language: str) -> str:
+    """A message (a warning, say) in the page's language."""
+    return localized(message, language, _gettext(language))
+
+
 def problem_text(problem: dict, language: str) -> str:
     """A stored problem of an upload (``web.actions``) in the page's language."""
     if problem.get("template"):

@@ -48,6 +48,7 @@ from migprofile.web.service import ExplorerFilter
 from migprofile.web.templating import (
     LANGUAGE_COOKIE,
     error_text,
+    message_text,
     page_environment,
     request_language,
 )
@@ -232,17 +233,22 @@ def dataflow_history(dataflow: str, request: Request,
 
 def _exchange_page(request: Request, ctx: Context, *, message: str | None = None,
                    error: str | None = None, status: int = 200) -> Response:
+    from migprofile.exchange.partners import key_warnings
+
     packages = actions.visible_packages(ctx)
-    registered = ctx.service.profile.settings.partners
+    profile = ctx.service.profile
+    registered = profile.settings.partners
     partners = sorted(registered)
     servers = {key: p.url for key, p in sorted(registered.items())
                if p.url and ctx.actor.role in READERS}
+    warnings = key_warnings(profile) if ctx.actor.role in ("admin", "editor") else []
     return render(request, "exchange.html.j2", status=status, message=message, error=error,
                   inbox=[p for p in packages if p.direction == "in"],
                   outbox=[p for p in packages if p.direction == "out"], partners=partners,
                   flows=ctx.service.national_dataflows(), servers=servers,
                   sync_status=ctx.service.sync_status() if servers else {},
-                  sync_every=ctx.service.profile.settings.exchange.sync_every)
+                  sync_every=profile.settings.exchange.sync_every,
+                  key_warnings=[message_text(w, request_language(request)) for w in warnings])
 
 
 @page("GET", "/exchange", ALL)
