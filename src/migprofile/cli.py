@@ -665,10 +665,8 @@ def reconcile(
     from migprofile.warehouse import Warehouse
 
     profile = _profile(directory)
-    if partner is not None and partner not in profile.settings.partners:
-        raise MigprofileError(f"{partner!r} is not a registered partner (registered: "
-                              f"{', '.join(profile.settings.partners) or 'none'}).",
-                              path=profile.settings_path)
+    if partner is not None:
+        profile.partner(partner)  # known, or an error naming the registered ones
     with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
         everything = write_reconciliation(profile, warehouse)
     shown = [r for r in everything if partner is None or r.partner == partner]

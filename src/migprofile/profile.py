@@ -381,6 +381,17 @@ class Profile:
         os.replace(write_pending(path, data), path)  # the temporary is created 0600
         return path
 
+    def partner(self, partner_id: str) -> PartnerSettings:
+        """The settings of a registered partner; an unknown id is an error naming the
+        registered ones."""
+        found = self.settings.partners.get(partner_id)
+        if found is None:
+            known = ", ".join(self.settings.partners) or "none yet"
+            raise MigprofileError(f"{partner_id!r} is not a registered partner (registered: "
+                                  f"{known}); add it with `migprofile partners add`.",
+                                  path=self.settings_path)
+        return found
+
     def secret(self, name: str, *, create: Callable[[], bytes]) -> Path:
         """The private file ``name`` (mode 0600), written by ``create`` the first time.
 

@@ -48,7 +48,7 @@ from migprofile.indicators.disclosure import (
     protect_observations,
 )
 from migprofile.indicators.national import latest_revisions
-from migprofile.profile import OWN_LANGUAGE, AgencySettings, PartnerSettings, Profile
+from migprofile.profile import OWN_LANGUAGE, AgencySettings, Profile
 from migprofile.sources.canonical import parse_dims
 from migprofile.sources.partners import is_partner_kind
 from migprofile.warehouse import Warehouse
@@ -99,17 +99,6 @@ def require_agency(profile: Profile) -> AgencySettings:
             "receives this profile's packages (see the README, 'Exchanging data with "
             "partners').", path=profile.settings_path)
     return agency
-
-
-def _partner(profile: Profile, partner_id: str) -> PartnerSettings:
-    partner = profile.settings.partners.get(partner_id)
-    if partner is None:
-        known = ", ".join(profile.settings.partners) or "none yet"
-        raise MigprofileError(
-            f"{partner_id!r} is not a registered partner (registered: {known}). Add it with "
-            "`migprofile partners add DIR ID --country ISO3 --key PUBLIC_KEY`.",
-            path=profile.settings_path)
-    return partner
 
 
 def _own_sources(warehouse: Warehouse) -> list[dict]:
@@ -209,7 +198,7 @@ def shared_data(profile: Profile, partner_id: str, *, dataflows: Sequence[str] =
     MigprofileError
         An unknown partner; named dataflows unknown or without data.
     """
-    partner = _partner(profile, partner_id)
+    partner = profile.partner(partner_id)
     flows = load_dataflows(profile.root / "dataflows")
     with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
         sources = _own_sources(warehouse)
@@ -260,7 +249,7 @@ def export_package(root: Path | str, *, to: str, out: Path | str,
     """
     profile = Profile.load(root)
     agency = require_agency(profile)
-    partner = _partner(profile, to)
+    partner = profile.partner(to)
     keys = load_keys(profile)
     created = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     shared = shared_data(profile, to, dataflows=dataflows, bounds=parse_period(period))

@@ -132,7 +132,7 @@ def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
         An unknown partner, or an address that is not ``http(s)://HOST[:PORT][/PATH]``.
     """
     profile = Profile.load(root)
-    _registered(profile, partner_id)
+    profile.partner(partner_id)  # registered, or an error
 
     def set_url(document: tomlkit.TOMLDocument) -> None:
         document["partners"][partner_id]["url"] = url.strip()
@@ -161,7 +161,7 @@ def revoke_partner_key(root: Path | str, partner_id: str, *,
         An unknown partner, or a key already revoked.
     """
     profile = Profile.load(root)
-    partner = _registered(profile, partner_id)
+    partner = profile.partner(partner_id)
     record = KeyRecord(fingerprint=public_key_fingerprint(partner.public_key),
                        public_key=partner.public_key, on=on or dt.date.today())
     if any(r.fingerprint == record.fingerprint for r in partner.revoked_keys):
@@ -181,7 +181,7 @@ def register_key_change(profile: Profile, partner_id: str, change: KeyChange, *,
     """Register the new key a partner announced (checked by the caller against its
     registered key); the old key is listed as retired and ``valid_until``, which was the
     old key's, is removed."""
-    partner = _registered(profile, partner_id)
+    partner = profile.partner(partner_id)
     record = KeyRecord(fingerprint=change.previous_fingerprint,
                        public_key=partner.public_key, on=on or dt.date.today())
 
@@ -194,15 +194,6 @@ def register_key_change(profile: Profile, partner_id: str, change: KeyChange, *,
 
     _edit_partners(profile, write)
     return record
-
-
-def _registered(profile: Profile, partner_id: str) -> PartnerSettings:
-    partner = profile.settings.partners.get(partner_id)
-    if partner is None:
-        raise MigprofileError(f"{partner_id!r} is not a registered partner (registered: "
-                              f"{', '.join(profile.settings.partners) or 'none'}).",
-                              path=profile.settings_path)
-    return partner
 
 
 def key_refusal(partner_id: str, partner: PartnerSettings, public_key: str, *,

@@ -78,17 +78,9 @@ def _save(profile: Profile, tokens: list[AccessToken]) -> None:
     profile.write_secret(TOKENS_FILE, data)
 
 
-def _registered(profile: Profile, partner: str) -> None:
-    if partner not in profile.settings.partners:
-        known = ", ".join(profile.settings.partners) or "none yet"
-        raise MigprofileError(f"{partner!r} is not a registered partner (registered: {known}); "
-                              "add it with `migprofile partners add`.",
-                              path=profile.settings_path)
-
-
 def issue_token(profile: Profile, partner: str) -> IssuedToken:
     """A new token for a registered partner; its earlier tokens stay valid until revoked."""
-    _registered(profile, partner)
+    profile.partner(partner)  # registered, or an error
     token_id = secrets.token_hex(4)
     token = f"{PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
     record = AccessToken(id=token_id, partner=partner, sha256=_digest(token), created=_now())

@@ -383,14 +383,10 @@ def reconcile_profile(profile: Profile, warehouse: Warehouse, *, partner: str | 
         ``partner`` is not a registered partner.
     """
     from migprofile.codes import load_dataflows
-    from migprofile.errors import MigprofileError
     from migprofile.indicators.disclosure import disclosure_rule, disclosure_salt
 
-    registered = profile.settings.partners
-    if partner is not None and partner not in registered:
-        raise MigprofileError(f"{partner!r} is not a registered partner (registered: "
-                              f"{', '.join(registered) or 'none'}).",
-                              path=profile.settings_path)
+    if partner is not None:
+        profile.partner(partner)  # known, or an error naming the registered ones
     threshold = profile.settings.reconciliation.threshold_pct
     if values is None:
         from migprofile.indicators.disclosure import published_values
@@ -399,7 +395,7 @@ def reconcile_profile(profile: Profile, warehouse: Warehouse, *, partner: str | 
                               columns=[*INDICATOR_SCHEMA.names, "conf_status"])
     found = [] if partner is not None else reconcile_sources(values, threshold_pct=threshold)
     flows = load_dataflows(profile.root / "dataflows")
-    partners = [Partner(key, item.country) for key, item in registered.items()
+    partners = [Partner(key, item.country) for key, item in profile.settings.partners.items()
                 if partner is None or key == partner]
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
              for flow_id, flow in flows.items()}

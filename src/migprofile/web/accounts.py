@@ -59,10 +59,8 @@ def _check_agency(db: Session, profile: Profile, role: str, agency: str | None) 
         known = ", ".join(db.scalars(select(Agency.id))) or "none yet"
         raise MigprofileError(f"no agency {agency!r} (agencies: {known}); an admin creates "
                               "agencies on the web app's Agencies page.")
-    if role == "partner" and agency not in profile.settings.partners:
-        known = ", ".join(profile.settings.partners) or "none yet"
-        raise MigprofileError(f"{agency!r} is not a registered partner (registered: {known}); "
-                              "add it with `migprofile partners add`.")
+    if role == "partner":
+        profile.partner(agency)  # registered, or an error naming the registered ones
 
 
 def add_user(db: Session, profile: Profile, *, email: str, role: str, password: str,
