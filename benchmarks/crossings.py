@@ -6,7 +6,9 @@ commuters with same-day trips), writes them as Parquet and CSV, and times
 ``migprofile classify`` on them beside a bare DuckDB query of the rule's closed form (RB,
 RA and LTM only), each as a child process (wall time and peak memory), in the same run;
 checks that both give the same RB, RA and LTM; on CSV, times Stats NZ's migstat too
-when it is installed. Prints the machine, the versions and the ratios.
+when it is installed. Prints the machine, the versions and the ratios, of wall time and of
+CPU time (which other work on the machine changes less). The kernel's one-time compilation
+after an install is timed apart, first.
 
     .venv/bin/python benchmarks/crossings.py --sizes 1M,10M,100M
     nice -n 10 .venv/bin/python benchmarks/crossings.py --sizes 300M --memory-limit 6GB
