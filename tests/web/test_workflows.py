@@ -194,3 +194,25 @@ def test_a_mapping_file_sent_with_the_data_maps_what_cannot_be_guessed(web):
                         files={"file": ("dolab-2021.csv", data, "text/csv"),
                                "mapping": ("dolab.txt", mapping, "text/plain")})
     assert wrong.status_code == 400 and ".toml file is expected" in wrong.text
+
+
+def test_the_exchange_page_warns_of_a_partner_key_about_to_expire(web, partner_profiles):
+    """Admins and editors are told a month ahead, in the page's language; others are not."""
+    import datetime as dt
+
+    from migprofile.exchange.partners import add_partner
+
+    _, _, korea_key = partner_profiles
+    soon = dt.date.today() + dt.timedelta(days=10)
+    add_partner(web.root, "KR_MOIS", country="KOR", public_key=korea_key, valid_until=soon,
+                replace=True)
+    try:
+        admin = web.client("admin")
+        page = admin.get("/exchange").text
+        assert f"The key of KR_MOIS expires on {soon.isoformat()}, in 10 day(s)" in page
+        admin.cookies.set("migprofile_lang", "vi")
+        translated = admin.get("/exchange").text
+        assert soon.isoformat() in translated and "The key of KR_MOIS" not in translated
+        assert "KR_MOIS expires" not in web.client("viewer").get("/exchange").text
+    finally:
+        add_partner(web.root, "KR_MOIS", country="KOR", public_key=korea_key, replace=True)
