@@ -84,6 +84,14 @@ def primary_revisions(resolved: list[ResolvedSource]) -> dict[str, str]:
     return revisions
 
 
+def listed_revisions(resolved: list[ResolvedSource]) -> dict[str, tuple[str, ...]]:
+    """Every revision of each kind, in the profile's order (the first is the one used)."""
+    listed: dict[str, tuple[str, ...]] = {}
+    for source in resolved:
+        listed[source.kind.kind] = (*listed.get(source.kind.kind, ()), source.meta.revision)
+    return listed
+
+
 @cache
 def _program_digest() -> str:
     """Checksum of migprofile's own files: a new program version is a changed input."""
@@ -244,7 +252,7 @@ def build_profile(root: Path | str, *, force: bool = False,
         if flows is not None:
             revisions[CROSSINGS_SOURCE] = flows["revision"]
         values = compute_indicators(warehouse.observations, area=profile.country,
-                                    revisions=revisions)
+                                    revisions=revisions, listed=listed_revisions(resolved))
         warehouse.replace_indicators(values)
         with staging_directory(profile.out_dir) as staging:
             files = write_outputs(profile, warehouse, staging, progress=progress)

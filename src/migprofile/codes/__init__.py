@@ -5,13 +5,18 @@ from migprofile._lazy import lazy_exports
 # Imported at once: the function ``countries`` must shadow the module of the same name.
 from migprofile.codes.countries import (
     REPORT_LANGUAGES,
+    WORLD,
     Country,
+    Region,
     UnknownCountry,
+    area_name,
     countries,
     country,
     find_country_code,
     fold_label,
     match_country,
+    region_of,
+    regions,
     suggest_countries,
 )
 
@@ -45,12 +50,15 @@ __all__ = [
     "SEX_CODES",
     "TOTAL",
     "UNKNOWN",
+    "WORLD",
     "Codelist",
     "Country",
     "Dataflow",
     "Dimension",
     "Measure",
+    "Region",
     "UnknownCountry",
+    "area_name",
     "builtin_dataflows",
     "codelist",
     "codelist_codes",
@@ -61,6 +69,8 @@ __all__ = [
     "is_country",
     "load_dataflows",
     "match_country",
+    "region_of",
+    "regions",
     "suggest_countries",
 ]
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

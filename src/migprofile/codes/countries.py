@@ -3,6 +3,12 @@
 English names are the United Nations' short names (from the bundled M49 table); names in
 other languages come from CLDR through Babel, with the overrides in ``country_names.toml``
 for pseudo-codes and for names the United Nations writes differently.
+
+Regions are the M49 geographic sub-regions (South-eastern Asia, Eastern Asia, ...) that UN
+DESA's International Migrant Stock aggregates countries into, read from the same bundled
+table: each region's members are the rows that name it, so a regional figure can be traced
+to the countries it adds up. M49 region codes are also CLDR territories, which names them
+in every report language.
 """
 
 from __future__ import annotations
@@ -19,10 +25,13 @@ from babel import Locale
 
 from migprofile.errors import MigprofileError
 
-__all__ = ["Country", "UnknownCountry", "countries", "country", "find_country_code", "fold_label",
-           "match_country", "suggest_countries"]
+__all__ = ["WORLD", "Country", "Region", "UnknownCountry", "area_name", "countries", "country",
+           "find_country_code", "fold_label", "match_country", "region_of", "regions",
+           "suggest_countries"]
 
 REPORT_LANGUAGES = ("en", "vi", "lo", "ko")
+WORLD = "001"
+"""The M49 code of the world, the ``ref_area`` of world figures."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class Country:
     names: dict[str, str] = field(hash=False, compare=False)
     aliases: tuple[str, ...] = field(default=(), hash=False, compare=False)
     """Other spellings agencies use (e.g. "Đài Loan"); matched like names, never printed."""
+    subregion_code: str | None = field(default=None, compare=False)
+    """M49 code of the sub-region (``035`` South-eastern Asia): the country's region."""
 
     def name(self, language: str = "en") -> str:
         return self.names.get(language) or self.names["en"]
@@ -95,8 +106,66 @@ def countries() -> dict[str, Country]:
             subregion=_blank_to_none(row.get("subregion")),
             names=names,
             aliases=tuple(extra.get("aliases", ())),
+            subregion_code=_m49_code(row.get("subregion_code")),
         )
     return result
+
+
+def _m49_code(value: str | None) -> str | None:
+    """``35.0`` in the table -> ``035``, the M49 code as written everywhere else."""
+    code = _blank_to_none(value)
+    return code.zfill(3) if code else None
+
+
+@dataclass(frozen=True)
+class Region:
+    """An M49 geographic sub-region and the countries and areas in it."""
+
+    code: str
+    members: frozenset[str]
+    names: dict[str, str] = field(hash=False, compare=False)
+
+    def name(self, language: str = "en") -> str:
+        return self.names.get(language) or self.names["en"]
+
+
+def _region_names(code: str, english: str) -> dict[str, str]:
+    names = {"en": english}
+    for lang in REPORT_LANGUAGES:
+        if lang != "en":
+            names[lang] = Locale.parse(lang).territories.get(code) or english
+    return names
+
+
+@cache
+def regions() -> dict[str, Region]:
+    """Every sub-region of the bundled table by M49 code, with its members (loaded once)."""
+    members: dict[str, set[str]] = {}
+    english: dict[str, str] = {}
+    for code, c in countries().items():
+        if c.subregion_code and c.subregion:
+            members.setdefault(c.subregion_code, set()).add(code)
+            english[c.subregion_code] = c.subregion
+    return {code: Region(code, frozenset(found), _region_names(code, english[code]))
+            for code, found in sorted(members.items())}
+
+
+def region_of(code: str) -> Region | None:
+    """The region of a country or area; None for a code the table gives none."""
+    found = countries().get(code)
+    if found is None or found.subregion_code is None:
+        return None
+    return regions().get(found.subregion_code)
+
+
+def area_name(code: str, language: str = "en") -> str:
+    """The name of a country, a region or the world (``001``); the code when unknown."""
+    if code == WORLD:
+        return _region_names(WORLD, "World")[language]
+    if code in regions():
+        return regions()[code].name(language)
+    known = countries().get(code)
+    return known.name(language) if known else code
 
 
 def fold_label(text: str) -> str:

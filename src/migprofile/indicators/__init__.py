@@ -6,6 +6,7 @@ from migprofile.indicators import (  # noqa: F401
     migrant_stock,
     national,
     remittances,
+    world,
 )
 from migprofile.indicators.comparisons import COMPARISONS, SourceComparison, compare_sources
 from migprofile.indicators.compute import compute_indicators, stored_values

@@ -57,12 +57,24 @@ class _Declared(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SameRevision(_Declared):
+    """The revision of the first's source that the second was built from."""
+
+    indicator: str
+    """The indicator giving the first in every revision the profile lists."""
+    revision: str
+
+
 class SourcePair(_Declared):
     """Two indicators of one concept from two sources."""
 
     id: str
     first: str
     second: str
+    like_with_like: SameRevision | None = None
+    """When the second rests on one revision of the first's source: compare with the first
+    in that revision where the profile lists it, so that the pair shows how the sources
+    differ and not how one of them was revised."""
 
 
 class MirrorSide(_Declared):
@@ -186,37 +198,53 @@ class Reconciliation:
 SourceComparison = Reconciliation
 
 
-def _series(values: pd.DataFrame, indicator: str) -> pd.Series:
-    rows = values[(values.indicator == indicator) & (values.sex == TOTAL)
-                  & (values.counterpart_area == NOT_APPLICABLE)]
+def _rows(values: pd.DataFrame, indicator: str, revision: str | None) -> pd.DataFrame:
+    rows = values[values.indicator == indicator]
+    return rows if revision is None else rows[rows.revision == revision]
+
+
+def _series(values: pd.DataFrame, indicator: str, revision: str | None = None) -> pd.Series:
+    rows = _rows(values, indicator, revision)
+    rows = rows[(rows.sex == TOTAL) & (rows.counterpart_area == NOT_APPLICABLE)]
     return pd.Series(rows.value.to_numpy(), index=rows.time_period.to_numpy()).sort_index()
 
 
-def _revisions(values: pd.DataFrame, indicator: str) -> dict[str, str]:
-    rows = values[values.indicator == indicator]
+def _revisions(values: pd.DataFrame, indicator: str,
+               revision: str | None = None) -> dict[str, str]:
+    rows = _rows(values, indicator, revision)
     return {p: f"{s} {r}" for p, s, r in zip(rows.time_period, rows.source, rows.revision,
                                              strict=True)}
+
+
+def _first_side(values: pd.DataFrame, item: SourcePair) -> tuple[str, str | None]:
+    """The indicator (and revision) the second of a pair is compared with."""
+    same = item.like_with_like
+    if same is not None and not _series(values, same.indicator, same.revision).empty:
+        return same.indicator, same.revision
+    return item.first, None
 
 
 def reconcile_sources(values: pd.DataFrame, *, threshold_pct: float,
                       latest_only: bool = False) -> list[Reconciliation]:
     """Every declared two-source pair, for each year of the second indicator.
 
-    The first is taken in the same year or the latest year before it. ``latest_only``
+    The first is taken in the same year or the latest year before it, and in the revision
+    the second rests on when the pair declares one and the profile lists it. ``latest_only``
     keeps the latest year of the second (what the report's annex shows).
     """
     results = []
     for item in source_pairs():
-        first, second = _series(values, item.first), _series(values, item.second)
+        first_id, revision = _first_side(values, item)
+        first, second = _series(values, first_id, revision), _series(values, item.second)
         years = list(second.index[-1:] if latest_only else second.index)
-        first_sources, second_sources = (_revisions(values, item.first),
+        first_sources, second_sources = (_revisions(values, first_id, revision),
                                          _revisions(values, item.second))
         for year in years:
             earlier = first[first.index <= year]
             if earlier.empty or pd.isna(second[year]) or pd.isna(earlier.iloc[-1]):
                 continue
             results.append(Reconciliation(
-                item.id, "sources", "", item.first, first_sources.get(earlier.index[-1], ""),
+                item.id, "sources", "", first_id, first_sources.get(earlier.index[-1], ""),
                 str(earlier.index[-1]), float(earlier.iloc[-1]), item.second,
                 second_sources.get(year, ""), str(year), float(second[year]), threshold_pct))
     return results

@@ -13,16 +13,18 @@ from migprofile.warehouse import Warehouse
 
 __all__ = ["compute_indicators", "stored_values"]
 
-ORDER = ("indicator", "counterpart_area", "time_period", "sex")
+ORDER = ("indicator", "counterpart_area", "time_period", "sex", "revision")
 
 
-def compute_indicators(observations: ir.Table, *, area: str,
-                       revisions: Mapping[str, str]) -> ir.Table:
+def compute_indicators(observations: ir.Table, *, area: str, revisions: Mapping[str, str],
+                       listed: Mapping[str, tuple[str, ...]] | None = None) -> ir.Table:
     """All indicators of ``area`` as one table in the shape of ``indicator_values``.
 
-    ``revisions`` names the revision of each source kind to use.
+    ``revisions`` names the revision of each source kind to use; ``listed`` every revision
+    of each kind the profile lists (for the indicators that set revisions side by side).
     """
-    inputs = Inputs(observations=observations, area=area, revisions=revisions)
+    inputs = Inputs(observations=observations, area=area, revisions=revisions,
+                    listed=listed or {})
     parts = [item.values(inputs) for item in REGISTRY.values()]
     return ibis.union(*parts).order_by(*ORDER)
 

@@ -538,7 +538,8 @@ def published_values(profile: Profile, warehouse: Warehouse) -> list[dict]:
     """The profile's indicator values as every output publishes them (see
     :func:`protect_indicator_values`), in the order of ``indicators.csv``."""
     rows = warehouse.table("indicator_values").order_by(
-        "indicator", "counterpart_area", "time_period", "sex").to_pyarrow().to_pylist()
+        "indicator", "counterpart_area", "time_period", "sex", "revision") \
+        .to_pyarrow().to_pylist()
     rules, source_dataflows = _rules(profile, warehouse)
     held = {f for flows_of in source_dataflows.values() for f in flows_of}
     if not any(rules[f].enabled for f in held if f in rules):

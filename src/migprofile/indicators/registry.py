@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -40,6 +40,8 @@ UNITS = {
     "percent": text(en="per cent", vi="phần trăm", lo="ສ່ວນຮ້ອຍ", ko="퍼센트"),
     "per_100k": text(en="per 100,000 population", vi="trên 100.000 dân",
                      lo="ຕໍ່ປະຊາກອນ 100.000 ຄົນ", ko="인구 10만 명당"),
+    "per_1000": text(en="per 1,000 population", vi="trên 1.000 dân",
+                     lo="ຕໍ່ປະຊາກອນ 1.000 ຄົນ", ko="인구 1천 명당"),
     "consultations": text(en="consultations", vi="lượt tư vấn", lo="ຄັ້ງການປຶກສາ",
                           ko="상담 건수"),
     "associations": text(en="associations", vi="hội đoàn", lo="ສະມາຄົມ", ko="단체"),
@@ -54,6 +56,9 @@ class Inputs:
     area: str
     revisions: Mapping[str, str]
     """The revision to use for each source kind (the profile's first source of that kind)."""
+    listed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every revision of each source kind the profile lists, in its order (UN DESA's 2024
+    and 2020 revisions, side by side)."""
 
     def source(self, kind: str, measure: str) -> ir.Table:
         """Observations of one measure from the chosen revision of one source."""
@@ -62,6 +67,16 @@ class Inputs:
         if revision is None:
             return obs.filter(ibis.literal(False))
         return obs.filter((obs.source == kind) & (obs.revision == revision)
+                          & (obs.measure == measure))
+
+    def every_revision(self, kind: str, measure: str) -> ir.Table:
+        """Observations of one measure from every revision of one source the profile lists
+        (each row keeps its ``revision``)."""
+        obs = self.observations
+        revisions = list(self.listed.get(kind, ()))
+        if not revisions:
+            return obs.filter(ibis.literal(False))
+        return obs.filter((obs.source == kind) & obs.revision.isin(revisions)
                           & (obs.measure == measure))
 
 

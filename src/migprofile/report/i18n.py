@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
-from migprofile.codes import REPORT_LANGUAGES, countries
+from migprofile.codes import REPORT_LANGUAGES, area_name
 from migprofile.indicators.disclosure import WITHHELD
 
 __all__ = ["CHART_FONTS", "DOMAIN", "Localizer", "catalog_path", "localizer"]
@@ -122,8 +122,8 @@ class Localizer:
         return format_date(value, format="long", locale=self.locale)
 
     def country(self, code: str) -> str:
-        known = countries().get(code)
-        return known.name(self.language) if known else code
+        """The name of a country, a region (M49 code) or the world (``001``)."""
+        return area_name(code, self.language)
 
     # charts ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from migprofile.report.sections import (
     mirror,
     national,
     remittances,
+    world,
 )
 
 __all__ = ["SECTIONS", "build_sections"]
@@ -27,6 +28,8 @@ SECTIONS: dict[str, SectionBuilder] = {
     "immigration": migrant_stock.build_immigration,
     "foreign_workers": national.build_foreign_workers,
     "emigration": migrant_stock.build_emigration,
+    "context": world.build_context,
+    "undesa_revisions": world.build_revisions,
     "labour_migration": national.build_labour_migration,
     "border": border.build,
     "students_abroad": national.build_students_abroad,

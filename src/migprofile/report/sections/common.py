@@ -9,11 +9,13 @@ import pandas as pd
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.national import NATIONAL_SOURCES
 from migprofile.report import charts
-from migprofile.report.data import ReportData
+from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Figure, KeyFigure, Table
 
 __all__ = [
+    "cite_source",
+    "every_revision_note",
     "format_by_unit",
     "indicator_name",
     "indicator_note",
@@ -48,16 +50,21 @@ def _note(loc: Localizer, parts: Sequence[str]) -> str:
 
 
 def _source_parts(data: ReportData, loc: Localizer, kinds: Sequence[str]) -> list[str]:
-    parts = []
-    for kind in dict.fromkeys(kinds):
-        source = data.source(kind)
-        if source is None:
-            continue
-        parts.append(loc._("{provider}, {title}, revision {revision} (file {file}, sha256 "
-                           "{checksum}…)").format(
-            provider=source.provider, title=source.title, revision=source.revision,
-            file=source.path, checksum=source.sha256[:12]))
-    return parts
+    return [cite_source(source, loc) for kind in dict.fromkeys(kinds)
+            if (source := data.source(kind)) is not None]
+
+
+def cite_source(source: Source, loc: Localizer) -> str:
+    """'provider, title, revision R (file F, sha256 …)'."""
+    return loc._("{provider}, {title}, revision {revision} (file {file}, sha256 "
+                 "{checksum}…)").format(
+        provider=source.provider, title=source.title, revision=source.revision,
+        file=source.path, checksum=source.sha256[:12])
+
+
+def every_revision_note(data: ReportData, loc: Localizer, kind: str) -> str:
+    """The source note of a figure showing every revision of one source the profile has."""
+    return _note(loc, [cite_source(s, loc) for s in data.sources if s.kind == kind])
 
 
 def indicator_note(data: ReportData, loc: Localizer, *indicators: str) -> str:
@@ -189,7 +196,7 @@ def format_by_unit(value: float | None, unit: str, loc: Localizer) -> str:
         return loc.percent(value)
     if unit == "USD":
         return loc.usd_millions(value)
-    if unit == "per_100k":
+    if unit in ("per_100k", "per_1000"):
         return loc.decimal(value, 1)
     return loc.integer(value)
 

@@ -32,6 +32,8 @@ def build(data: ReportData, loc: Localizer) -> Section:
                    detail=_percent_detail(data, loc, "remittance_inflows_pct_gdp",
                                           loc._("{value} of GDP in {year}"))),
         key_figure(data, loc, "net_migration", label=loc._("Net migration")),
+        key_figure(data, loc, "net_migration_rate",
+                   label=loc._("Net migration rate (per 1,000 population)")),
         key_figure(data, loc, "refugees_abroad", label=loc._("Refugees from the country")),
         key_figure(data, loc, "refugees_hosted_total", label=loc._("Refugees hosted")),
     ]
