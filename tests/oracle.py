@@ -110,7 +110,42 @@ def expected(country: str, revision: str = "2024") -> dict[tuple, float]:
             result[("emigration_rate", "_Z", year, "_T")] = value / (value + pop) * 100
     _unhcr(country, result)
     _knomad(country, result)
+    _world_and_region(country, revision, result)
+    for (iso, indicator, year), value in w.items():
+        pop = w.get((country, "pop", year))
+        if iso == country and indicator == "nmig" and pop:
+            result[("net_migration_rate", "_Z", year, "_T")] = value / pop * 1000
     return result
+
+
+@cache
+def subregions() -> dict[str, str]:
+    """Country code -> M49 sub-region code, as the bundled table writes it (``35.0``)."""
+    return {row["iso3"]: row["subregion_code"]
+            for row in _rows("countrynames_iso3_m49_regions.csv") if row["subregion_code"]}
+
+
+def _world_and_region(country: str, revision: str, result: dict) -> None:
+    """Migrants living anywhere, and in the countries of the country's sub-region, with
+    their shares of the population summed over the same countries."""
+    region = subregions().get(country)
+    for name, inside in (("world", lambda code: True),
+                         ("region", lambda code: region is not None
+                          and subregions().get(code) == region)):
+        stock: dict = defaultdict(float)
+        for row in undesa(revision):
+            if inside(row["dest_iso3"]):
+                for sex, column in SEX_COLUMNS.items():
+                    stock[(row["year"], sex)] += float(row[column])
+        pop: dict = defaultdict(float)
+        for (iso, indicator, year), value in wdi().items():
+            if indicator == "pop" and inside(iso):
+                pop[year] += value
+        for (year, sex), value in stock.items():
+            result[(f"{name}_migrant_stock", "_Z", year, sex)] = value
+            if sex == "_T" and pop.get(year):
+                result[(f"{name}_migrants_pct_population", "_Z", year, "_T")] = \
+                    value / pop[year] * 100
 
 
 def _unhcr(country: str, result: dict) -> None:

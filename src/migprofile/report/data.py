@@ -164,10 +164,14 @@ class ReportData:
         if REGISTRY[indicator].unit not in COUNT_UNITS:
             return []
         factor = self.settings.report.break_factor
-        series = self.series(indicator).dropna()
-        points = list(zip(series.index, series.to_numpy(), strict=True))
+        rows = self.rows(indicator).dropna(subset=["value"])
+        # a year given in several revisions (UN DESA's, side by side): one series each
+        series = ([rows] if not rows.time_period.duplicated().any()
+                  else [part for _, part in rows.groupby("revision")])
         return [SeriesBreak(indicator, y0, float(v0), y1, float(v1))
-                for (y0, v0), (y1, v1) in pairwise(points)
+                for part in series
+                for (y0, v0), (y1, v1) in pairwise(zip(part.time_period, part.value,
+                                                       strict=True))
                 if v0 > 0 and v1 > 0 and max(v0, v1) / min(v0, v1) > factor]
 
     def revisions(self, indicator: str) -> dict[str, str]:
