@@ -50,6 +50,7 @@ UNITS = {
     "consultations": text(en="consultations", vi="lượt tư vấn", lo="ຄັ້ງການປຶກສາ",
                           ko="상담 건수"),
     "associations": text(en="associations", vi="hội đoàn", lo="ສະມາຄົມ", ko="단체"),
+    "number": text(en="number", vi="số lượng", lo="ຈຳນວນ", ko="수"),
 }
 
 

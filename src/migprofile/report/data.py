@@ -19,7 +19,7 @@ from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
 
 __all__ = ["ReportData", "SeriesBreak", "Source"]
 
-COUNT_UNITS = ("persons", "USD", "consultations", "associations")
+COUNT_UNITS = ("persons", "USD", "consultations", "associations", "number")
 """Units of series checked for breaks (rates and shares follow their counts)."""
 
 

@@ -23,7 +23,7 @@ from migprofile.codes.dataflows import SectionBlock
 from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY, UNITS
 from migprofile.indicators.declared import dataflow_indicators, national_dataflows
-from migprofile.indicators.national import national_source
+from migprofile.indicators.national import national_families, national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -119,8 +119,7 @@ def default_plan(flow: Dataflow) -> SectionPlan:
         dimension = flow.dimension("counterpart_area").names
         plan.intro.append((key, lambda loc, d=dimension: loc._(
             "{dimension}, {year}: {partners}.").replace("{dimension}", d[loc.language])))
-        plan.blocks.append(PlannedBlock("partner_bars", key, lambda loc: loc._(
-            "{name}, {year}")))
+        plan.blocks.append(PlannedBlock("partner_bars", key, lambda loc: "{name}, {year}"))
     for key in totals[:1]:
         plan.blocks.append(PlannedBlock("year_table", key, lambda loc: "{name}"))
     for dimension in flow.extra_dimensions:
@@ -128,8 +127,8 @@ def default_plan(flow: Dataflow) -> SectionPlan:
         if codes:
             plan.blocks.append(PlannedBlock(
                 "dimension_table", totals[0] if totals else "",
-                lambda loc, d=dimension.names: loc._("{name} by {dimension}, {year}").replace(
-                    "{dimension}", d[loc.language]), dimension=codes))
+                lambda loc, d=dimension.names: f"{{name}}: {d[loc.language]}, {{year}}",
+                dimension=codes))
     return plan
 
 
@@ -234,22 +233,28 @@ def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
 
 def dimension_table(data: ReportData, loc: Localizer, total: str, parts: tuple[str, ...], *,
                     title: str) -> Table | None:
-    """The latest year's figure of each code of a dimension, with its share of the total."""
+    """The latest year's figure of each code of a dimension (one indicator each, the code
+    ``fixed``), with its share of the total."""
     years = [year for key in parts if (year := data.latest_year(key)) is not None]
     if not years:
         return None
     year = max(years)
     whole = data.value(total, year) if total else None
+    flow = national_source(parts[0])
+    dimension = flow.dimension(next(iter(national_families()[parts[0]].fixed)))
+    names = flow.codes(dimension.codelist)
     rows = []
     for key in parts:
         value = data.value(key, year)
         if value is None:
             continue
+        code = national_families()[key].fixed[dimension.id]
         share = 100 * value / whole if whole else None
-        rows.append([indicator_name(key, loc), loc.integer(value), loc.percent(share)])
-    columns = [loc._("Category"), loc._("Number"), loc._("Share of total (%)")]
+        rows.append([names[code][loc.language], format_by_unit(value, REGISTRY[key].unit, loc),
+                     loc.percent(share)])
+    columns = [dimension.names[loc.language], loc._("Number"), loc._("Share of total (%)")]
     return Table(title.format(year=year), columns, rows,
-                 indicator_note(data, loc, *parts), numeric=[False, True, True],
+                 indicator_note(data, loc, total or parts[0]), numeric=[False, True, True],
                  widths=[4, 2, 2])
 
 
