@@ -4,6 +4,7 @@ structure, the web explorer and dashboard. No code knows it."""
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,35 @@ def test_a_declaration_naming_an_unknown_block_is_refused(tmp_path):
         '[[section.blocks]]\nkind = "pie"\n', encoding="utf-8")
     with pytest.raises(MigprofileError, match=r"RESIDENCE_GRANTS.toml.*unknown block kind 'pie'"):
         load_dataflows(folder)
+
+
+def readme_declaration() -> str:
+    """The README's example declaration: the dataflow, then its indicators and section."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(# dataflows/VOLUNTARY_RETURNS\.toml.*?)```", readme, re.S)
+    assert len(blocks) == 2
+    top, tables = [], []
+    for line in blocks[1].splitlines():
+        (tables if tables or line.startswith("[") else top).append(line)
+    first, rest = blocks[0].split("\n[[dimensions]]", 1)
+    return "\n".join([first, *top, "[[dimensions]]" + rest, *tables])
+
+
+def test_the_readme_example_declares_what_it_says(tmp_path):
+    from migprofile.codes import load_dataflows
+    from migprofile.indicators.declared import dataflow_indicators
+    from migprofile.report.sections.national import section_plans
+
+    folder = tmp_path / "dataflows"
+    folder.mkdir()
+    (folder / "VOLUNTARY_RETURNS.toml").write_text(readme_declaration(), encoding="utf-8")
+    flows = load_dataflows(folder)
+    items = {i.id: i for i in dataflow_indicators(flows["VOLUNTARY_RETURNS"])}
+    assert list(items) == ["voluntary_returns", "voluntary_returns_by_country",
+                           "assisted_voluntary_returns"]
+    assert items["voluntary_returns"].definition["en"].endswith(
+        "by sex. Only returns through a programme are counted.")
+    assert items["voluntary_returns_by_country"].partner_total == "voluntary_returns"
+    plan = next(p for p in section_plans(flows) if p.id == "voluntary_returns")
+    assert plan.after == "returns"
+    assert [b.kind for b in plan.blocks] == ["year_bars", "year_table", "partner_bars"]
