@@ -204,3 +204,17 @@ def test_the_readme_example_declares_what_it_says(tmp_path):
     plan = next(p for p in section_plans(flows) if p.id == "voluntary_returns")
     assert plan.after == "returns"
     assert [b.kind for b in plan.blocks] == ["year_bars", "year_table", "partner_bars"]
+
+
+def test_a_section_naming_an_unknown_indicator_is_refused(tmp_path):
+    from migprofile.codes import load_dataflows
+    from migprofile.report.sections.national import section_plans
+
+    folder = tmp_path / "dataflows"
+    folder.mkdir()
+    (folder / "RESIDENCE_GRANTS.toml").write_text(
+        DECLARATION + '\n[section]\ntitle = { en = "A", vi = "B", lo = "C", ko = "D" }\n'
+        '[[section.blocks]]\nkind = "year_bars"\nindicator = "residence_grant"\n'
+        'title = { en = "A", vi = "B", lo = "C", ko = "D" }\n', encoding="utf-8")
+    with pytest.raises(MigprofileError, match="unknown indicators: residence_grant$"):
+        section_plans(load_dataflows(folder))

@@ -12,7 +12,7 @@ tables say which revision that was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +21,7 @@ from babel.lists import format_list
 from migprofile.codes import Dataflow
 from migprofile.codes.dataflows import SectionBlock
 from migprofile.codes.totals import Share
+from migprofile.errors import MigprofileError
 from migprofile.indicators import REGISTRY, UNITS
 from migprofile.indicators.declared import dataflow_indicators, national_dataflows
 from migprofile.indicators.national import national_families, national_source
@@ -157,7 +158,29 @@ def section_plans(flows: Mapping[str, Dataflow]) -> list[SectionPlan]:
         plan.indicators += [i.id for i in dataflow_indicators(flow)]
         plan.intro += [(s.indicator, _declared(s.text)) for s in flow.section.intro]
         plan.blocks += [_planned(b, flow) for b in flow.section.blocks]
+    _check_references(plans.values(), flows)
     return list(plans.values())
+
+
+def _check_references(plans: Iterable[SectionPlan], flows: Mapping[str, Dataflow]) -> None:
+    """Every indicator and special block a section names exists."""
+    known = set(REGISTRY) | {i.id for flow in national_dataflows(flows)
+                             for i in dataflow_indicators(flow)}
+    for plan in plans:
+        named = [key for key, _ in plan.intro] + [
+            key for b in plan.blocks for key in (b.indicator, b.extra)]
+        unknown = sorted({key for key in named if key and key not in known})
+        if unknown:
+            raise MigprofileError(f"section {plan.id!r} names unknown indicators: "
+                                  f"{', '.join(unknown)}")
+        for block in plan.blocks:
+            if block.kind == "special" and block.special not in SPECIAL_BLOCKS:
+                raise MigprofileError(
+                    f"section {plan.id!r}: no special block {block.special!r} (known: "
+                    f"{', '.join(sorted(SPECIAL_BLOCKS))})")
+            if block.kind == "dimension_table" and not block.dimension:
+                raise MigprofileError(f"section {plan.id!r}: a dimension table names no "
+                                      "dimension with an indicator for each of its codes")
 
 
 # the parts ------------------------------------------------------------------------------
