@@ -216,5 +216,5 @@ def test_a_section_naming_an_unknown_indicator_is_refused(tmp_path):
         DECLARATION + '\n[section]\ntitle = { en = "A", vi = "B", lo = "C", ko = "D" }\n'
         '[[section.blocks]]\nkind = "year_bars"\nindicator = "residence_grant"\n'
         'title = { en = "A", vi = "B", lo = "C", ko = "D" }\n', encoding="utf-8")
-    with pytest.raises(MigprofileError, match="unknown indicators: residence_grant$"):
+    with pytest.raises(MigprofileError, match=r"unknown indicators: residence_grant$"):
         section_plans(load_dataflows(folder))

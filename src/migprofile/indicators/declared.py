@@ -65,8 +65,7 @@ def default_declarations(flow: Dataflow) -> list[IndicatorDeclaration]:
         partner = dimensions["counterpart_area"].names
         found.append(IndicatorDeclaration(
             id=f"{flow.source_id}_by_partner", names=_joined(flow.names, partner),
-            definition=_joined(definition, partner, separator=" "), unit=unit,
-            by_partner=True))
+            definition=definition, unit=unit, by_partner=True))
     for dimension in flow.extra_dimensions:
         codes = flow.codes(dimension.codelist) if dimension.codelist else {}
         for code, names in codes.items():
@@ -75,7 +74,8 @@ def default_declarations(flow: Dataflow) -> list[IndicatorDeclaration]:
             found.append(IndicatorDeclaration(
                 id=f"{flow.source_id}_{dimension.id}_{code}".lower(),
                 names=_joined(flow.names, names),
-                definition=_joined(definition, dimension.names, names, separator=" "),
+                definition={lang: f"{definition[lang]} {dimension.names[lang]}: "
+                                  f"{names[lang]}." for lang in REPORT_LANGUAGES},
                 unit=unit, fixed={dimension.id: code}))
     return found
 
