@@ -218,3 +218,18 @@ def test_a_section_naming_an_unknown_indicator_is_refused(tmp_path):
         'title = { en = "A", vi = "B", lo = "C", ko = "D" }\n', encoding="utf-8")
     with pytest.raises(MigprofileError, match=r"unknown indicators: residence_grant$"):
         section_plans(load_dataflows(folder))
+
+
+def test_a_sentence_whose_translation_lost_a_placeholder_is_refused(tmp_path):
+    from migprofile.codes import load_dataflows
+
+    folder = tmp_path / "dataflows"
+    folder.mkdir()
+    (folder / "RESIDENCE_GRANTS.toml").write_text(
+        DECLARATION + '\n[section]\ntitle = { en = "A", vi = "B", lo = "C", ko = "D" }\n'
+        '[[section.intro]]\nindicator = "residence_grants"\ntext = { en = "{number} in {year}.",'
+        ' vi = "{number} năm nay.", lo = "{number} {year}", ko = "{year} {number}" }\n',
+        encoding="utf-8")
+    with pytest.raises(MigprofileError, match=r"vi text '\{number\} năm nay\.' has not the "
+                                              r"placeholders"):
+        load_dataflows(folder)

@@ -13,6 +13,7 @@ folder without code.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -322,7 +323,9 @@ class Dataflow(_Declared):
             self._complete(section.title, f"section {section.id or self.source_id}")
         for sentence in section.intro:
             self._complete(sentence.text, f"a sentence of section {section.id}")
+            _same_placeholders(sentence.text)
         for block in section.blocks:
+            _same_placeholders(block.title)
             if block.kind not in BLOCK_KINDS:
                 raise ValueError(f"section {section.id}: unknown block kind {block.kind!r} "
                                  f"(known: {', '.join(BLOCK_KINDS)})")
@@ -352,6 +355,18 @@ class Dataflow(_Declared):
 
     def codes(self, codelist_id: str) -> dict[str, Names]:
         return codelist_codes(codelist_id, self)
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def _same_placeholders(text: Names) -> None:
+    """Each language of a declared sentence says the same ``{placeholders}``."""
+    english = sorted(PLACEHOLDER.findall(text.get("en", "")))
+    for lang, words in text.items():
+        if sorted(PLACEHOLDER.findall(words)) != english:
+            raise ValueError(f"{lang} text {words!r} has not the placeholders of the English "
+                             f"one ({', '.join(english) or 'none'})")
 
 
 def codelist(codelist_id: str, dataflow: Dataflow | None = None) -> Codelist:
