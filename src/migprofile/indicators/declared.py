@@ -48,9 +48,9 @@ def national_dataflows(flows: Mapping[str, Dataflow]) -> list[Dataflow]:
     return sorted(national, key=lambda f: (rank.get(f.id, len(rank)), f.id))
 
 
-def _joined(*parts: Mapping[str, str], separator: str = ": ") -> dict[str, str]:
-    return {lang: separator.join(p[lang] for p in parts if p.get(lang))
-            for lang in REPORT_LANGUAGES}
+def _joined(*parts: Mapping[str, str]) -> dict[str, str]:
+    """``Name: Part`` in every language (a default indicator's name)."""
+    return {lang: ": ".join(p[lang] for p in parts if p.get(lang)) for lang in REPORT_LANGUAGES}
 
 
 def default_declarations(flow: Dataflow) -> list[IndicatorDeclaration]:
