@@ -24,6 +24,7 @@ from migprofile.errors import MigprofileError
 from migprofile.exchange.importing import partner_sources
 from migprofile.files import publish_staged, staging_directory, write_if_changed
 from migprofile.indicators import compute_indicators
+from migprofile.indicators.declared import profile_registry
 from migprofile.profile import Profile
 from migprofile.sources import ResolvedSource, resolve_source
 from migprofile.sources.national.store import national_sources
@@ -244,7 +245,7 @@ def build_profile(root: Path | str, *, force: bool = False,
         return BuildResult(profile, True, time.perf_counter() - started)
     from migprofile.report import write_outputs  # heavy (charts, PDF): only when building
 
-    with Warehouse.open(profile.warehouse_path) as warehouse:
+    with Warehouse.open(profile.warehouse_path) as warehouse, profile_registry(profile):
         ingested = _ingest(warehouse, profile, resolved, crossings, progress)
         progress("Computing indicators")
         revisions = primary_revisions(resolved)

@@ -4,12 +4,16 @@ A dataflow declares its dimensions (each tied to a codelist), its measures and u
 its names in every report language, once, in a TOML file. The same declaration drives
 validation of imported files, the canonical observations (each dimension is a canonical
 column, or a key of ``dims``), and the SDMX data structure definitions of exchange
-packages. migprofile ships its declarations in ``codes/dataflows/``; a profile can add its
-own in its ``dataflows/`` folder without code.
+packages. A national dataflow's declaration also names its indicators and its section of
+the report (:class:`IndicatorDeclaration`, :class:`SectionDeclaration`); what it leaves out
+has defaults, so a declaration alone reaches every output. migprofile ships its
+declarations in ``codes/dataflows/``; a profile can add its own in its ``dataflows/``
+folder without code.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -27,7 +31,11 @@ __all__ = [
     "Codelist",
     "Dataflow",
     "Dimension",
+    "IndicatorDeclaration",
     "Measure",
+    "SectionBlock",
+    "SectionDeclaration",
+    "SectionSentence",
     "TotalsRule",
     "builtin_dataflows",
     "codelist",
@@ -39,6 +47,10 @@ CANONICAL_DIMENSIONS = ("ref_area", "counterpart_area", "time_period", "sex", "a
 """Dimensions that are columns of the observations table; any other goes into ``dims``."""
 
 BUILTIN_CODELISTS = ("CL_AREA", "CL_SEX", "CL_AGE")
+
+BLOCK_KINDS = ("key_figure", "year_bars", "year_table", "partner_bars", "dimension_table",
+               "special")
+"""What a section declaration may show (see ``report/sections/declared.py``)."""
 
 Names = dict[str, str]
 
@@ -151,6 +163,69 @@ class TotalsRule(_Declared):
                     "rounded to thousands); the larger of the two applies")
 
 
+class IndicatorDeclaration(_Declared):
+    """An indicator computed from a national dataflow: by year and sex, every dimension not
+    named in ``fixed`` totalled (and, with ``by_partner``, by partner country)."""
+
+    id: str
+    names: Names
+    definition: Names
+    unit: str = Field(default="", description="persons, consultations, ...; default: the "
+                                              "measure's")
+    by_partner: bool = Field(default=False, description="one value per partner country")
+    fixed: dict[str, str] = Field(
+        default_factory=dict,
+        description="dimensions set to one code instead of totalled, e.g. { assisted = "
+                    "\"Y\" }")
+    reference: str = Field(default="", description="SDG / GCM reference")
+    notes: list[str] | None = Field(
+        default=None,
+        description="sentences appended to the definition: a key of the dataflow's "
+                    "`notes` or \"other_partners\" (the default of a by-partner indicator)")
+
+
+class SectionSentence(_Declared):
+    """A sentence of a section's introduction.
+
+    With an indicator that is not by partner, ``{year}``, ``{number}``, ``{country}`` and
+    ``{women}`` are its latest figure; with one by partner, ``{year}`` and ``{partners}``
+    (its largest three). Without an indicator it is said as written.
+    """
+
+    text: Names
+    indicator: str = ""
+
+
+class SectionBlock(_Declared):
+    """A chart, table or special block of a section, in the declared order."""
+
+    kind: str = Field(description="key_figure, year_bars, year_table, partner_bars, "
+                                  "dimension_table or special")
+    indicator: str = ""
+    title: Names = Field(default_factory=dict,
+                         description="partner bars and dimension tables may say {year}")
+    extra: str = Field(default="", description="a year table's extra column: an indicator")
+    extra_title: Names = Field(default_factory=dict)
+    special: str = Field(default="", description="the id of a block computed in code")
+    dimension: str = Field(default="", description="a dimension table's dimension")
+
+
+class SectionDeclaration(_Declared):
+    """The dataflow's section of the report.
+
+    A section with a ``title`` is declared here; without one, the dataflow's indicators
+    join the section of that id declared by another dataflow (and its sentences and
+    blocks, if any, follow that section's).
+    """
+
+    id: str = ""
+    title: Names = Field(default_factory=dict)
+    after: str = Field(default="", description="the section this one follows in the "
+                                               "report (default: the last national one)")
+    intro: list[SectionSentence] = Field(default_factory=list)
+    blocks: list[SectionBlock] = Field(default_factory=list)
+
+
 class Dataflow(_Declared):
     """The structure of one dataflow."""
 
@@ -176,6 +251,21 @@ class Dataflow(_Declared):
                     "country is the profile's own (ref_area is not declared), the partner "
                     "country is counterpart_area",
     )
+    people: Names = Field(
+        default_factory=dict,
+        description="who is counted, as in \"15,000 of the 39,000 workers whose sex was "
+                    "recorded\" (default: the unit's name)")
+    notes: dict[str, Names] = Field(
+        default_factory=dict,
+        description="sentences the indicators' definitions may end with, by key")
+    indicators: list[IndicatorDeclaration] | None = Field(
+        default=None,
+        description="the dataflow's indicators (default: total by year and sex, by "
+                    "partner, one per code of every other dimension)")
+    section: SectionDeclaration | None = Field(
+        default=None,
+        description="its section of the report (default: a section of its own, with the "
+                    "latest figure, a chart by year, partners and a table)")
 
     @model_validator(mode="after")
     def _consistent(self) -> Dataflow:
@@ -201,7 +291,54 @@ class Dataflow(_Declared):
                              "profile's own country")
         if self.national and len(self.measures) != 1:
             raise ValueError("a national dataflow has exactly one measure")
+        self._check_declarations()
         return self
+
+    def _check_declarations(self) -> None:
+        if (self.indicators is not None or self.section is not None) and not self.national:
+            raise ValueError("only a national dataflow declares indicators and a section")
+        if self.people:
+            self._complete(self.people, f"people of {self.id}")
+        for key, note in self.notes.items():
+            self._complete(note, f"note {key}")
+        ids = [i.id for i in self.indicators or []]
+        if len(set(ids)) != len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"indicators declared twice: {twice}")
+        dimensions = {d.id for d in self.dimensions}
+        for item in self.indicators or []:
+            self._complete(item.names, f"indicator {item.id}")
+            self._complete(item.definition, f"definition of {item.id}")
+            unknown = sorted(set(item.fixed) - dimensions)
+            if unknown:
+                raise ValueError(f"indicator {item.id}: fixed names unknown dimensions {unknown}")
+            for note in item.notes or []:
+                if note not in self.notes and note != "other_partners":
+                    raise ValueError(f"indicator {item.id}: unknown note {note!r}")
+        if self.section is not None:
+            self._check_section(self.section)
+
+    def _check_section(self, section: SectionDeclaration) -> None:
+        if section.title:
+            self._complete(section.title, f"section {section.id or self.source_id}")
+        for sentence in section.intro:
+            self._complete(sentence.text, f"a sentence of section {section.id}")
+            _same_placeholders(sentence.text)
+        for block in section.blocks:
+            _same_placeholders(block.title)
+            if block.kind not in BLOCK_KINDS:
+                raise ValueError(f"section {section.id}: unknown block kind {block.kind!r} "
+                                 f"(known: {', '.join(BLOCK_KINDS)})")
+            if block.kind != "special":
+                self._complete(block.title, f"title of a {block.kind} block of {section.id}")
+            if block.extra:
+                self._complete(block.extra_title, f"title of column {block.extra}")
+
+    @property
+    def section_id(self) -> str:
+        """The id of the section this dataflow's indicators are shown in."""
+        return (self.section.id if self.section is not None and self.section.id
+                else self.source_id)
 
     @property
     def source_id(self) -> str:
@@ -218,6 +355,18 @@ class Dataflow(_Declared):
 
     def codes(self, codelist_id: str) -> dict[str, Names]:
         return codelist_codes(codelist_id, self)
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def _same_placeholders(text: Names) -> None:
+    """Each language of a declared sentence says the same ``{placeholders}``."""
+    english = sorted(PLACEHOLDER.findall(text.get("en", "")))
+    for lang, words in text.items():
+        if sorted(PLACEHOLDER.findall(words)) != english:
+            raise ValueError(f"{lang} text {words!r} has not the placeholders of the English "
+                             f"one ({', '.join(english) or 'none'})")
 
 
 def codelist(codelist_id: str, dataflow: Dataflow | None = None) -> Codelist:

@@ -1,13 +1,11 @@
 """Indicators: the registry of declarations and their computation for a profile."""
 
-from migprofile.indicators import (  # noqa: F401
-    border,
-    forced_migration,
-    migrant_stock,
-    national,
-    remittances,
-    world,
-)
+# Imported in the order their indicators are listed (tables.xlsx, the annex): the national
+# ones, declared beside their dataflows, between migrant stocks and remittances.
+from migprofile.indicators import border, forced_migration, migrant_stock  # noqa: F401, I001
+from migprofile.indicators import declared  # noqa: F401
+from migprofile.indicators import remittances  # noqa: F401
+from migprofile.indicators import world  # noqa: F401
 from migprofile.indicators.comparisons import COMPARISONS, SourceComparison, compare_sources
 from migprofile.indicators.compute import compute_indicators, stored_values
 from migprofile.indicators.registry import REGISTRY, UNITS, Indicator, Inputs, indicator

@@ -31,8 +31,11 @@ def compute_indicators(observations: ir.Table, *, area: str, revisions: Mapping[
 
 def stored_values(profile: Profile, *, indicator_id: str | None = None) -> list[dict]:
     """The indicator values of the profile's last build, optionally of one indicator."""
+    from migprofile.indicators.declared import profile_registry
+
     if indicator_id is not None:
-        indicator(indicator_id)  # an unknown id is an error, not an empty answer
+        with profile_registry(profile):
+            indicator(indicator_id)  # an unknown id is an error, not an empty answer
     with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
         values = warehouse.table("indicator_values")
         if indicator_id is not None:

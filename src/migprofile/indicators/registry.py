@@ -5,13 +5,20 @@ the sources it is computed from and its SDG / GCM reference. Its ``compute`` fun
 :class:`Inputs` (the warehouse's observations, restricted to the profile's chosen revision
 of each source) and returns rows ``ref_area, counterpart_area, time_period, sex, value``;
 the registry adds the indicator id, unit, source and revision.
+
+Most indicators are shipped: registered once, when their module is imported. A profile's
+own dataflows add indicators of their own; :func:`profile_indicators` makes them part of
+the registry while that profile is being built or shown, and only then.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import ibis
 import ibis.expr.types as ir
@@ -19,8 +26,8 @@ import ibis.expr.types as ir
 from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import MigprofileError
 
-__all__ = ["REGISTRY", "Indicator", "Inputs", "Text", "float_precision", "indicator", "register",
-           "text"]
+__all__ = ["REGISTRY", "Indicator", "Inputs", "Text", "float_precision", "indicator",
+           "profile_indicators", "register", "text"]
 
 Text = Mapping[str, str]
 """A text in every report language, keyed by language code."""
@@ -45,6 +52,7 @@ UNITS = {
     "consultations": text(en="consultations", vi="lượt tư vấn", lo="ຄັ້ງການປຶກສາ",
                           ko="상담 건수"),
     "associations": text(en="associations", vi="hội đoàn", lo="ສະມາຄົມ", ko="단체"),
+    "number": text(en="number", vi="số lượng", lo="ຈຳນວນ", ko="수"),
 }
 
 
@@ -146,16 +154,61 @@ def float_precision(value: ir.FloatingValue) -> ir.FloatingValue:
                       else_=(value / scale).round() * scale).cast("float64")
 
 
-REGISTRY: dict[str, Indicator] = {}
+class Registry(Mapping[str, Indicator]):
+    """The shipped indicators, then those of the profile in hand (:func:`profile_indicators`)."""
+
+    def __init__(self) -> None:
+        self._shipped: dict[str, Indicator] = {}
+        self._profile: ContextVar[Mapping[str, Indicator]] = ContextVar(
+            "profile_indicators", default=MappingProxyType({}))
+
+    def __getitem__(self, key: str) -> Indicator:
+        found = self._shipped.get(key)
+        return found if found is not None else self._profile.get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._shipped
+        yield from self._profile.get()
+
+    def __len__(self) -> int:
+        return len(self._shipped) + len(self._profile.get())
+
+    def add(self, item: Indicator) -> None:
+        _check(item, known=self)
+        self._shipped[item.id] = item
+
+    @contextmanager
+    def including(self, items: Iterable[Indicator]) -> Iterator[None]:
+        declared: dict[str, Indicator] = {}
+        for item in items:
+            _check(item, known={**self._shipped, **declared})
+            declared[item.id] = item
+        token = self._profile.set(declared)
+        try:
+            yield
+        finally:
+            self._profile.reset(token)
+
+
+def _check(item: Indicator, *, known: Mapping[str, Indicator]) -> None:
+    if item.id in known:
+        raise MigprofileError(f"indicator {item.id!r} declared twice")
+    if item.unit not in UNITS:
+        raise MigprofileError(f"indicator {item.id!r}: unknown unit {item.unit!r} (known: "
+                              f"{', '.join(UNITS)})")
+
+
+REGISTRY = Registry()
 
 
 def register(item: Indicator) -> Indicator:
-    if item.id in REGISTRY:
-        raise ValueError(f"indicator {item.id!r} declared twice")
-    if item.unit not in UNITS:
-        raise ValueError(f"indicator {item.id!r}: unknown unit {item.unit!r}")
-    REGISTRY[item.id] = item
+    REGISTRY.add(item)
     return item
+
+
+def profile_indicators(items: Iterable[Indicator]):
+    """A context in which ``items`` (a profile's own indicators) are in :data:`REGISTRY`."""
+    return REGISTRY.including(items)
 
 
 def indicator(indicator_id: str) -> Indicator:

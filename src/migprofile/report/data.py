@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from migprofile.codes import NOT_APPLICABLE, TOTAL, is_country
+from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, is_country, load_dataflows
 from migprofile.codes.totals import Share
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.border import BorderTables, published_border_tables
@@ -19,7 +19,7 @@ from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
 
 __all__ = ["ReportData", "SeriesBreak", "Source"]
 
-COUNT_UNITS = ("persons", "USD", "consultations", "associations")
+COUNT_UNITS = ("persons", "USD", "consultations", "associations", "number")
 """Units of series checked for breaks (rates and shares follow their counts)."""
 
 
@@ -98,6 +98,11 @@ class ReportData:
     @property
     def settings(self):
         return self.profile.settings
+
+    @cached_property
+    def dataflows(self) -> dict[str, Dataflow]:
+        """The shipped dataflows and the profile's own."""
+        return load_dataflows(self.profile.root / "dataflows")
 
     # looking values up ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
 
+from migprofile.indicators.declared import profile_registry
 from migprofile.indicators.disclosure import published_values
 from migprofile.profile import Profile
 from migprofile.report.data import ReportData
@@ -51,8 +52,10 @@ def write_outputs(profile: Profile, warehouse: Warehouse, folder: Path, *,
 
 
 def render_language(data: ReportData, language: str) -> tuple[str, bytes]:
-    """The report in one language, as HTML and PDF."""
-    html = render_html(data, localizer(language))
+    """The report in one language, as HTML and PDF (in a process of its own, perhaps: the
+    profile's own indicators are put in the registry again)."""
+    with profile_registry(data.profile):
+        html = render_html(data, localizer(language))
     return html, render_pdf(html)
 
 

@@ -115,14 +115,13 @@ class ProfileService:
     def explorer_table(self, wanted: ExplorerFilter, language: str, *,
                        limit: int) -> tuple[int, list[tuple[str, ...]]]:
         """How many values match, and the first ``limit`` as the explorer shows them."""
-        from migprofile.indicators import REGISTRY
         from migprofile.report.i18n import localizer
 
         loc = localizer(language)
         rows = self.explore(wanted)
         shown = []
+        names = self.indicator_names(language)
         for row in rows[:limit]:
-            item = REGISTRY.get(row["indicator"])
             value = row["value"]
             if row["conf_status"] == "C":
                 text = "C"
@@ -131,7 +130,7 @@ class ProfileService:
                 text = loc.decimal(number, 0 if number.is_integer() else 2)
             else:
                 text = "–"
-            shown.append((row["indicator"], item.name[language] if item else row["indicator"],
+            shown.append((row["indicator"], names.get(row["indicator"], row["indicator"]),
                           row["counterpart_area"], row["time_period"], row["sex"], text,
                           row["unit"], row["source"], row["revision"]))
         return len(rows), shown
@@ -177,11 +176,26 @@ class ProfileService:
 
         loc = localizer(language)
         sections = []
-        for section in build_sections(self._report_data, loc):
+        with self.registry():
+            built = build_sections(self._report_data, loc)
+        for section in built:
             blocks = [Figure(b.title, themed(b.chart, loc), b.note) if isinstance(b, Figure)
                       else b for b in section.blocks]
             sections.append(DashboardSection(section.id, section.title, blocks))
         return sections
+
+    def registry(self):
+        """A context in which the profile's own indicators are in the registry."""
+        from migprofile.indicators.declared import profile_registry
+
+        return profile_registry(self.profile)
+
+    def indicator_names(self, language: str) -> dict[str, str]:
+        """Every indicator's name in ``language``, the profile's own included."""
+        from migprofile.indicators import REGISTRY
+
+        with self.registry():
+            return {key: item.name[language] for key, item in REGISTRY.items()}
 
     @property
     def _report_data(self):
@@ -193,7 +207,8 @@ class ProfileService:
         from migprofile.warehouse import Warehouse
 
         profile = self.profile
-        with self.lock, Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
+        with self.lock, Warehouse.open(profile.warehouse_path, read_only=True) as warehouse, \
+                self.registry():
             return ReportData.load(profile, warehouse,
                                    values=published_values(profile, warehouse))
 

@@ -1,9 +1,15 @@
-"""The sections of the report, in the order of the IOM Migration Profile template."""
+"""The sections of the report, in the order of the IOM Migration Profile template.
+
+The sections of national data are declared beside their dataflows (shipped or the
+profile's own) and placed after the section their declaration names.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
+from migprofile.codes import Dataflow
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Section
@@ -19,35 +25,55 @@ from migprofile.report.sections import (
     world,
 )
 
-__all__ = ["SECTIONS", "build_sections"]
+__all__ = ["SECTIONS", "build_sections", "section_builders"]
 
 SectionBuilder = Callable[[ReportData, Localizer], Section | None]
 
 SECTIONS: dict[str, SectionBuilder] = {
     "key_figures": key_figures.build,
     "immigration": migrant_stock.build_immigration,
-    "foreign_workers": national.build_foreign_workers,
     "emigration": migrant_stock.build_emigration,
     "context": world.build_context,
     "undesa_revisions": world.build_revisions,
-    "labour_migration": national.build_labour_migration,
     "border": border.build,
-    "students_abroad": national.build_students_abroad,
-    "diaspora": national.build_diaspora,
     "remittances": remittances.build,
     "forced_migration": forced_migration.build,
-    "returns": national.build_returns,
-    "trafficking": national.build_trafficking,
-    "support_centres": national.build_support_centres,
     "mirror_statistics": mirror.build,
     "annex": annex.build,
 }
-"""Section id -> builder. A builder returns None when the section has nothing to show."""
+"""Section id -> builder of the sections computed in code. A builder returns None when
+the section has nothing to show."""
+
+
+def section_builders(flows: Mapping[str, Dataflow]) -> dict[str, SectionBuilder]:
+    """Every section in the order of the report: those of :data:`SECTIONS`, with the
+    sections of the national dataflows among ``flows`` each after the one it names (after
+    the sections placed there before it); one naming no known section comes before the
+    mirror statistics."""
+    order = list(SECTIONS)
+    builders = dict(SECTIONS)
+    placed: dict[str, str] = {}
+    pending = national.section_plans(flows)
+    while pending:
+        waiting = [p for p in pending if p.after not in builders]
+        if len(waiting) == len(pending):  # nothing placeable: they follow the last national
+            for plan in waiting:
+                plan.after = ""
+        for plan in [p for p in pending if p.after in builders or not p.after]:
+            anchor = plan.after or "mirror_statistics"
+            at = order.index(anchor) + (1 if plan.after else 0)
+            while plan.after and at < len(order) and placed.get(order[at]) == plan.after:
+                at += 1
+            order.insert(at, plan.id)
+            placed[plan.id] = plan.after
+            builders[plan.id] = partial(national.build_plan, plan)
+        pending = [p for p in pending if p.id not in builders]
+    return {key: builders[key] for key in order}
 
 
 def build_sections(data: ReportData, loc: Localizer) -> list[Section]:
     sections = []
-    for builder in SECTIONS.values():
+    for builder in section_builders(data.dataflows).values():
         section = builder(data, loc)
         if section is not None:
             sections.append(section)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from migprofile.indicators import REGISTRY
-from migprofile.indicators.national import NATIONAL_SOURCES
+from migprofile.indicators.national import national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
@@ -72,7 +72,7 @@ def indicator_note(data: ReportData, loc: Localizer, *indicators: str) -> str:
     used for each year."""
     parts = []
     for key in indicators:
-        if key in NATIONAL_SOURCES:
+        if national_source(key) is not None:
             parts += _revision_notes(data, loc, key)
         else:
             parts += _source_parts(data, loc, REGISTRY[key].sources)

@@ -1,17 +1,30 @@
-"""Sections fed by national administrative data; each is shown only when its data exist.
+"""Sections fed by national administrative data, one generic section per declaration.
 
-Every figure is an indicator computed from the imported files; each year comes from the
-latest revision covering it, and the tables say which revision that was.
+A national dataflow's TOML file declares its section (``[section]``: title, place,
+introduction sentences and blocks, in every language); one that declares none gets the
+default of :func:`default_plan`: its description, the latest figure, a chart by year, the
+largest partners, a table by year and one by each other dimension, with the fixed
+sentences of the catalogs. A block that is not a chart or table of one indicator is
+computed in code and registered by name (:data:`SPECIAL_BLOCKS`). Each section is shown
+only when its data exist; each year comes from the latest revision covering it, and the
+tables say which revision that was.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
 import pandas as pd
 from babel.lists import format_list
 
+from migprofile.codes import Dataflow
+from migprofile.codes.dataflows import SectionBlock
 from migprofile.codes.totals import Share
-from migprofile.indicators import REGISTRY
-from migprofile.indicators.national import NATIONAL_SOURCES
+from migprofile.errors import MigprofileError
+from migprofile.indicators import REGISTRY, UNITS
+from migprofile.indicators.declared import dataflow_indicators, national_dataflows
+from migprofile.indicators.national import national_families, national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -20,23 +33,157 @@ from migprofile.report.sections.common import (
     format_by_unit,
     indicator_name,
     indicator_note,
+    key_figure,
     partner_bars,
 )
 
-__all__ = [
-    "build_diaspora",
-    "build_foreign_workers",
-    "build_labour_migration",
-    "build_returns",
-    "build_students_abroad",
-    "build_support_centres",
-    "build_trafficking",
-]
+__all__ = ["DEFAULT_PLACE", "SPECIAL_BLOCKS", "SectionPlan", "build_plan", "people_noun",
+           "section_plans", "special_block", "women_text", "year_bars", "year_table"]
+
+DEFAULT_PLACE = "support_centres"
+"""The section a dataflow's own section follows when its declaration names no other."""
+
+Words = Callable[[Localizer], str]
+"""A text in the report's language: a declared translation or a sentence of the catalogs."""
+
+Block = Figure | Table | Callout | list | None
+
+SPECIAL_BLOCKS: dict[str, Callable[[ReportData, Localizer], Block]] = {}
+"""Blocks computed in code, by the name a section declaration gives (``special``)."""
 
 
-def _has(data: ReportData, *indicators: str) -> bool:
-    return any(not data.rows(key, sex=None, partner=None).empty for key in indicators)
+def special_block(name: str):
+    """Register a block a section declaration can show with ``kind = "special"``."""
+    def register(function: Callable[[ReportData, Localizer], Block]):
+        SPECIAL_BLOCKS[name] = function
+        return function
+    return register
 
+
+def _declared(names: Mapping[str, str]) -> Words:
+    return lambda loc: names[loc.language]
+
+
+@dataclass(frozen=True)
+class PlannedBlock:
+    kind: str
+    indicator: str = ""
+    title: Words = lambda loc: ""
+    extra: str = ""
+    extra_title: Words = lambda loc: ""
+    special: str = ""
+    dimension: tuple[str, ...] = ()
+    """A dimension table's indicators, one per code."""
+
+
+@dataclass
+class SectionPlan:
+    """What a section shows, from its declaration (or the defaults)."""
+
+    id: str
+    title: Words
+    after: str
+    indicators: list[str] = field(default_factory=list)
+    intro: list[tuple[str, Words]] = field(default_factory=list)
+    """(indicator or "", sentence)."""
+    blocks: list[PlannedBlock] = field(default_factory=list)
+
+
+# the plans ------------------------------------------------------------------------------
+
+def _planned(block: SectionBlock, flow: Dataflow) -> PlannedBlock:
+    codes = ()
+    if block.kind == "dimension_table":
+        codes = tuple(item.id for item in dataflow_indicators(flow)
+                      if set(item.compute.fixed) == {block.dimension})
+    return PlannedBlock(block.kind, block.indicator, _declared(block.title), block.extra,
+                        _declared(block.extra_title), block.special, codes)
+
+
+def default_plan(flow: Dataflow) -> SectionPlan:
+    """The section of a dataflow that declares none: description, latest figure, chart by
+    year, largest partners, a table by year and one per other dimension."""
+    items = dataflow_indicators(flow)
+    totals = [i.id for i in items if not i.by_partner and not i.compute.fixed]
+    partners = [i.id for i in items if i.by_partner and not i.compute.fixed]
+    plan = SectionPlan(flow.section_id, _declared(flow.names), DEFAULT_PLACE,
+                       [i.id for i in items])
+    if flow.description:
+        plan.intro.append(("", _declared(flow.description)))
+    for key in totals[:1]:
+        plan.intro.append((key, lambda loc: loc._("{name}: {number} in {year}{women}.")))
+        plan.blocks += [
+            PlannedBlock("key_figure", key),
+            PlannedBlock("year_bars", key, lambda loc: loc._("{name}, by year")),
+        ]
+    for key in partners[:1]:
+        dimension = flow.dimension("counterpart_area").names
+        plan.intro.append((key, lambda loc, d=dimension: loc._(
+            "{dimension}, {year}: {partners}.").replace("{dimension}", d[loc.language])))
+        plan.blocks.append(PlannedBlock("partner_bars", key, lambda loc: "{name}, {year}"))
+    for key in totals[:1]:
+        plan.blocks.append(PlannedBlock("year_table", key, lambda loc: "{name}"))
+    for dimension in flow.extra_dimensions:
+        codes = tuple(i.id for i in items if set(i.compute.fixed) == {dimension.id})
+        if codes:
+            plan.blocks.append(PlannedBlock(
+                "dimension_table", totals[0] if totals else "",
+                lambda loc, d=dimension.names: f"{{name}}: {d[loc.language]}, {{year}}",
+                dimension=codes))
+    return plan
+
+
+def section_plans(flows: Mapping[str, Dataflow]) -> list[SectionPlan]:
+    """The sections of the national dataflows among ``flows``, in their order."""
+    plans: dict[str, SectionPlan] = {}
+    joining: list[tuple[Dataflow, str]] = []
+    for flow in national_dataflows(flows):
+        declared = flow.section
+        if declared is None:
+            plans[flow.section_id] = default_plan(flow)
+            continue
+        if not declared.title:
+            joining.append((flow, declared.id))
+            continue
+        plans[flow.section_id] = SectionPlan(
+            flow.section_id, _declared(declared.title), declared.after or DEFAULT_PLACE,
+            [i.id for i in dataflow_indicators(flow)],
+            [(s.indicator, _declared(s.text)) for s in declared.intro],
+            [_planned(b, flow) for b in declared.blocks])
+    for flow, section_id in joining:
+        plan = plans.get(section_id)
+        if plan is None:  # a section no dataflow declares: the dataflow's own, by default
+            plans[flow.section_id] = default_plan(flow)
+            continue
+        plan.indicators += [i.id for i in dataflow_indicators(flow)]
+        plan.intro += [(s.indicator, _declared(s.text)) for s in flow.section.intro]
+        plan.blocks += [_planned(b, flow) for b in flow.section.blocks]
+    _check_references(plans.values(), flows)
+    return list(plans.values())
+
+
+def _check_references(plans: Iterable[SectionPlan], flows: Mapping[str, Dataflow]) -> None:
+    """Every indicator and special block a section names exists."""
+    known = set(REGISTRY) | {i.id for flow in national_dataflows(flows)
+                             for i in dataflow_indicators(flow)}
+    for plan in plans:
+        named = [key for key, _ in plan.intro] + [
+            key for b in plan.blocks for key in (b.indicator, b.extra)]
+        unknown = sorted({key for key in named if key and key not in known})
+        if unknown:
+            raise MigprofileError(f"section {plan.id!r} names unknown indicators: "
+                                  f"{', '.join(unknown)}")
+        for block in plan.blocks:
+            if block.kind == "special" and block.special not in SPECIAL_BLOCKS:
+                raise MigprofileError(
+                    f"section {plan.id!r}: no special block {block.special!r} (known: "
+                    f"{', '.join(sorted(SPECIAL_BLOCKS))})")
+            if block.kind == "dimension_table" and not block.dimension:
+                raise MigprofileError(f"section {plan.id!r}: a dimension table names no "
+                                      "dimension with an indicator for each of its codes")
+
+
+# the parts ------------------------------------------------------------------------------
 
 def year_bars(data: ReportData, loc: Localizer, indicator: str, *,
               title: str) -> Figure | None:
@@ -51,18 +198,15 @@ def year_bars(data: ReportData, loc: Localizer, indicator: str, *,
 
 
 def _unit_title(unit: str, loc: Localizer) -> str:
-    return {"persons": loc._("persons"), "consultations": loc._("consultations"),
-            "associations": loc._("associations")}[unit]
+    known = {"persons": loc._("persons"), "consultations": loc._("consultations"),
+             "associations": loc._("associations")}
+    return known.get(unit) or UNITS[unit][loc.language]
 
 
 def people_noun(indicator: str, loc: Localizer) -> str:
     """Who a national indicator counts, as the sentence on a share's base names them."""
-    return {
-        "LABOUR_DEPLOYMENTS": loc._("workers"), "LABOUR_STOCK_ABROAD": loc._("workers"),
-        "WORK_PERMITS_FOREIGNERS": loc._("permit holders"),
-        "CONSULAR_REGISTRATIONS": loc._("citizens"), "STUDENTS_ABROAD": loc._("students"),
-        "RETURNEES": loc._("returnees"), "TRAFFICKING_VICTIMS": loc._("victims"),
-    }.get(NATIONAL_SOURCES.get(indicator, ""), loc._("persons"))
+    flow = national_source(indicator)
+    return flow.people[loc.language] if flow is not None and flow.people else loc._("persons")
 
 
 def women_text(share: Share, loc: Localizer, indicator: str) -> str:
@@ -110,6 +254,33 @@ def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
                  numeric=[False, *[True] * (len(columns) - 2), False])
 
 
+def dimension_table(data: ReportData, loc: Localizer, total: str, parts: tuple[str, ...], *,
+                    title: str) -> Table | None:
+    """The latest year's figure of each code of a dimension (one indicator each, the code
+    ``fixed``), with its share of the total."""
+    years = [year for key in parts if (year := data.latest_year(key)) is not None]
+    if not years:
+        return None
+    year = max(years)
+    whole = data.value(total, year) if total else None
+    flow = national_source(parts[0])
+    dimension = flow.dimension(next(iter(national_families()[parts[0]].fixed)))
+    names = flow.codes(dimension.codelist)
+    rows = []
+    for key in parts:
+        value = data.value(key, year)
+        if value is None:
+            continue
+        code = national_families()[key].fixed[dimension.id]
+        share = 100 * value / whole if whole else None
+        rows.append([names[code][loc.language], format_by_unit(value, REGISTRY[key].unit, loc),
+                     loc.percent(share)])
+    columns = [dimension.names[loc.language], loc._("Number"), loc._("Share of total (%)")]
+    return Table(title.format(year=year), columns, rows,
+                 indicator_note(data, loc, total or parts[0]), numeric=[False, True, True],
+                 widths=[4, 2, 2])
+
+
 def _top_text(data: ReportData, loc: Localizer, indicator: str) -> tuple[str, str]:
     year = data.latest_year(indicator)
     if year is None:
@@ -128,8 +299,10 @@ def _latest_sentence(data: ReportData, loc: Localizer, indicator: str,
     year, value = latest
     share = data.women(indicator, year)
     women = women_text(share, loc, indicator) if share is not None and share.base else ""
-    return template.format(year=year, number=loc.integer(value), women=women,
-                           country=loc.country(data.country))
+    return template.format(year=year, number=format_by_unit(value, REGISTRY[indicator].unit,
+                                                            loc),
+                           women=women, country=loc.country(data.country),
+                           name=indicator_name(indicator, loc))
 
 
 def _partners_sentence(data: ReportData, loc: Localizer, indicator: str,
@@ -138,58 +311,50 @@ def _partners_sentence(data: ReportData, loc: Localizer, indicator: str,
     return template.format(year=year, partners=partners) if partners else ""
 
 
-def _section(section_id: str, title: str, intro: list[str], blocks: list) -> Section:
-    return Section(section_id, title, [" ".join(s for s in intro if s)],
-                   [b for b in blocks if b is not None])
+def _sentence(data: ReportData, loc: Localizer, indicator: str, words: Words) -> str:
+    if not indicator:
+        return words(loc)
+    if REGISTRY[indicator].by_partner:
+        return _partners_sentence(data, loc, indicator, words(loc))
+    return _latest_sentence(data, loc, indicator, words(loc))
 
 
-def build_labour_migration(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "labour_deployments", "labour_stock_abroad"):
+def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
+    if block.kind == "special":
+        return SPECIAL_BLOCKS[block.special](data, loc)
+    name = indicator_name(block.indicator, loc) if block.indicator else ""
+    title = block.title(loc).replace("{name}", name)
+    if block.kind == "key_figure":
+        return [key_figure(data, loc, block.indicator, label=title or name)]
+    if block.kind == "year_bars":
+        return year_bars(data, loc, block.indicator, title=title)
+    if block.kind == "year_table":
+        extra = (block.extra, block.extra_title(loc)) if block.extra else None
+        return year_table(data, loc, block.indicator, title=title, extra=extra)
+    if block.kind == "partner_bars":
+        return partner_bars(data, loc, block.indicator, title=title,
+                            x_title=_unit_title(REGISTRY[block.indicator].unit, loc))
+    return dimension_table(data, loc, block.indicator, block.dimension, title=title)
+
+
+def _shown(data: ReportData, plan: SectionPlan) -> bool:
+    return any(not data.rows(key, sex=None, partner=None).empty
+               for key in plan.indicators if not REGISTRY[key].by_partner)
+
+
+def build_plan(plan: SectionPlan, data: ReportData, loc: Localizer) -> Section | None:
+    """The section a plan describes; None when none of its data exist."""
+    if not _shown(data, plan):
         return None
-    intro = [
-        _latest_sentence(data, loc, "labour_deployments", loc._(
-            "In {year}, {number} workers left {country} to work abroad under contract{women}.")),
-        _partners_sentence(data, loc, "labour_deployments_by_destination", loc._(
-            "The main destinations in {year} were {partners}.")),
-        _latest_sentence(data, loc, "labour_stock_abroad", loc._(
-            "At the end of {year}, {number} workers of {country} were working abroad{women}.")),
-    ]
-    blocks = [
-        year_bars(data, loc, "labour_deployments",
-                  title=loc._("Workers deployed abroad under contract, by year")),
-        year_table(data, loc, "labour_deployments",
-                   title=loc._("Workers deployed abroad under contract")),
-        partner_bars(data, loc, "labour_deployments_by_destination",
-                     title=loc._("Workers deployed abroad by country of destination, {year}")),
-        year_bars(data, loc, "labour_stock_abroad",
-                  title=loc._("Workers working abroad, by year")),
-        partner_bars(data, loc, "labour_stock_abroad_by_country",
-                     title=loc._("Workers working abroad by country, {year}")),
-    ]
-    return _section("labour_migration", loc._("Labour migration"), intro, blocks)
+    intro = [_sentence(data, loc, key, words) for key, words in plan.intro]
+    blocks = [_block(data, loc, b) for b in plan.blocks]
+    return Section(plan.id, plan.title(loc), [" ".join(s for s in intro if s)],
+                   [b for b in blocks if b is not None and b != []])
 
 
-def build_foreign_workers(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "work_permits_foreigners"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "work_permits_foreigners", loc._(
-            "In {year}, {number} work permits were issued to foreign nationals working in "
-            "{country}{women}.")),
-        _partners_sentence(data, loc, "work_permits_by_citizenship", loc._(
-            "The largest groups by citizenship in {year} were {partners}.")),
-    ]
-    blocks = [
-        year_bars(data, loc, "work_permits_foreigners",
-                  title=loc._("Work permits issued to foreign nationals, by year")),
-        year_table(data, loc, "work_permits_foreigners",
-                   title=loc._("Work permits issued to foreign nationals")),
-        partner_bars(data, loc, "work_permits_by_citizenship",
-                     title=loc._("Work permits issued by citizenship, {year}")),
-    ]
-    return _section("foreign_workers", loc._("Foreign workers in the country"), intro, blocks)
+# special blocks -------------------------------------------------------------------------
 
-
+@special_block("diaspora_concepts")
 def _two_concepts(data: ReportData, loc: Localizer) -> Callout | None:
     """Diaspora and emigrant stock side by side, as the distinct concepts they are."""
     rows = []
@@ -217,104 +382,3 @@ def _two_concepts(data: ReportData, loc: Localizer) -> Callout | None:
     ]
     return Callout(loc._("Diaspora is not the emigrant stock"), paragraphs, table)
 
-
-def build_diaspora(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "diaspora", "diaspora_citizens", "diaspora_associations",
-                "consular_registrations"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "diaspora", loc._(
-            "In {year}, the authorities counted {number} persons of {country} origin living "
-            "abroad.")),
-        _latest_sentence(data, loc, "consular_registrations", loc._(
-            "At the end of {year}, {number} citizens were registered at the country's "
-            "embassies and consulates{women}.")),
-    ]
-    blocks = [
-        _two_concepts(data, loc),
-        partner_bars(data, loc, "diaspora_by_country",
-                     title=loc._("Diaspora by country of residence, {year}")),
-        year_bars(data, loc, "consular_registrations",
-                  title=loc._("Citizens registered at consulates, by year")),
-        partner_bars(data, loc, "consular_registrations_by_country",
-                     title=loc._("Citizens registered at consulates by country, {year}")),
-        year_bars(data, loc, "diaspora_associations",
-                  title=loc._("Diaspora associations, by year")),
-    ]
-    return _section("diaspora", loc._("Diaspora"), intro, blocks)
-
-
-def build_students_abroad(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "students_abroad"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "students_abroad", loc._(
-            "In {year}, {number} students from {country} were studying abroad{women}.")),
-        _partners_sentence(data, loc, "students_abroad_by_country", loc._(
-            "The main countries of study in {year} were {partners}.")),
-    ]
-    blocks = [
-        year_bars(data, loc, "students_abroad", title=loc._("Students abroad, by year")),
-        year_table(data, loc, "students_abroad", title=loc._("Students abroad")),
-        partner_bars(data, loc, "students_abroad_by_country",
-                     title=loc._("Students abroad by country of study, {year}")),
-    ]
-    return _section("students_abroad", loc._("Students abroad"), intro, blocks)
-
-
-def build_returns(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "returnees"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "returnees", loc._(
-            "In {year}, {number} citizens returned to {country} from abroad{women}.")),
-        _partners_sentence(data, loc, "returnees_by_country", loc._(
-            "Most returned from {partners} ({year}).")),
-    ]
-    blocks = [
-        year_bars(data, loc, "returnees", title=loc._("Returnees, by year")),
-        year_table(data, loc, "returnees", title=loc._("Returnees"),
-                   extra=("returnees_assisted", loc._("Assisted"))),
-        partner_bars(data, loc, "returnees_by_country",
-                     title=loc._("Returnees by country returned from, {year}")),
-    ]
-    return _section("returns", loc._("Return migration"), intro, blocks)
-
-
-def build_trafficking(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "trafficking_victims"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "trafficking_victims", loc._(
-            "In {year}, {number} victims of trafficking in persons were identified{women}.")),
-        _partners_sentence(data, loc, "trafficking_victims_by_country", loc._(
-            "The main countries of exploitation in {year} were {partners}.")),
-        loc._("Identified victims are those known to the authorities; the true number is "
-              "higher."),
-    ]
-    blocks = [
-        year_bars(data, loc, "trafficking_victims",
-                  title=loc._("Victims of trafficking identified, by year")),
-        year_table(data, loc, "trafficking_victims",
-                   title=loc._("Victims of trafficking identified")),
-        partner_bars(data, loc, "trafficking_victims_by_country",
-                     title=loc._("Victims of trafficking by country of exploitation, {year}")),
-    ]
-    return _section("trafficking", loc._("Trafficking in persons"), intro, blocks)
-
-
-def build_support_centres(data: ReportData, loc: Localizer) -> Section | None:
-    if not _has(data, "support_centre_consultations"):
-        return None
-    intro = [
-        _latest_sentence(data, loc, "support_centre_consultations", loc._(
-            "In {year}, support centres for migrants gave {number} consultations.")),
-    ]
-    blocks = [
-        year_bars(data, loc, "support_centre_consultations",
-                  title=loc._("Consultations of migrant support centres, by year")),
-        partner_bars(data, loc, "support_centre_consultations_by_country",
-                     title=loc._("Consultations by country of the centre, {year}"),
-                     x_title=loc._("consultations")),
-    ]
-    return _section("support_centres", loc._("Support centres for migrants"), intro, blocks)

@@ -157,14 +157,12 @@ def explorer(request: Request, indicator: Code = "", country: Code = "", period:
     wanted = _filter(indicator, country, period, sex)
 
     def content() -> Markup:
-        from migprofile.indicators import REGISTRY
-
         total, rows = ctx.service.explorer_table(wanted, language, limit=ROWS_SHOWN)
         return Markup(page_environment(language).get_template("explorer_content.html.j2")
                       .render(wanted=wanted, rows=rows, total=total,
                               choices=ctx.service.explorer_choices(), formats=FORMATS,
                               query=urlencode({k: v for k, v in vars(wanted).items() if v}),
-                              names={k: i.name[language] for k, i in REGISTRY.items()}))
+                              names=ctx.service.indicator_names(language)))
 
     return render(request, "explorer.html.j2",
                   content=ctx.service.page_part(f"explorer-{language}-{wanted}", content))
