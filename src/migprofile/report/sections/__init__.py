@@ -10,7 +10,9 @@ from migprofile.report.model import Section
 from migprofile.report.sections import (
     annex,
     border,
+    findings,
     forced_migration,
+    governance,
     key_figures,
     migrant_stock,
     mirror,
@@ -37,6 +39,8 @@ SECTIONS: dict[str, SectionBuilder] = {
     "trafficking": national.build_trafficking,
     "support_centres": national.build_support_centres,
     "mirror_statistics": mirror.build,
+    "governance": governance.build,
+    "findings": findings.build,
     "annex": annex.build,
 }
 """Section id -> builder. A builder returns None when the section has nothing to show."""
