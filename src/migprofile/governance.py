@@ -156,6 +156,8 @@ class Agreement(_Settings):
     parties: Texts | None = Field(default=None, description="Who the parties are, per "
                                                             "language (multilateral).")
     title: Texts = Field(description="Title per language.")
+    note: Texts | None = Field(default=None, description="A short note per language, e.g. "
+                                                         "renewals; printed under the title.")
     signed: PartialDate = Field(description="Date (or month, or year) signed.")
     in_force: PartialDate | bool = Field(
         description="Date it entered into force, true if in force from an unknown date, "
@@ -195,8 +197,9 @@ class Gcm(_Settings):
                                                                    "endorsed the GCM.")
     plan: str = Field(default="", description="Id in laws.toml of the national plan to "
                                               "implement it.")
-    objectives: list[GcmObjective] = Field(default_factory=list, description="Objectives "
-                                                                             "reported on.")
+    objectives: list[GcmObjective] = Field(
+        default_factory=list, alias="objective",
+        description="Objectives reported on, one [[objective]] table each.")
     sdg_10_7_2: Sdg1072 | None = Field(default=None, description="SDG 10.7.2 status.")
 
 

@@ -238,7 +238,8 @@ def agreements_table(register: Register, loc: Localizer) -> Table:
         reviews = "\n".join(
             partial_date(r.date, loc) + (f": {text(r.note)}" if r.note else "")
             for r in agreement.reviews)
-        rows.append([parties, text(agreement.title), partial_date(agreement.signed, loc),
+        title = text(agreement.title) + (f"\n{text(agreement.note)}" if agreement.note else "")
+        rows.append([parties, title, partial_date(agreement.signed, loc),
                      in_force(agreement.in_force, loc), _areas(agreement.areas, loc),
                      reviews or "–"])
     columns = [loc._("Partner or parties"), loc._("Title"), loc._("Signed"),
