@@ -491,7 +491,11 @@ Put the working group's own text here, one Markdown file per section and languag
 `SECTION.LANG.md`, for example `emigration.vi.md` or `key_figures.en.md`. Sections:
 key_figures, immigration, foreign_workers, emigration, labour_migration, students_abroad,
 diaspora, remittances, forced_migration, returns, trafficking, support_centres,
-mirror_statistics, annex.
+mirror_statistics, governance, findings_recommendations, annex.
+Migration governance has one text per sub-part: governance_laws,
+governance_institutions, governance_agreements, governance_gcm. Findings and
+recommendations has the sections of `[report] narrative_sections` in profile.toml:
+findings, recommendations, data_recommendations.
 A file is placed at the top of its section in the report of that language; sections
 fed by national data appear only once their data are imported.
 """

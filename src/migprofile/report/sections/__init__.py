@@ -40,7 +40,7 @@ SECTIONS: dict[str, SectionBuilder] = {
     "support_centres": national.build_support_centres,
     "mirror_statistics": mirror.build,
     "governance": governance.build,
-    "findings": findings.build,
+    "findings_recommendations": findings.build,
     "annex": annex.build,
 }
 """Section id -> builder. A builder returns None when the section has nothing to show."""

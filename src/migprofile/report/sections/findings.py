@@ -10,7 +10,7 @@ from migprofile.report.model import Section
 from migprofile.report.sections.annex import gap_tables
 from migprofile.report.sections.common import narrative_part
 
-ID = "findings"
+ID = "findings_recommendations"
 
 
 def narrative_titles(loc: Localizer) -> dict[str, str]:
