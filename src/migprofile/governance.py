@@ -86,13 +86,18 @@ def _partial_date(value: object) -> object:
         value = str(value)
     if not isinstance(value, str) or not (match := PARTIAL_DATE.match(value)):
         raise ValueError(f"{value!r} is not a date: write a date (2020-11-13), a month "
-                         "(\"2020-11\") or a year (2020)")
+                         "(\"2020-11\"), a year (2020) or, for in_force, true or false")
     year, month, day = (int(part) if part else 1 for part in match.groups())
     try:
         dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a date: {exc}") from exc
     return value
+
+
+def _in_force(value: object) -> object:
+    """``true`` (in force, date not recorded), ``false``, or a date as :func:`_partial_date`."""
+    return value if isinstance(value, bool) else _partial_date(value)
 
 
 def _texts(value: dict[str, str]) -> dict[str, str]:
@@ -115,6 +120,7 @@ def _areas(value: list[str]) -> list[str]:
 
 
 PartialDate = Annotated[str, BeforeValidator(_partial_date)]
+InForce = Annotated[str | bool, BeforeValidator(_in_force)]
 Texts = Annotated[dict[str, str], AfterValidator(_texts)]
 Areas = Annotated[list[str], AfterValidator(_areas)]
 
@@ -126,7 +132,7 @@ class Law(_Settings):
                                                  "circular, policy, strategy or plan.")
     number: str = Field(default="", description="Official number, e.g. 69/2020/QH14.")
     adopted: PartialDate = Field(description="Date (or month, or year) adopted.")
-    in_force: PartialDate | bool = Field(
+    in_force: InForce = Field(
         description="Date it entered into force, true if in force from an unknown date, "
                     "false if not (yet) in force.")
     areas: Areas = Field(default_factory=list, description="Areas covered.")
@@ -159,7 +165,7 @@ class Agreement(_Settings):
     note: Texts | None = Field(default=None, description="A short note per language, e.g. "
                                                          "renewals; printed under the title.")
     signed: PartialDate = Field(description="Date (or month, or year) signed.")
-    in_force: PartialDate | bool = Field(
+    in_force: InForce = Field(
         description="Date it entered into force, true if in force from an unknown date, "
                     "false if not (or no longer) in force.")
     areas: Areas = Field(default_factory=list, description="Areas covered.")
