@@ -23,6 +23,7 @@ import migprofile
 from migprofile.errors import MigprofileError
 from migprofile.exchange.importing import partner_sources
 from migprofile.files import publish_staged, staging_directory, write_if_changed
+from migprofile.governance import load_register
 from migprofile.indicators import compute_indicators
 from migprofile.indicators.declared import profile_registry
 from migprofile.profile import Profile
@@ -141,6 +142,7 @@ def build_stamp(profile: Profile, resolved: list[ResolvedSource],
         "settings": hashlib.sha256(profile.settings_path.read_bytes()).hexdigest(),
         "sources": {s.name: s.sha256 for s in resolved},
         "narrative": _files_digest(profile.narrative_dir),
+        "governance": _files_digest(profile.governance_dir),
         "crossings": crossings,
     })
 
@@ -238,6 +240,7 @@ def build_profile(root: Path | str, *, force: bool = False,
     """Build the profile in ``root``: ingest, compute indicators, write all outputs."""
     started = time.perf_counter()
     profile = Profile.load(root)
+    load_register(profile)  # a mistake in the governance register stops the build first
     resolved = resolve_sources(profile)
     crossings = crossings_inputs(profile)
     stamp = build_stamp(profile, resolved, crossings)

@@ -31,6 +31,7 @@ from migprofile.files import write_pending
 
 __all__ = [
     "DEFAULT_SOURCES",
+    "NARRATIVE_SECTIONS",
     "AgencySettings",
     "CrossingsSettings",
     "DataflowDisclosure",
@@ -135,6 +136,11 @@ class SourceSettings(_Settings):
     )
 
 
+NARRATIVE_SECTIONS = ("findings", "recommendations", "data_recommendations")
+"""The narrative sections of Part D: the working group's main findings, its policy
+recommendations and its recommendations to improve migration data."""
+
+
 class ReportSettings(_Settings):
     top_n: int = Field(default=10, ge=1, le=50, description="Partner countries in top-N charts.")
     stale_after_years: int = Field(
@@ -151,6 +157,24 @@ class ReportSettings(_Settings):
                     "the year before, or less than that divided by it; flagged in the annex "
                     "and on the chart.",
     )
+    narrative_sections: list[str] = Field(
+        default_factory=lambda: list(NARRATIVE_SECTIONS),
+        description="The working group's sections of Part D (findings and "
+                    "recommendations), in the order printed: any of "
+                    + ", ".join(NARRATIVE_SECTIONS) + ".",
+    )
+
+    @field_validator("narrative_sections")
+    @classmethod
+    def _known_narrative_sections(cls, value: list[str]) -> list[str]:
+        unknown = [key for key in value if key not in NARRATIVE_SECTIONS]
+        if unknown:
+            raise ValueError(f"unknown narrative section(s) {unknown}; the sections are "
+                             f"{', '.join(NARRATIVE_SECTIONS)}")
+        twice = sorted({key for key in value if value.count(key) > 1})
+        if twice:
+            raise ValueError(f"{twice} listed twice")
+        return value
 
 
 class CrossingsSettings(_Settings):
@@ -362,6 +386,11 @@ class Profile:
         return self.root / "narrative"
 
     @property
+    def governance_dir(self) -> Path:
+        """The migration governance register (laws, institutions, agreements, GCM)."""
+        return self.root / "governance"
+
+    @property
     def warehouse_path(self) -> Path:
         return self.root / "warehouse.duckdb"
 
@@ -449,6 +478,7 @@ def render_settings(iso3: str, languages: list[str], edition: str) -> str:
         f"stale_after_years = {report.stale_after_years}",
         f"disagreement_pct = {report.disagreement_pct}",
         f"break_factor = {report.break_factor}",
+        f"narrative_sections = {_toml_value(report.narrative_sections)}",
         "",
     ]
     return "\n".join(lines)
@@ -461,7 +491,11 @@ Put the working group's own text here, one Markdown file per section and languag
 `SECTION.LANG.md`, for example `emigration.vi.md` or `key_figures.en.md`. Sections:
 key_figures, immigration, foreign_workers, emigration, labour_migration, students_abroad,
 diaspora, remittances, forced_migration, returns, trafficking, support_centres,
-mirror_statistics, annex.
+mirror_statistics, governance, findings_recommendations, annex.
+Migration governance has one text per sub-part: governance_laws,
+governance_institutions, governance_agreements, governance_gcm. Findings and
+recommendations has the sections of `[report] narrative_sections` in profile.toml:
+findings, recommendations, data_recommendations.
 A file is placed at the top of its section in the report of that language; sections
 fed by national data appear only once their data are imported.
 """

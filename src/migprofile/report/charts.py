@@ -17,7 +17,7 @@ import vl_convert as vlc
 from migprofile.report.i18n import Localizer
 
 __all__ = ["bar_chart", "grouped_bars", "line_chart", "monthly_chart", "render_png",
-           "stacked_bars"]
+           "stacked_bars", "timeline_chart"]
 
 # Specifications are not validated against the Vega-Lite schema when built (it costs a
 # tenth of a second per chart); vl-convert rejects an invalid one when rendering, and the
@@ -186,3 +186,23 @@ def render_png(spec: dict, loc: Localizer) -> bytes:
         themed(spec, loc), scale=2,
         format_locale=loc.d3_format_locale, time_format_locale=loc.d3_time_locale,
     )
+
+
+def timeline_chart(df: pd.DataFrame) -> dict:
+    """Events on a time axis, one row per entry; ``df`` has ``label`` (the entry), ``date``
+    (ISO), ``year`` (as printed), ``event`` (what happened) and ``kind`` (the entry's kind).
+    Rows are in the order of ``df``; each event has its own shape."""
+    rows = list(dict.fromkeys(df["label"]))
+    events = list(dict.fromkeys(df["event"]))
+    chart = _base(df, height=max(60, 24 * len(rows))).mark_point(
+        size=80, filled=True, opacity=0.9).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True)),
+        y=alt.Y("label:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260)),
+        shape=alt.Shape("event:N", title=None, sort=events,
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(range=PALETTE),
+                        sort=list(dict.fromkeys(df["kind"])),
+                        legend=alt.Legend(orient="bottom", direction="horizontal")),
+        tooltip=["label:N", "event:N", "year:N"],
+    )
+    return chart.to_dict(validate=False)

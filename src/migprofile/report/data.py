@@ -10,6 +10,7 @@ import pandas as pd
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, is_country, load_dataflows
 from migprofile.codes.totals import Share
+from migprofile.governance import Register, load_register
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.border import BorderTables, published_border_tables
 from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
@@ -74,6 +75,13 @@ class ReportData:
     where both figures are known."""
     revised: list[RevisedFigure] = field(default_factory=list)
     """National totals that a later revision changed, with every revision's figure."""
+    register: Register | None = None
+    """The migration governance register (``governance/``); read from the profile when
+    not given."""
+
+    def __post_init__(self) -> None:
+        if self.register is None:
+            self.register = load_register(self.profile)
 
     @classmethod
     def load(cls, profile: Profile, warehouse: Warehouse, *,

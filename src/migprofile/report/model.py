@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Callout", "Figure", "KeyFigure", "Section", "Table"]
+__all__ = ["Callout", "Figure", "KeyFigure", "Narrative", "Section", "Table"]
 
 
 @dataclass
@@ -57,13 +57,26 @@ class Callout:
 
 
 @dataclass
+class Narrative:
+    """A part written by the working group, under its own heading; when the text is not
+    there, the stated gap instead."""
+
+    title: str
+    html: str | None
+    """The text as HTML (from the profile's own Markdown), or None if not written."""
+    missing: str
+    """What the report says where the text is missing."""
+
+
+@dataclass
 class Section:
     """One section of the report."""
 
     id: str
     title: str
     intro: list[str] = field(default_factory=list)
-    blocks: list[Figure | Table | KeyFigure | Callout | list] = field(default_factory=list)
+    blocks: list[Figure | Table | KeyFigure | Callout | Narrative | list] = field(
+        default_factory=list)
     narrative_html: str | None = None
 
     @property

@@ -7,14 +7,14 @@ import os
 from functools import cache
 
 import jinja2
-from markdown_it import MarkdownIt
 from weasyprint import HTML
 
 from migprofile.codes import countries
 from migprofile.report.charts import render_png
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Callout, Figure, KeyFigure, Section, Table
+from migprofile.report.markdown import markdown_html
+from migprofile.report.model import Callout, Figure, KeyFigure, Narrative, Section, Table
 from migprofile.report.sections import build_sections
 
 __all__ = ["environment", "render_html", "render_pdf", "report_title"]
@@ -46,10 +46,7 @@ def _block_kind(block: object) -> str:
     if isinstance(block, list):
         return "key_figures"
     return {Figure: "figure", Table: "table", KeyFigure: "key_figure",
-            Callout: "callout"}[type(block)]
-
-
-_markdown = MarkdownIt("commonmark", {"typographer": True}).enable("table")
+            Callout: "callout", Narrative: "narrative"}[type(block)]
 
 
 def report_title(data: ReportData, loc: Localizer) -> str:
@@ -64,7 +61,7 @@ def _sections(data: ReportData, loc: Localizer) -> list[Section]:
     for section in sections:
         text = data.narrative(section.id, loc.language)
         if text:
-            section.narrative_html = _markdown.render(text)
+            section.narrative_html = markdown_html(text)
         for figure in section.figures:
             figure.png = render_png(figure.chart, loc)
     return sections

@@ -16,7 +16,9 @@ from migprofile.report.model import Section
 from migprofile.report.sections import (
     annex,
     border,
+    findings,
     forced_migration,
+    governance,
     key_figures,
     migrant_stock,
     mirror,
@@ -39,6 +41,8 @@ SECTIONS: dict[str, SectionBuilder] = {
     "remittances": remittances.build,
     "forced_migration": forced_migration.build,
     "mirror_statistics": mirror.build,
+    "governance": governance.build,
+    "findings_recommendations": findings.build,
     "annex": annex.build,
 }
 """Section id -> builder of the sections computed in code. A builder returns None when

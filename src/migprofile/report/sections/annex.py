@@ -1,7 +1,11 @@
-"""Annex: sources, definitions, and data gaps (missing, stale, incomplete, disagreeing)."""
+"""Annex: sources, definitions, and data gaps (missing, stale, incomplete, disagreeing).
+
+The data gaps and the sources that disagree are also listed in Part D (findings and
+recommendations): both call :func:`gap_tables`."""
 
 from __future__ import annotations
 
+from migprofile.governance import AGREEMENTS_FILE, INSTITUTIONS_FILE, LAWS_FILE
 from migprofile.indicators import REGISTRY, UNITS, compare_sources
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -41,7 +45,7 @@ def definitions_table(data: ReportData, loc: Localizer) -> Table:
 def _gaps(data: ReportData, loc: Localizer) -> list[list[str]]:
     stale_before = data.edition_year - data.settings.report.stale_after_years
     held = {source.kind for source in data.sources}
-    rows = []
+    rows = _governance_gaps(data, loc)
     not_held = [item for item in REGISTRY.values() if not held & set(item.sources)]
     if not_held:
         rows.append([loc._("Sources not in this profile"),
@@ -68,6 +72,24 @@ def _gaps(data: ReportData, loc: Localizer) -> list[list[str]]:
                 rows.append([name, loc._("No value for {years}: {sources} lack data for "
                                          "those years.").format(years=", ".join(missing),
                                                                 sources=", ".join(item.sources))])
+    return rows
+
+
+def _governance_gaps(data: ReportData, loc: Localizer) -> list[list[str]]:
+    register = data.register
+    name = loc._("Migration governance register")
+    if register.empty:
+        return [[name, loc._("No register of laws, institutions, agreements or GCM "
+                             "implementation: the profile has no governance/ folder.")]]
+    missing = [file for file, entries in ((LAWS_FILE, register.laws),
+                                          (INSTITUTIONS_FILE, register.institutions),
+                                          (AGREEMENTS_FILE, register.agreements))
+               if not entries]
+    rows = [[name, loc._("No entries in governance/{file}.").format(file=file)]
+            for file in missing]
+    if register.gcm is None or register.gcm.sdg_10_7_2 is None:
+        rows.append([loc._("SDG 10.7.2 (migration governance)"),
+                     loc._("No SDG 10.7.2 status in governance/gcm.toml.")])
     return rows
 
 
@@ -116,7 +138,8 @@ def _plain(value: float, loc: Localizer) -> str:
     return loc.decimal(value, 0 if float(value).is_integer() else 1)
 
 
-def build(data: ReportData, loc: Localizer) -> Section:
+def gap_tables(data: ReportData, loc: Localizer) -> list[Table]:
+    """The data gaps (missing and stale data) and the sources that disagree."""
     columns = [loc._("Indicator"), loc._("Gap")]
     gaps = Table(loc._("Data gaps"), columns, _gaps(data, loc) or [[loc._("None"), ""]],
                  loc._("Stale means older than {years} years before the edition year.").format(
@@ -127,6 +150,10 @@ def build(data: ReportData, loc: Localizer) -> Section:
         loc._("Two sources disagree when they differ by more than {threshold}; a figure a "
               "later revision of the same source changed is always listed.").format(
             threshold=loc.percent(data.settings.report.disagreement_pct, 0)), widths=[1, 2])
+    return [gaps, disagreements]
+
+
+def build(data: ReportData, loc: Localizer) -> Section:
     breaks = Table(
         loc._("Breaks in series"), [loc._("Indicator"), loc._("Break")],
         _breaks(data, loc) or [[loc._("None"), ""]],
@@ -137,5 +164,4 @@ def build(data: ReportData, loc: Localizer) -> Section:
         widths=[1, 2])
     return Section(ID, loc._("Annex: sources, definitions and data gaps"), [],
                    [sources_table(data, loc), files_table(data, loc),
-                    definitions_table(data, loc), gaps,
-                    disagreements, breaks])
+                    definitions_table(data, loc), *gap_tables(data, loc), breaks])

@@ -1,4 +1,5 @@
-"""What every section needs: source notes, sex labels, charts of indicator series."""
+"""What every section needs: source notes, sex labels, charts of indicator series, the
+working group's text."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from migprofile.indicators.national import national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Figure, KeyFigure, Table
+from migprofile.report.markdown import markdown_html
+from migprofile.report.model import Figure, KeyFigure, Narrative, Table
 
 __all__ = [
     "cite_source",
@@ -21,6 +23,7 @@ __all__ = [
     "indicator_note",
     "key_figure",
     "line_figure",
+    "narrative_part",
     "partner_bars",
     "partner_table",
     "series_breaks",
@@ -221,3 +224,11 @@ def partner_table(data: ReportData, loc: Localizer, indicator: str, *, title: st
                loc._("Women (%)")]
     return Table(title.format(year=year), columns, rows, indicator_note(data, loc, indicator),
                  numeric=[False, True, True, True, True], widths=[3, 1.5, 1.5, 1.5, 1.5])
+
+
+def narrative_part(data: ReportData, loc: Localizer, key: str, title: str) -> Narrative:
+    """The working group's text ``narrative/KEY.LANG.md`` under ``title``, or the gap."""
+    text = data.narrative(key, loc.language)
+    return Narrative(title, markdown_html(text) if text else None,
+                     loc._("The working group has not written this part in this language "
+                           "(narrative/{file}).").format(file=f"{key}.{loc.language}.md"))
