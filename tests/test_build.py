@@ -25,7 +25,13 @@ def test_indicators_csv_has_the_agreed_columns(built_profile):
     with (built_profile / "out" / "indicators.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert {r["ref_area"] for r in rows} == {"VNM"}
+    # the country, and the context it is set in: the world (M49 001) and its sub-region
+    # (035, South-eastern Asia)
+    by_area = {r["ref_area"] for r in rows}
+    assert by_area == {"VNM", "001", "035"}
+    assert {r["indicator"] for r in rows if r["ref_area"] != "VNM"} == {
+        "world_migrant_stock", "world_migrants_pct_population", "region_migrant_stock",
+        "region_migrants_pct_population"}
     row = next(r for r in rows if r["indicator"] == "emigrant_stock" and
                r["time_period"] == "2024" and r["sex"] == "_T")
     assert row == {"indicator": "emigrant_stock", "ref_area": "VNM", "counterpart_area": "_Z",
