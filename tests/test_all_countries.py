@@ -36,7 +36,11 @@ def undesa_codes() -> list[str]:
 
 
 def check_invariants(values: pd.DataFrame, code: str) -> None:
-    assert set(values.ref_area) <= {code}
+    context = values[values.ref_area != code]  # the world and the country's region
+    assert set(context.indicator) <= {"world_migrant_stock", "world_migrants_pct_population",
+                                      "region_migrant_stock",
+                                      "region_migrants_pct_population"}, code
+    values = values[values.ref_area == code]
     for indicator in ("immigrant_stock", "emigrant_stock"):
         stock = values[values.indicator == indicator].pivot_table(
             index="time_period", columns="sex", values="value")
