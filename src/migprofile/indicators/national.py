@@ -22,8 +22,8 @@ from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import REGISTRY, Inputs
 
 __all__ = ["NationalValues", "RevisedFigure", "latest_revisions", "national_cube",
-           "national_families", "national_source", "national_values", "revised_figures",
-           "with_extra_dimensions", "women_shares"]
+           "national_families", "national_rows", "national_source", "national_values",
+           "revised_figures", "with_extra_dimensions", "women_shares"]
 
 CANONICAL = ("counterpart_area", "time_period", "sex", "age")
 VALUE_SCHEMA = pa.schema([("counterpart_area", pa.string()), ("time_period", pa.string()),
@@ -41,6 +41,53 @@ def latest_revisions(rows: ir.Table) -> ir.Table:
 def with_extra_dimensions(rows: ir.Table, extra: list[str]) -> ir.Table:
     return rows.mutate(**{dim: rows.dims.re_extract(rf"(?:^|;){dim}=([^;]*)", 1)
                           for dim in extra})
+
+
+def _revision_number(revision: str) -> int:
+    return int(revision[1:])
+
+
+NationalRows = dict[str, list[dict]]
+"""The observations of national sources for one country, by source id."""
+
+
+def national_rows(observations: ir.Table, *, area: str) -> NationalRows:
+    """Every observation of ``area`` from the national dataflows in the registry, fetched
+    in one query: each indicator then reads its dataflow's rows from memory."""
+    sources = sorted({family.flow.source_id for family in national_families().values()})
+    obs = observations
+    rows = obs.filter(obs.source.isin(sources) & (obs.ref_area == area)) if sources else \
+        obs.filter(ibis.literal(False))
+    found: NationalRows = {source: [] for source in sources}
+    for row in rows.select(*CANONICAL, "dims", "value", "revision", "source") \
+            .to_pyarrow().to_pylist():
+        found[row["source"]].append(row)
+    return found
+
+
+def _inputs_rows(x: Inputs) -> NationalRows:
+    return x.once("national_rows", lambda: national_rows(x.observations, area=x.area))
+
+
+def _in_force(rows: list[dict], revision: str | None) -> list[dict]:
+    """The rows of ``revision``, or for each year those of the latest revision covering it."""
+    if revision is not None:
+        return [r for r in rows if r["revision"] == revision]
+    latest: dict[str, int] = {}
+    for r in rows:
+        number = _revision_number(r["revision"])
+        latest[r["time_period"]] = max(latest.get(r["time_period"], number), number)
+    return [r for r in rows if _revision_number(r["revision"]) == latest[r["time_period"]]]
+
+
+def _extra_codes(dims: str | None, extra: list[str]) -> dict[str, str | None]:
+    """The codes of the dimensions kept in the ``dims`` column (``age=Y15-24;skill=LOW``)."""
+    given: dict[str, str] = {}
+    for part in (dims or "").split(";"):
+        name, sep, code = part.partition("=")
+        if sep and name not in given:
+            given[name] = code
+    return {dim: given.get(dim) for dim in extra}
 
 
 @dataclass(frozen=True)
@@ -67,27 +114,24 @@ class NationalCube:
         return tuple(codes.get(d, TOTAL) for d in self.dimensions)
 
 
-def national_cube(observations: ir.Table, flow: Dataflow, *, area: str,
+def national_cube(rows: NationalRows, flow: Dataflow, *,
                   fixed: Mapping[str, str] | None = None,
                   revision: str | None = None) -> NationalCube:
     """The observations in force of a national dataflow (or those of one ``revision``), as
     a :class:`Cube`."""
     dims = [d.id for d in flow.dimensions]
     extra = [d.id for d in flow.extra_dimensions]
-    obs = observations
-    rows = obs.filter((obs.source == flow.source_id) & (obs.ref_area == area))
-    rows = latest_revisions(rows) if revision is None else rows.filter(
-        rows.revision == revision)
-    rows = with_extra_dimensions(rows, extra)
-    for dim, code in (fixed or {}).items():
-        rows = rows.filter(rows[dim] == code)
-    found = rows.select(*{*CANONICAL, *dims}, "value", "revision").to_pyarrow().to_pylist()
+    found = []
+    for row in _in_force(rows.get(flow.source_id, []), revision):
+        row = {**row, **_extra_codes(row["dims"], extra)}
+        if all(row[dim] == code for dim, code in (fixed or {}).items()):
+            found.append(row)
     cube = Cube(flow, dims, [(tuple(r[d] or TOTAL for d in dims), r["value"], i)
                              for i, r in enumerate(found)])
     revisions: dict[str, str] = {}
     for r in found:
         revisions[r["time_period"]] = max(revisions.get(r["time_period"], r["revision"]),
-                                          r["revision"], key=lambda v: int(v[1:]))
+                                          r["revision"], key=_revision_number)
     return NationalCube(flow, cube, revisions)
 
 
@@ -130,7 +174,7 @@ def national_values(x: Inputs, flow: Dataflow, *, by_partner: bool = False,
     """Indicator rows of a national dataflow: by year and sex (and partner), every other
     dimension totalled or, for those in ``fixed``, set to one code."""
     fixed = dict(fixed or {})
-    data = national_cube(x.observations, flow, area=x.area, fixed=fixed)
+    data = national_cube(_inputs_rows(x), flow, fixed=fixed)
     rows = []
     for year, revision in sorted(data.revisions.items()):
         for codes in _keys(data, year=year, by_partner=by_partner, fixed=fixed):
@@ -158,19 +202,17 @@ def revised_figures(observations: ir.Table, *, area: str) -> list[RevisedFigure]
     """Every national total (by year, both sexes, all partners) that a later revision
     changed, with each revision's figure."""
     found = []
+    rows = national_rows(observations, area=area)
     for indicator_id, family in national_families().items():
         if family.by_partner:
             continue
         flow, fixed = family.flow, family.fixed
-        obs = observations.filter((observations.source == flow.source_id)
-                                  & (observations.ref_area == area))
-        names = sorted(obs.revision.name("revision").as_table().distinct()
-                       .to_pyarrow().column("revision").to_pylist(), key=lambda r: int(r[1:]))
+        names = sorted({r["revision"] for r in rows[flow.source_id]}, key=_revision_number)
         if len(names) < 2:
             continue
-        in_force = national_cube(observations, flow, area=area, fixed=fixed)
-        cubes = [(name, national_cube(observations, flow, area=area, fixed=fixed,
-                                      revision=name)) for name in names]
+        in_force = national_cube(rows, flow, fixed=fixed)
+        cubes = [(name, national_cube(rows, flow, fixed=fixed, revision=name))
+                 for name in names]
         for year, used in sorted(in_force.revisions.items()):
             values = tuple((name, cell.value) for name, data in cubes
                            if (cell := data.cube.value(data.key(time_period=year, **fixed)))
@@ -184,11 +226,12 @@ def women_shares(observations: ir.Table, *, area: str) -> dict[tuple[str, str, s
     """The share of women of every national indicator shown by sex, by (indicator,
     partner, year), on the base where both figures are known."""
     shares = {}
+    rows = national_rows(observations, area=area)
     for indicator_id, family in national_families().items():
         flow, fixed, by_partner = family.flow, family.fixed, family.by_partner
         if not any(d.id == "sex" for d in flow.dimensions):
             continue
-        data = national_cube(observations, flow, area=area, fixed=fixed)
+        data = national_cube(rows, flow, fixed=fixed)
         axis = data.dimensions.index("sex")
         for year in data.revisions:
             for codes in _keys(data, year=year, by_partner=by_partner, fixed=fixed):

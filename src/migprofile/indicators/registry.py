@@ -67,6 +67,15 @@ class Inputs:
     listed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Every revision of each source kind the profile lists, in its order (UN DESA's 2024
     and 2020 revisions, side by side)."""
+    fetched: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """What several indicators read alike, fetched once per computation (:meth:`once`)."""
+
+    def once(self, key: str, fetch: Callable[[], object]) -> object:
+        """``fetch()``, run only the first time ``key`` is asked for by these inputs: every
+        indicator of a dataflow reads the same rows, and one query beats thirty."""
+        if key not in self.fetched:
+            self.fetched[key] = fetch()
+        return self.fetched[key]
 
     def source(self, kind: str, measure: str) -> ir.Table:
         """Observations of one measure from the chosen revision of one source."""
