@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from migprofile.report.cache import CACHE_ENV
 from migprofile.report.tables import CSV_COLUMNS
 
 
@@ -63,7 +64,8 @@ def test_rebuild_with_unchanged_inputs_changes_nothing(cli, copy_profile):
 
 
 @pytest.mark.slow
-def test_forced_rebuild_gives_identical_bytes(cli, copy_profile):
+def test_forced_rebuild_gives_identical_bytes(cli, copy_profile, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, "")  # every chart and PDF rendered again
     before = snapshot(copy_profile / "out")
     result = cli("build", copy_profile, "--force")
     assert result.exit_code == 0 and "0 file(s) written" in result.stdout

@@ -8,12 +8,14 @@ fallback.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
+from migprofile.report.cache import rendered
 from migprofile.report.i18n import Localizer
 
 __all__ = ["bar_chart", "grouped_bars", "line_chart", "monthly_chart", "render_png",
@@ -29,6 +31,8 @@ SEX_COLORS = {"F": "#d9822b", "M": "#1f5f8b"}
 MIN_PANEL = 120
 """Narrowest panel of a chart in panels (pixels)."""
 BREAK_COLOR = "#b5443b"
+SCALE = 2
+"""Charts are rasterised at twice their nominal size, sharp in print."""
 
 
 def _base(df: pd.DataFrame, *, height: int = HEIGHT) -> alt.Chart:
@@ -181,11 +185,14 @@ def themed(spec: dict, loc: Localizer) -> dict:
 
 
 def render_png(spec: dict, loc: Localizer) -> bytes:
-    """PNG at twice the nominal size, numbers and dates in the language's format."""
-    return vlc.vegalite_to_png(
-        themed(spec, loc), scale=2,
-        format_locale=loc.d3_format_locale, time_format_locale=loc.d3_time_locale,
-    )
+    """PNG at twice the nominal size, numbers and dates in the language's format (kept in
+    the rendering cache: the same chart is not rasterised twice)."""
+    spec = themed(spec, loc)
+    options = {"scale": SCALE, "format_locale": loc.d3_format_locale,
+               "time_format_locale": loc.d3_time_locale}
+    return rendered("chart", [vlc.__version__, json.dumps([spec, options], sort_keys=True,
+                                                           default=str)],
+                    lambda: vlc.vegalite_to_png(spec, **options))
 
 
 def timeline_chart(df: pd.DataFrame) -> dict:

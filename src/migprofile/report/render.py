@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import importlib.metadata
 import os
 from functools import cache
 
 import jinja2
-from weasyprint import HTML
+import weasyprint
 
 from migprofile.codes import countries
+from migprofile.report.cache import rendered
 from migprofile.report.charts import render_png
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -82,20 +84,29 @@ def render_html(data: ReportData, loc: Localizer) -> str:
     )
 
 
+PDF_LIBRARIES = tuple(f"{name} {importlib.metadata.version(name)}"
+                      for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
+"""What lays out a PDF, with versions: a new one may change the bytes."""
 REPRODUCIBLE_EPOCH = "946684800"
 """2000-01-01: the timestamp font subsets embedded in the PDF carry instead of 'now'."""
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF of a rendered report (same input, same bytes).
+    """The PDF of a rendered report (same input, same bytes, so the rendering cache may
+    give them).
 
     fontTools stamps each embedded font subset with the current time unless
     SOURCE_DATE_EPOCH is set; it is set for the duration of the rendering.
     """
+    return rendered("pdf", [*PDF_LIBRARIES, REPRODUCIBLE_EPOCH, html],
+                    lambda: _layout_pdf(html))
+
+
+def _layout_pdf(html: str) -> bytes:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = REPRODUCIBLE_EPOCH
     try:
-        return HTML(string=html).write_pdf()
+        return weasyprint.HTML(string=html).write_pdf()
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]

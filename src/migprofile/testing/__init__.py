@@ -1,4 +1,5 @@
-"""Shared pytest fixtures for migprofile's tests (a pytest plugin, loaded by entry point)."""
+"""Shared pytest fixtures for migprofile's tests: a pytest plugin that ``tests/conftest.py``
+loads, so that no other project's pytest run in the same environment sees it."""
 
 from __future__ import annotations
 
@@ -53,6 +54,19 @@ def copy_tracked(source: Path, target: Path) -> Path:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(origin, destination)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rendering_cache(tmp_path_factory):
+    """A rendering cache of the test session's own, empty at its start: no test reads or
+    writes the user's cache, and the session's many builds of the same profile render
+    each chart and PDF once."""
+    from migprofile.report.cache import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("rendering-cache")
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")
