@@ -181,7 +181,7 @@ def _data_file_of(sidecar: Path) -> Path | None:
 
 
 def finish_interrupted(folder: Path, *, anyway: bool = False) -> list[Path]:
-    """Complete or undo the writes of :func:`write_kept` that a killed process left in
+    """Complete or undo the writes of :func:`keep_revision` that a killed process left in
     ``folder`` (and below); returns the files it completed.
 
     A pending copy that completes its file is renamed into place; other pending copies and
