@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import tomlkit
-from tomlkit.items import Item, Table
+from tomlkit.items import Item, Key, KeyType, SingleKey, Table
 
 __all__ = ["Commented", "toml_text"]
 
@@ -38,18 +38,23 @@ def _is_table(value: object) -> bool:
     return isinstance(value.value if isinstance(value, Commented) else value, Mapping)
 
 
-def _table(data: Mapping[str, object], *, super_table: bool = False) -> Table:
+def _table(data: Mapping[str, object], *, super_table: bool, quoted: bool) -> Table:
     table = tomlkit.table(is_super_table=super_table)
-    _fill(table, data)
+    _fill(table, data, quoted=quoted, quoted_in_tables=quoted)
     return table
 
 
-def _fill(container, data: Mapping[str, object]) -> None:
+def _key(key: str, *, quoted: bool) -> str | Key:
+    return SingleKey(key, t=KeyType.Basic) if quoted else key
+
+
+def _fill(container, data: Mapping[str, object], *, quoted: bool,
+          quoted_in_tables: bool) -> None:
     """Values first, then tables: a value written after a table would belong to it."""
     tables = {k: v for k, v in data.items() if _is_table(v)}
     for key, value in data.items():
         if key not in tables and value is not None:
-            container.add(key, _item(value))
+            container.add(_key(key, quoted=quoted), _item(value))
     for key, value in tables.items():
         if container:
             container.add(tomlkit.nl())
@@ -58,10 +63,11 @@ def _fill(container, data: Mapping[str, object]) -> None:
                 container.add(tomlkit.comment(line))
             value = value.value
         nested = bool(value) and all(_is_table(v) for v in value.values())
-        container.add(key, _table(value, super_table=nested))
+        container.add(key, _table(value, super_table=nested, quoted=quoted_in_tables))
 
 
-def toml_text(data: Mapping[str, object], *, header: Sequence[str] = ()) -> str:
+def toml_text(data: Mapping[str, object], *, header: Sequence[str] = (),
+              quoted_keys: bool = False) -> str:
     """``data`` as TOML text, after the comment lines of ``header``.
 
     Parameters
@@ -72,9 +78,13 @@ def toml_text(data: Mapping[str, object], *, header: Sequence[str] = ()) -> str:
         values are left out; a :class:`Commented` value gets its comment.
     header
         Comment lines at the top of the file, without the ``#``.
+    quoted_keys
+        Write every key inside a table in quotes (``"Nam" = ""``), not only those that
+        need them: a table of headings or labels for an officer to fill in then looks
+        alike line by line. Table names and the keys before the first table stay bare.
     """
     document = tomlkit.document()
     for line in header:
         document.add(tomlkit.comment(line))
-    _fill(document, data)
+    _fill(document, data, quoted=False, quoted_in_tables=quoted_keys)
     return tomlkit.dumps(document)

@@ -73,7 +73,7 @@ def mapping_to_complete(read: NationalRead) -> str:
                     for label, closest in unknown.items()}
               for dim, unknown in read.unknown_labels.items()}
     return toml_text({"dataflow": read.dataflow.id, "columns": columns,
-                      "labels": labels or None}, header=[
+                      "labels": labels or None}, quoted_keys=True, header=[
         f"Mapping for {read.dataflow.id}, for files like {read.path.name}.",
         "Fill in the empty entries (the closest codes are in the comments) or correct the",
         "file itself and delete the entry, then import again with --mapping THIS_FILE.",
