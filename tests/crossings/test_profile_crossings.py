@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import stat
 import tomllib
 
 import pytest
 
 from migprofile.crossings import crossing_observations, person_key_secret
-from migprofile.intake import load_crossings
+from migprofile.intake import crossings_inputs, load_crossings
 from migprofile.profile import CrossingsSettings, Profile, create_profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, parse_dims
 from migprofile.warehouse import Warehouse, connect
@@ -166,6 +167,23 @@ def test_a_changed_kept_import_is_refused_naming_it(imported, cli):
     assert result.exit_code == 2
     assert "i1-crossings.parquet" in result.stderr
     assert "an imported file must not be changed" in result.stderr
+
+
+def test_imports_only_in_the_warehouse_are_still_counted(imported, cli, tmp_path):
+    """Earlier versions kept crossings in the warehouse alone."""
+    profile, _, _ = imported
+    shutil.rmtree(profile.root / "sources" / "crossings")
+    later = tmp_path / "later.csv"
+    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
+                     encoding="utf-8")
+    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    assert sorted(p.name for p in (profile.root / "sources" / "crossings").iterdir()) == [
+        "i2-later.meta.toml", "i2-later.parquet"]
+    _, imports = stored_crossings(profile)
+    assert [(i["import_id"], i["file_name"]) for i in imports] == [(1, "crossings.csv"),
+                                                                   (2, "later.csv")]
+    inputs = crossings_inputs(Profile.load(profile.root))
+    assert [number for number, _, _ in inputs["imports"]] == [1, 2]
 
 
 def stored_crossings(profile):
