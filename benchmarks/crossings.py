@@ -306,7 +306,7 @@ def spark_throughput(source: Path, *, master: str) -> None:
              .config("spark.driver.bindAddress", "127.0.0.1")
              .config("spark.ui.enabled", "false").getOrCreate())
     from migprofile.crossings.rule import RuleParameters, classify_narrow
-    from migprofile.sources.crossings import CrossingColumns, normalize_crossings
+    from migprofile.crossings.reading import CrossingColumns, normalize_crossings
     from migprofile.warehouse import connect
 
     con = connect("spark")  # the session above

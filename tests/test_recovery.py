@@ -45,7 +45,7 @@ def test_an_import_killed_between_its_writes_is_finished_by_the_next_command(
         cli, copy_profile, agency_file):
     killed(f"""
         import os
-        from migprofile.sources import kept
+        from migprofile.sources import revisions
         from migprofile.sources.national.store import Provenance, import_national
 
         real = os.replace
@@ -53,7 +53,7 @@ def test_an_import_killed_between_its_writes_is_finished_by_the_next_command(
             if str(target).endswith("dolab.csv"):
                 os._exit(9)
             real(source, target)
-        kept.os.replace = replace
+        revisions.os.replace = replace
         import_national({str(copy_profile)!r}, {str(agency_file)!r},
                         dataflow_id="LABOUR_DEPLOYMENTS", provenance=Provenance(provider="DOLAB"))
         """, cwd=copy_profile)
@@ -70,12 +70,12 @@ def test_an_import_killed_before_it_kept_the_file_leaves_nothing(cli, copy_profi
                                                                  agency_file):
     killed(f"""
         import os
-        from migprofile.sources import kept
+        from migprofile.sources import revisions
         from migprofile.sources.national.store import Provenance, import_national
 
         def replace(source, target):
             os._exit(9)
-        kept.os.replace = replace
+        revisions.os.replace = replace
         import_national({str(copy_profile)!r}, {str(agency_file)!r},
                         dataflow_id="LABOUR_DEPLOYMENTS", provenance=Provenance(provider="DOLAB"))
         """, cwd=copy_profile)

@@ -344,7 +344,7 @@ def classify(
 ) -> None:
     """Classify border crossings with the residence rule (no profile folder needed)."""
     from migprofile.crossings import RuleParameters, classify_file
-    from migprofile.sources.crossings import parse_columns
+    from migprofile.crossings.reading import parse_columns
     from migprofile.warehouse import ENGINES
 
     if on_gap not in ("reject", "impute"):
@@ -381,7 +381,7 @@ def crossings_import(
 ) -> None:
     """Load crossings into the profile's warehouse; person identifiers are stored as keys."""
     from migprofile.crossings import import_crossings
-    from migprofile.sources.crossings import parse_columns
+    from migprofile.crossings.reading import parse_columns
 
     summary = import_crossings(directory, file, columns=parse_columns(columns))
     typer.echo("\n".join(summary.lines()))

@@ -443,45 +443,27 @@ def default_languages(iso3: str) -> list[str]:
     return ["en", own] if own else ["en"]
 
 
-def _toml_value(value: object) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return str(value)
-
-
 def render_settings(iso3: str, languages: list[str], edition: str) -> str:
     """The text of a new ``profile.toml``, commented so that an officer can edit it."""
-    lines = [
-        "# Migration Profile settings. Every setting is described in the README",
-        "# (section 'Profile settings'); `migprofile build DIR` reads this file.",
-        "",
-        "[profile]",
-        f"country = {_toml_value(iso3)}  # {country(iso3).name()}",
-        f"edition = {_toml_value(edition)}",
-        f"languages = {_toml_value(languages)}",
-        "",
-        "# International sources, read from the copies bundled with migprofile.",
-        "# Set `path` to use a file of your own (relative to this folder, with a sidecar",
-        "# NAME.meta.toml), or `revision = \"2020\"` to pin the UN DESA 2020 revision.",
-    ]
-    for name, source in DEFAULT_SOURCES.items():
-        lines += ["", f"[sources.{name}]", f"kind = {_toml_value(source.kind)}"]
-        if source.revision:
-            lines.append(f"revision = {_toml_value(source.revision)}")
+    from migprofile.tomltext import Commented, toml_text  # tomlkit: only when writing
+
     report = ReportSettings()
-    lines += [
-        "",
-        "[report]",
-        f"top_n = {report.top_n}",
-        f"stale_after_years = {report.stale_after_years}",
-        f"disagreement_pct = {report.disagreement_pct}",
-        f"break_factor = {report.break_factor}",
-        f"narrative_sections = {_toml_value(report.narrative_sections)}",
-        "",
-    ]
-    return "\n".join(lines)
+    sources = Commented({
+        name: {"kind": source.kind, "revision": source.revision}
+        for name, source in DEFAULT_SOURCES.items()
+    }, "International sources, read from the copies bundled with migprofile.\n"
+       "Set `path` to use a file of your own (relative to this folder, with a sidecar\n"
+       'NAME.meta.toml), or `revision = "2020"` to pin the UN DESA 2020 revision.')
+    return toml_text({
+        "profile": {"country": Commented(iso3, country(iso3).name()), "edition": edition,
+                    "languages": languages},
+        "sources": sources,
+        "report": {"top_n": report.top_n, "stale_after_years": report.stale_after_years,
+                   "disagreement_pct": report.disagreement_pct,
+                   "break_factor": report.break_factor,
+                   "narrative_sections": report.narrative_sections},
+    }, header=["Migration Profile settings. Every setting is described in the README",
+               "(section 'Profile settings'); `migprofile build DIR` reads this file."])
 
 
 NARRATIVE_README = """\

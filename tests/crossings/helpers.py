@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 
 from migprofile.crossings import RESULT_COLUMNS, RuleParameters, classify_crossings
-from migprofile.warehouse.crossings import arrow_table
+from migprofile.crossings.tables import arrow_table
 from tests.crossings.reference_loop import classify_rows
 
 

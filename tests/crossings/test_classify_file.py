@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from migprofile.crossings import RESULT_COLUMNS, RuleParameters, classify_file
-from migprofile.sources.crossings import parse_columns
+from migprofile.crossings.reading import parse_columns
 from tests.crossings.helpers import loop_results, random_rows
 
 CROSSINGS = """\

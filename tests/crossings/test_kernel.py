@@ -13,8 +13,8 @@ import pytest
 from migprofile.crossings import RESULT_COLUMNS, RuleParameters
 from migprofile.crossings.kernel import classify_batches
 from migprofile.crossings.rule import classified_batches
+from migprofile.crossings.tables import arrow_table
 from migprofile.warehouse import connect
-from migprofile.warehouse.crossings import arrow_table
 from tests.crossings.helpers import (
     _initial_table,
     _input_table,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import shutil
 import stat
+import tomllib
 
 import pytest
 
 from migprofile.crossings import crossing_observations, person_key_secret
-from migprofile.profile import CrossingsSettings, create_profile
+from migprofile.intake import crossings_inputs, load_crossings
+from migprofile.profile import CrossingsSettings, Profile, create_profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA, parse_dims
-from migprofile.warehouse import connect
+from migprofile.warehouse import Warehouse, connect
 
 CROSSINGS = """\
 passport,day,dir,nat,gender,yob
@@ -122,3 +126,71 @@ def test_profile_folder_is_required(cli, tmp_path):
     result = cli("crossings", "import", tmp_path / "nowhere", source, "--columns", MAPPING)
     assert result.exit_code == 2 and "no profile.toml here" in result.stderr
 
+
+
+def test_each_import_is_kept_in_the_profile_without_identifiers(imported):
+    profile, source, _ = imported
+    folder = profile.root / "sources" / "crossings"
+    assert sorted(p.name for p in folder.iterdir()) == ["i1-crossings.meta.toml",
+                                                        "i1-crossings.parquet"]
+    kept = (folder / "i1-crossings.parquet").read_bytes()
+    assert b"P-ALPHA-123" not in kept and b"P-BETA" not in kept
+    sidecar = tomllib.loads((folder / "i1-crossings.meta.toml").read_text(encoding="utf-8"))
+    assert (sidecar["kind"], sidecar["revision"], sidecar["file"], sidecar["rows"]) == (
+        "crossings", "i1", "crossings.csv", 5)
+    assert sidecar["file_sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert sidecar["sha256"] == hashlib.sha256(kept).hexdigest()
+
+
+def test_the_warehouse_is_restored_from_the_kept_imports(imported, cli, tmp_path):
+    profile, _, _ = imported
+    later = tmp_path / "later.csv"
+    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
+                     encoding="utf-8")
+    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    before = stored_crossings(profile)
+    flows = observations(profile, data_end=dt.date(2022, 12, 31))
+    profile.warehouse_path.unlink()
+    with Warehouse.open(profile.warehouse_path) as warehouse:
+        assert load_crossings(warehouse, Profile.load(profile.root), [])
+    assert stored_crossings(profile) == before
+    assert observations(profile, data_end=dt.date(2022, 12, 31)) == flows
+    again = cli("crossings", "import", profile.root, later, "--columns", MAPPING)
+    assert again.exit_code == 2 and "already imported (import 2, later.csv" in again.stderr
+
+
+def test_a_changed_kept_import_is_refused_naming_it(imported, cli):
+    profile, _, _ = imported
+    kept = profile.root / "sources" / "crossings" / "i1-crossings.parquet"
+    kept.write_bytes(kept.read_bytes() + b"\0")
+    result = cli("build", profile.root)
+    assert result.exit_code == 2
+    assert "i1-crossings.parquet" in result.stderr
+    assert "an imported file must not be changed" in result.stderr
+
+
+def test_imports_only_in_the_warehouse_are_still_counted(imported, cli, tmp_path):
+    """Earlier versions kept crossings in the warehouse alone."""
+    profile, _, _ = imported
+    shutil.rmtree(profile.root / "sources" / "crossings")
+    later = tmp_path / "later.csv"
+    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
+                     encoding="utf-8")
+    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    assert sorted(p.name for p in (profile.root / "sources" / "crossings").iterdir()) == [
+        "i2-later.meta.toml", "i2-later.parquet"]
+    _, imports = stored_crossings(profile)
+    assert [(i["import_id"], i["file_name"]) for i in imports] == [(1, "crossings.csv"),
+                                                                   (2, "later.csv")]
+    inputs = crossings_inputs(Profile.load(profile.root))
+    assert [number for number, _, _ in inputs["imports"]] == [1, 2]
+
+
+def stored_crossings(profile):
+    con = connect(database=profile.warehouse_path)
+    try:
+        crossings = con.to_pyarrow(con.table("crossings").order_by("seq")).to_pylist()
+        imports = con.to_pyarrow(con.table("crossing_imports").order_by("import_id"))
+        return crossings, imports.to_pylist()
+    finally:
+        con.disconnect()

@@ -30,6 +30,15 @@ from migprofile.crossings.kernel import (
     one_chunk,
     person_starts,
 )
+from migprofile.crossings.reading import (
+    FORMATS,
+    REQUIRED,
+    CrossingColumns,
+    check_columns,
+    normalize_crossings,
+    read_initial_status,
+    row_label,
+)
 from migprofile.crossings.rule import (
     ERROR_MESSAGES,
     RESULT_COLUMNS,
@@ -39,18 +48,9 @@ from migprofile.crossings.rule import (
     kernel_input,
     kernel_options,
 )
+from migprofile.crossings.tables import arrow_table, load_crossings_file
 from migprofile.errors import MigprofileError
-from migprofile.sources.crossings import (
-    FORMATS,
-    REQUIRED,
-    CrossingColumns,
-    check_columns,
-    normalize_crossings,
-    read_initial_status,
-    row_label,
-)
 from migprofile.warehouse import Engine, connect
-from migprofile.warehouse.crossings import arrow_table, load_crossings_file
 
 __all__ = ["ClassifySummary", "classify_file"]
 
@@ -111,7 +111,7 @@ def classify_file(input_path: Path | str, output_path: Path | str, *,
     Parameters
     ----------
     input_path
-        Crossings, one row per crossing (see :mod:`migprofile.sources.crossings`).
+        Crossings, one row per crossing (see :mod:`migprofile.crossings.reading`).
     output_path
         ``.csv`` or ``.parquet``: the input columns in the input's row order plus
         :data:`~migprofile.crossings.RESULT_COLUMNS`; imputed crossings are extra rows.

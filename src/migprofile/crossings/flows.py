@@ -9,9 +9,9 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from migprofile.crossings.rule import RuleParameters, classify_crossings
+from migprofile.crossings.tables import crossings_table
 from migprofile.profile import CrossingsSettings
 from migprofile.sources.canonical import canonical
-from migprofile.warehouse.crossings import crossings_table
 
 __all__ = ["AGE_GROUPS", "DATAFLOW", "MEASURES", "crossing_observations"]
 

@@ -1,40 +1,76 @@
-"""Importing crossings into a profile's warehouse, with person identifiers replaced by keys.
+"""Importing crossings into a profile, with person identifiers replaced by keys.
 
 The identifier in the file is replaced by HMAC-SHA256(secret, identifier): the same person
 gets the same key in every import, and nobody without the profile's secret can recompute
 or reverse it. The secret lives in the profile's private folder, is created on first use
 with owner-only permissions, and is never printed or written to any output.
+
+Each import is a revision in the profile's revision store
+(:mod:`migprofile.sources.revisions`): its rows as stored, keys instead of identifiers, are
+kept as ``sources/crossings/iN-NAME.parquet`` with a sidecar naming the file as it came and
+its checksum, and loaded from there into the warehouse's tables ``crossings`` and
+``crossing_imports``. So, as for national data, deleting ``warehouse.duckdb`` loses
+nothing: the build loads every kept import again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import io
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
+from pydantic import Field
 
 from migprofile.crossings.files import scan_crossings
-from migprofile.errors import MigprofileError
-from migprofile.profile import Profile
-from migprofile.sources.crossings import (
+from migprofile.crossings.reading import (
     CrossingColumns,
     check_columns,
     normalize_crossings,
     read_crossings_file,
 )
+from migprofile.crossings.tables import arrow_table, crossing_imports, insert_crossings
+from migprofile.errors import MigprofileError
+from migprofile.profile import Profile
+from migprofile.sources.registry import ResolvedSource, SourceKind
+from migprofile.sources.revisions import KeptRevision, keep_revision, list_revisions
+from migprofile.sources.sidecar import SourceMeta
 from migprofile.warehouse import connect
-from migprofile.warehouse.crossings import arrow_table, insert_crossings, previous_import
 
-__all__ = ["ImportSummary", "import_crossings", "person_key_secret"]
+__all__ = ["CROSSINGS_KIND", "CrossingsMeta", "ImportSummary", "all_crossing_imports",
+           "crossing_revisions", "crossings_sources", "import_crossings", "load_kept_crossings",
+           "person_key_secret"]
 
 SECRET_FILE = "crossings-person-key"
 PERSON_FIELDS = ("citizenship", "sex", "birth_year", "age", "port")
+CROSSINGS_FOLDER = "crossings"
+CROSSINGS_KIND = "crossings"
+IMPORT_FILE = re.compile(r"^i(\d+)-")
+SIDECAR_HEADER = ["Written by `migprofile crossings import`: the crossings of `file`, person",
+                  "identifiers replaced by keys. The file beside it must not be changed."]
+
+
+class CrossingsMeta(SourceMeta):
+    """The sidecar of an import of crossings."""
+
+    kind: str = CROSSINGS_KIND
+    file: str = Field(description="The file's name as it came.")
+    file_sha256: str = Field(description="Checksum of the file as it came: the same file is "
+                                         "never imported twice.")
+    import_id: int = Field(description="The import's number, in the order of imports.")
+    rows: int
+    imported_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -73,7 +109,8 @@ def _person_keys(identifiers: pa.ChunkedArray, secret: bytes) -> pa.Array:
 
 def import_crossings(profile_dir: Path | str, path: Path | str, *,
                      columns: CrossingColumns | None = None) -> ImportSummary:
-    """Load a crossings file into the profile's warehouse (table ``crossings``).
+    """Keep a crossings file's rows, identifiers replaced by keys, as the profile's next
+    import (``sources/crossings/``), and load them into its warehouse (table ``crossings``).
 
     Parameters
     ----------
@@ -100,24 +137,100 @@ def import_crossings(profile_dir: Path | str, path: Path | str, *,
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     con = connect(database=profile.warehouse_path)
     try:
-        earlier = previous_import(con, digest)
-        if earlier:
-            raise MigprofileError(
-                f"this file was already imported (import {earlier['import_id']}, "
-                f"{earlier['file_name']}, {earlier['imported_at']:%Y-%m-%d}); nothing was "
-                "done.",
-                path=path,
-            )
+        imports = all_crossing_imports(profile, con)
+        _refuse_repeat(path, digest, imports)
         stored = _stored_rows(con, data, path, columns)
         keys = _person_keys(data[columns.names["person_id"]], person_key_secret(profile))
         stored = stored.append_column("person_key", keys)
-        import_id = insert_crossings(con, stored, file_name=path.name, sha256=digest)
+        import_id = max((i["import_id"] for i in imports), default=0) + 1
+        _keep(profile, path, stored, import_id=import_id, digest=digest)
+        load_kept_crossings(profile, con)
     finally:
         con.disconnect()
     readable = pc.and_(pc.is_valid(stored["date_crossing"]), pc.is_valid(stored["is_arrival"]))
     return ImportSummary(file=path, import_id=import_id, rows=stored.num_rows,
                          unreadable=stored.num_rows - pc.sum(readable.cast(pa.int64())).as_py(),
                          persons=len(pc.unique(keys)))
+
+
+def crossing_revisions(profile: Profile) -> list[KeptRevision[CrossingsMeta]]:
+    """The imports of crossings kept in the profile, in the order they were imported."""
+    return list_revisions(profile.sources_dir / CROSSINGS_FOLDER, "i[0-9]*-*.parquet",
+                          CrossingsMeta, root=profile.root, order=_import_number)
+
+
+def _import_number(path: Path) -> int:
+    match = IMPORT_FILE.match(path.name)
+    return int(match.group(1)) if match else 0
+
+
+def crossings_sources(profile: Profile) -> list[ResolvedSource]:
+    """Every kept import of crossings, checked against its checksum, as sources the build
+    loads into the warehouse's crossings tables (:func:`load_kept_crossings`)."""
+    return [ResolvedSource(f"crossings/{kept.meta.revision}", SourceKind(CROSSINGS_KIND,
+                                                                         _read_kept),
+                           kept.path, kept.meta, kept.checked_sha256(), False,
+                           display_path=str(kept.path.relative_to(profile.root)))
+            for kept in crossing_revisions(profile)]
+
+
+def _read_kept(path: Path, _: SourceMeta) -> ir.Table:
+    return ibis.memtable(pq.read_table(path))
+
+
+def all_crossing_imports(profile: Profile, con: BaseBackend | None) -> list[dict]:
+    """Every import (number, file name, sha256 of the file as it came, rows, date), kept
+    in the profile or, imported by an earlier version, only in the warehouse ``con``."""
+    found = {i["import_id"]: i for i in (crossing_imports(con) if con is not None else [])}
+    for kept in crossing_revisions(profile):
+        meta = kept.meta
+        found[meta.import_id] = {"import_id": meta.import_id, "file_name": meta.file,
+                                 "sha256": meta.file_sha256, "rows": meta.rows,
+                                 "imported_at": meta.imported_at}
+    return [found[number] for number in sorted(found)]
+
+
+def _refuse_repeat(path: Path, digest: str, imports: list[dict]) -> None:
+    earlier = next((i for i in imports if i["sha256"] == digest), None)
+    if earlier:
+        raise MigprofileError(
+            f"this file was already imported (import {earlier['import_id']}, "
+            f"{earlier['file_name']}, {earlier['imported_at']:%Y-%m-%d}); nothing was done.",
+            path=path)
+
+
+def _keep(profile: Profile, path: Path, stored: pa.Table, *, import_id: int,
+          digest: str) -> None:
+    """Keep the stored rows of an import as a Parquet revision with its sidecar."""
+    buffer = io.BytesIO()
+    pq.write_table(stored, buffer)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    meta = CrossingsMeta(
+        title=f"Border crossings, import {import_id} ({path.name})",
+        provider="National border-crossing records",
+        licence="National data; not for redistribution", revision=f"i{import_id}",
+        obtained=now.date(), via="migprofile crossings import", file=path.name,
+        file_sha256=digest, import_id=import_id, rows=stored.num_rows, imported_at=now)
+    target = profile.sources_dir / CROSSINGS_FOLDER / f"i{import_id}-{path.stem}.parquet"
+    keep_revision(target, buffer.getvalue(), meta, header=SIDECAR_HEADER)
+
+
+def load_kept_crossings(profile: Profile, con: BaseBackend) -> list[int]:
+    """Load into the warehouse the kept imports it does not hold yet (all of them after
+    ``warehouse.duckdb`` was deleted), each checked against its checksum; returns their
+    numbers."""
+    held = {i["import_id"] for i in crossing_imports(con)}
+    loaded = []
+    for kept in crossing_revisions(profile):
+        meta = kept.meta
+        if meta.import_id in held:
+            continue
+        kept.checked_sha256()
+        insert_crossings(con, pq.read_table(kept.path), import_id=meta.import_id,
+                         file_name=meta.file, sha256=meta.file_sha256,
+                         imported_at=meta.imported_at)
+        loaded.append(meta.import_id)
+    return loaded
 
 
 def _stored_rows(con, data: pa.Table, path: Path, columns: CrossingColumns) -> pa.Table:

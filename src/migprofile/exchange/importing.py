@@ -52,18 +52,17 @@ from migprofile.exchange.sdmx_ml import Observation, key_of, read_data, sdmx_val
 from migprofile.exchange.structure import DataflowStructure, structure_message
 from migprofile.profile import PartnerSettings, Profile
 from migprofile.sources.canonical import OBSERVATION_SCHEMA
-from migprofile.sources.kept import (
-    SetAside,
-    finish_interrupted,
-    kept_files,
-    missing_sidecar,
-    set_aside,
-    write_kept,
-)
-from migprofile.sources.national.validation import toml_string
 from migprofile.sources.partners import partner_kind
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
+from migprofile.sources.revisions import (
+    KeptRevision,
+    SetAside,
+    finish_interrupted,
+    keep_revision,
+    list_revisions,
+    set_aside,
+)
+from migprofile.sources.sidecar import SourceMeta, file_sha256, sidecar_path
 
 __all__ = [
     "ImportedPackage",
@@ -76,6 +75,8 @@ __all__ = [
 ]
 
 PARTNERS_FOLDER = "partners"
+SIDECAR_HEADER = ["Written by `migprofile exchange import`; the package beside it must not be "
+                  "changed."]
 
 
 class PartnerMeta(SourceMeta):
@@ -389,8 +390,7 @@ def _package_path(profile: Profile, manifest: Manifest) -> Path:
             / f"{manifest.package_id}.zip")
 
 
-def _meta(verified: VerifiedPackage, *, public_key: str, sha: str,
-          provider: str) -> PartnerMeta:
+def _meta(verified: VerifiedPackage, *, public_key: str, provider: str) -> PartnerMeta:
     manifest = verified.manifest
     flows = [e.id for e in manifest.dataflows]
     periods = sorted({p for e in manifest.dataflows for p in e.periods})
@@ -399,27 +399,10 @@ def _meta(verified: VerifiedPackage, *, public_key: str, sha: str,
         title=f"Exchange package {manifest.package_id}: {', '.join(flows)}",
         provider=provider, licence="exchanged under the partners' agreement",
         revision=manifest.package_id, obtained=now.date(), via="migprofile exchange",
-        sha256=sha, partner=manifest.sender.agency, partner_country=manifest.sender.country,
+        partner=manifest.sender.agency, partner_country=manifest.sender.country,
         package_id=manifest.package_id, created=manifest.created, imported_at=now,
         dataflows=flows, periods=periods, withheld=verified.withheld, public_key=public_key,
         fingerprint=public_key_fingerprint(public_key))
-
-
-def render_meta(meta: PartnerMeta) -> str:
-    """The sidecar's text (TOML), fields in a fixed order."""
-    lines = ["# Written by `migprofile exchange import`; the package beside it must not be "
-             "changed."]
-    for key, value in meta.model_dump().items():
-        if isinstance(value, list):
-            text = "[" + ", ".join(toml_string(v) for v in value) + "]"
-        elif isinstance(value, dt.datetime | dt.date):
-            text = value.isoformat()
-        elif isinstance(value, int):
-            text = str(value)
-        else:
-            text = toml_string(str(value))
-        lines.append(f"{key} = {text}")
-    return "\n".join(lines) + "\n"
 
 
 def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
@@ -451,17 +434,13 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
                                          package=verified.manifest.package_id))
         return ImportedPackage(target, verified, True)
     partner = profile.settings.partners[sender.agency]
-    meta = _meta(verified, public_key=verified.public_key, sha=sha256(data),
+    meta = _meta(verified, public_key=verified.public_key,
                  provider=partner.name or sender.name or sender.agency)
-    write_kept(target, data, render_meta(meta))
+    keep_revision(target, data, meta, header=SIDECAR_HEADER)
     return ImportedPackage(target, verified, False)
 
 
 # reading accepted packages at build ---------------------------------------------------
-
-def _read_meta(sidecar: Path) -> PartnerMeta:
-    return load_sidecar(sidecar, PartnerMeta)
-
 
 def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
     """The published observations (withheld cells are not loaded), canonical columns."""
@@ -475,16 +454,8 @@ def _canonical(verified: VerifiedPackage, *, kind: str) -> list[dict]:
     return rows
 
 
-def _resolved(profile: Profile, path: Path) -> ResolvedSource:
-    sidecar = sidecar_path(path)
-    if not sidecar.is_file():
-        raise missing_sidecar(path, root=profile.root)
-    meta = _read_meta(sidecar)
-    sha = file_sha256(path)
-    if sha != meta.sha256:
-        raise MigprofileError(Message("the package's sha256 is {actual} but its sidecar "
-                                      "records {recorded}: an imported package must not be "
-                                      "changed.", actual=sha, recorded=meta.sha256), path=path)
+def _resolved(profile: Profile, kept: KeptRevision[PartnerMeta]) -> ResolvedSource:
+    path, meta, sha = kept.path, kept.meta, kept.checked_sha256()
     kind = partner_kind(meta.partner)
 
     def read(package: Path, _: SourceMeta):
@@ -501,8 +472,13 @@ def _resolved(profile: Profile, path: Path) -> ResolvedSource:
 def partner_sources(profile: Profile) -> list[ResolvedSource]:
     """Every accepted package of every partner, as sources the build reads."""
     folder = profile.sources_dir / PARTNERS_FOLDER
-    finish_interrupted(folder)
-    return [_resolved(profile, path) for path in kept_files(folder, "*/*.zip")]
+    return [_resolved(profile, kept) for kept in list_revisions(
+        folder, "*/*.zip", PartnerMeta, root=profile.root, order=_sender_then_name)]
+
+
+def _sender_then_name(path: Path) -> tuple[str, str]:
+    """A partner's packages in the order they were made (their ids start with the time)."""
+    return path.parent.name, path.name
 
 
 def recover_packages(profile: Profile) -> list[SetAside]:

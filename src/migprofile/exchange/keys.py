@@ -20,7 +20,6 @@ import binascii
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migprofile.errors import MigprofileError
-from migprofile.files import write_pending
 from migprofile.profile import AgencyId, Profile
 
 __all__ = ["KeyChange", "KeyPair", "announced_key_change", "decode_public_key", "fingerprint",
@@ -186,9 +184,9 @@ def rotate_keys(root: Path | str, *, agency: str, today: dt.date | None = None) 
                          effective=today or dt.date.today(), signature="")
     change = unsigned.model_copy(update={
         "signature": base64.b64encode(old.sign(unsigned.statement())).decode("ascii")})
-    _write_secret(profile, PREVIOUS_KEY_FILE, _pem(old.private))
-    _write_secret(profile, KEY_CHANGE_FILE, change.model_dump_json(indent=2).encode("utf-8"))
-    _write_secret(profile, PRIVATE_KEY_FILE, _pem(new))
+    profile.write_secret(PREVIOUS_KEY_FILE, _pem(old.private))
+    profile.write_secret(KEY_CHANGE_FILE, change.model_dump_json(indent=2).encode("utf-8"))
+    profile.write_secret(PRIVATE_KEY_FILE, _pem(new))
     return change
 
 
@@ -209,9 +207,3 @@ def _pem(private: Ed25519PrivateKey) -> bytes:
     return private.private_bytes(serialization.Encoding.PEM,
                                  serialization.PrivateFormat.PKCS8,
                                  serialization.NoEncryption())
-
-
-def _write_secret(profile: Profile, name: str, data: bytes) -> None:
-    """Replace a private file atomically; the temporary is created with mode 0600."""
-    final = profile.secrets_dir / name
-    os.replace(write_pending(final, data), final)

@@ -15,11 +15,12 @@ from pathlib import Path
 import ibis.expr.types as ir
 
 from migprofile.errors import Message, MigprofileError
-from migprofile.profile import SourceSettings
+from migprofile.profile import Profile, SourceSettings
 from migprofile.sources import knomad, undesa_data_type, undesa_ims, unhcr, wdi
-from migprofile.sources.sidecar import SourceMeta, file_sha256, read_sidecar
+from migprofile.sources.sidecar import SourceMeta, checked_sha256, read_sidecar
 
-__all__ = ["KINDS", "ResolvedSource", "SourceKind", "bundled_dir", "resolve_source"]
+__all__ = ["KINDS", "ResolvedSource", "SourceKind", "bundled_dir", "profile_sources",
+           "resolve_source"]
 
 Reader = Callable[[Path, SourceMeta], ir.Table]
 
@@ -108,13 +109,7 @@ def resolve_source(name: str, settings: SourceSettings, profile_root: Path) -> R
     kind = _kind(name, settings, profile_root / "profile.toml")
     path, bundled = _locate(name, settings, kind, profile_root)
     meta = read_sidecar(path)
-    sha256 = file_sha256(path)
-    if meta.sha256 and meta.sha256 != sha256:
-        raise MigprofileError(Message(
-            "the file's sha256 is {sha256} but its sidecar records {recorded}: the file "
-            "changed after the sidecar was written. Check the file, then update `sha256` "
-            "(and `obtained`, `revision`) in the sidecar.", sha256=sha256,
-            recorded=meta.sha256), path=path)
+    sha256 = checked_sha256(path, meta, kept=False)
     if meta.kind != kind.kind:
         raise MigprofileError(Message(
             "the sidecar says kind {recorded!r} but profile.toml uses the file as {kind!r}.",
@@ -124,3 +119,9 @@ def resolve_source(name: str, settings: SourceSettings, profile_root: Path) -> R
             "profile.toml asks for revision {asked!r} but the sidecar says {recorded!r}.",
             asked=settings.revision, recorded=meta.revision), path=path)
     return ResolvedSource(name, kind, path, meta, sha256, bundled)
+
+
+def profile_sources(profile: Profile) -> list[ResolvedSource]:
+    """The sources ``profile.toml`` names, each located and checked, in its order."""
+    return [resolve_source(name, settings, profile.root)
+            for name, settings in profile.settings.sources.items()]

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migprofile.errors import Message, MigprofileError
 
-__all__ = ["SourceMeta", "file_sha256", "load_sidecar", "read_sidecar", "sidecar_path"]
+__all__ = ["Meta", "SourceMeta", "checked_sha256", "file_sha256", "load_sidecar", "read_sidecar",
+           "sidecar_path"]
 
 
 class SourceMeta(BaseModel):
@@ -52,6 +53,28 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def checked_sha256(path: Path, meta: SourceMeta, *, kept: bool) -> str:
+    """The sha256 of ``path``, refused, naming the file, when its sidecar records another.
+
+    ``kept``: the file was kept by an import (see :mod:`migprofile.sources.revisions`),
+    which recorded its checksum and must never see it change; a sidecar written by hand
+    may leave ``sha256`` empty, and then nothing is compared.
+    """
+    actual = file_sha256(path)
+    if kept and meta.sha256 != actual:
+        raise MigprofileError(Message(
+            "the file's sha256 is {actual} but its sidecar records {recorded}: an imported "
+            "file must not be changed. Import the corrected file as a new revision instead.",
+            actual=actual, recorded=meta.sha256), path=path)
+    if not kept and meta.sha256 and meta.sha256 != actual:
+        raise MigprofileError(Message(
+            "the file's sha256 is {sha256} but its sidecar records {recorded}: the file "
+            "changed after the sidecar was written. Check the file, then update `sha256` "
+            "(and `obtained`, `revision`) in the sidecar.", sha256=actual,
+            recorded=meta.sha256), path=path)
+    return actual
 
 
 def read_sidecar(data_file: Path) -> SourceMeta:

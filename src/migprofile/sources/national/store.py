@@ -21,19 +21,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from migprofile.codes import Dataflow, load_dataflows
 from migprofile.errors import Message, MigprofileError, ValidationFailed
 from migprofile.profile import Profile
-from migprofile.sources.kept import (
-    SetAside,
-    finish_interrupted,
-    kept_files,
-    missing_sidecar,
-    set_aside,
-    write_kept,
-)
 from migprofile.sources.national.labels import Mapping, read_mapping
 from migprofile.sources.national.reader import NationalRead, read_national
-from migprofile.sources.national.validation import toml_string, write_validation_report
+from migprofile.sources.national.validation import write_validation_report
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.sidecar import SourceMeta, file_sha256, load_sidecar, sidecar_path
+from migprofile.sources.revisions import (
+    SetAside,
+    finish_interrupted,
+    keep_revision,
+    kept_files,
+    list_revisions,
+    load_revision,
+    set_aside,
+)
+from migprofile.sources.sidecar import SourceMeta, checked_sha256, file_sha256, sidecar_path
 
 __all__ = [
     "ImportResult",
@@ -50,6 +51,7 @@ __all__ = [
 
 NATIONAL_KIND = "national"
 REVISION_FILE = re.compile(r"^r(\d+)-(.+)$")
+SIDECAR_HEADER = ["Written by `migprofile import`; the file beside it must not be changed."]
 
 
 class Provenance(BaseModel):
@@ -134,25 +136,18 @@ def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
     return flow
 
 
-def _read_meta(sidecar: Path) -> NationalMeta:
-    return load_sidecar(sidecar, NationalMeta)
+def _number(path: Path) -> int:
+    match = REVISION_FILE.match(path.name)
+    return int(match.group(1)) if match else 0
 
 
 def revisions(profile: Profile, dataflow_id: str) -> list[Revision]:
     """The revisions of one dataflow, oldest first (an import a killed process left
     unfinished is completed or undone first)."""
-    folder = national_dir(profile, dataflow_id)
-    finish_interrupted(folder)
-    found = []
-    for path in kept_files(folder, "r*-*"):
-        match = REVISION_FILE.match(path.name)
-        if not match:
-            continue
-        sidecar = sidecar_path(path)
-        if not sidecar.is_file():
-            raise missing_sidecar(path, root=profile.root)
-        found.append(Revision(int(match.group(1)), path, _read_meta(sidecar)))
-    return sorted(found, key=lambda r: r.number)
+    kept = list_revisions(national_dir(profile, dataflow_id), "r[0-9]*-*", NationalMeta,
+                          root=profile.root, order=_number)
+    return [Revision(_number(k.path), k.path, k.meta) for k in kept
+            if REVISION_FILE.match(k.path.name)]
 
 
 def recover_national(profile: Profile) -> list[SetAside]:
@@ -178,9 +173,11 @@ def recover_national(profile: Profile) -> list[SetAside]:
 
 def _last_provider(folder: Path) -> str | None:
     """The provider of the latest revision in a dataflow's folder that has its sidecar."""
-    kept = [(int(match.group(1)), path) for path in kept_files(folder, "r*-*")
-            if (match := REVISION_FILE.match(path.name)) and sidecar_path(path).is_file()]
-    return _read_meta(sidecar_path(max(kept)[1])).provider if kept else None
+    kept = [(number, path) for path in kept_files(folder, "r[0-9]*-*")
+            if (number := _number(path)) and sidecar_path(path).is_file()]
+    if not kept:
+        return None
+    return load_revision(max(kept)[1], NationalMeta, root=folder).meta.provider
 
 
 def read_revision(profile: Profile, revision: Revision, dataflow: Dataflow) -> NationalRead:
@@ -209,12 +206,7 @@ def national_sources(profile: Profile) -> list[ResolvedSource]:
 
 
 def _resolved(profile: Profile, dataflow: Dataflow, revision: Revision) -> ResolvedSource:
-    sha256 = file_sha256(revision.path)
-    if revision.meta.sha256 != sha256:
-        raise MigprofileError(Message(
-            "the file's sha256 is {actual} but its sidecar records {recorded}: an imported "
-            "file must not be changed. Import the corrected file as a new revision instead.",
-            actual=sha256, recorded=revision.meta.sha256), path=revision.path)
+    sha256 = checked_sha256(revision.path, revision.meta, kept=True)
 
     def read(path: Path, meta: SourceMeta):
         import ibis
@@ -276,8 +268,9 @@ def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
     target = national_dir(profile, dataflow.id) / f"r{number}-{file.name}"
     saved = saved_mapping_path(profile, dataflow.id) if mapping_file else None
     companions = [(saved, Path(mapping_file).read_bytes())] if saved and mapping_file else []
-    write_kept(target, file.read_bytes(), render_meta(meta), companions=companions)
-    return ImportResult(Revision(number, target, meta), read, reports, saved)
+    kept = keep_revision(target, file.read_bytes(), meta, header=SIDECAR_HEADER,
+                         companions=companions)
+    return ImportResult(Revision(number, target, kept.meta), read, reports, saved)
 
 
 def _mapping(profile: Profile, dataflow: Dataflow, mapping_file: Path | None) -> Mapping:
@@ -329,34 +322,7 @@ def _meta(file: Path, read: NationalRead, provenance: Provenance, number: int,
         title=title, provider=provenance.provider, licence=provenance.licence,
         url=provenance.url, citation=provenance.citation, revision=f"r{number}",
         obtained=provenance.obtained, via=provenance.via, notes=provenance.notes,
-        sha256=file_sha256(file), dataflow=read.dataflow.id, file=file.name,
+        dataflow=read.dataflow.id, file=file.name,
         sheet=read.sheet, imported_at=when, periods=read.periods,
         warnings_accepted=len(read.warnings), columns=read.columns,
         labels=read.labels_used())
-
-
-def render_meta(meta: NationalMeta) -> str:
-    """The sidecar's text (TOML), fields in a fixed order."""
-    lines = ["# Written by `migprofile import`; the file beside it must not be changed."]
-    scalars = meta.model_dump(exclude={"columns", "labels", "periods"})
-    for key, value in scalars.items():
-        if value is None:
-            continue
-        lines.append(f"{key} = {_toml(value)}")
-    lines.append(f"periods = [{', '.join(toml_string(p) for p in meta.periods)}]")
-    lines += ["", "[columns]"]
-    lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in meta.columns.items()]
-    for dim, labels in meta.labels.items():
-        lines += ["", f"[labels.{dim}]"]
-        lines += [f"{toml_string(k)} = {toml_string(v)}" for k, v in labels.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    return toml_string(str(value))

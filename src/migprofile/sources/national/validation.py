@@ -9,20 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from pathlib import Path
 
 from migprofile.errors import InputProblem
 from migprofile.sources.national.reader import NationalRead
+from migprofile.tomltext import Commented, toml_text
 
-__all__ = ["report_stem", "toml_string", "write_validation_report"]
+__all__ = ["mapping_to_complete", "report_stem", "write_validation_report"]
 
 CSV_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "rule", "message")
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def report_stem(file: Path, when: dt.datetime) -> str:
@@ -70,25 +65,19 @@ def _csv(problems: list[InputProblem]) -> str:
 def mapping_to_complete(read: NationalRead) -> str:
     """A mapping file with the columns understood and every unknown heading and label left
     for the officer to fill in (closest codes in comments)."""
-    lines = [
-        f"# Mapping for {read.dataflow.id}, for files like {read.path.name}.",
-        "# Fill in the empty entries (the closest codes are in the comments) or correct the",
-        "# file itself and delete the entry, then import again with --mapping THIS_FILE.",
-        f"dataflow = {toml_string(read.dataflow.id)}",
-        "",
-        "[columns]",
-    ]
-    for heading, role in read.columns.items():
-        lines.append(f"{toml_string(heading)} = {toml_string(role)}")
+    columns: dict[str, object] = dict(read.columns)
     for heading, closest in read.unknown_columns.items():
-        options = ", ".join([*closest, "value", "ignore"])
-        lines.append(f"{toml_string(heading)} = \"\"  # one of: {options}")
-    for dim, labels in read.unknown_labels.items():
-        lines += ["", f"[labels.{dim}]"]
-        for label, closest in labels.items():
-            hint = f"  # closest: {', '.join(closest)}" if closest else "  # no close code"
-            lines.append(f"{toml_string(label)} = \"\"{hint}")
-    return "\n".join(lines) + "\n"
+        columns[heading] = Commented("", "one of: " + ", ".join([*closest, "value", "ignore"]))
+    labels = {dim: {label: Commented("", f"closest: {', '.join(closest)}" if closest
+                                     else "no close code")
+                    for label, closest in unknown.items()}
+              for dim, unknown in read.unknown_labels.items()}
+    return toml_text({"dataflow": read.dataflow.id, "columns": columns,
+                      "labels": labels or None}, quoted_keys=True, header=[
+        f"Mapping for {read.dataflow.id}, for files like {read.path.name}.",
+        "Fill in the empty entries (the closest codes are in the comments) or correct the",
+        "file itself and delete the entry, then import again with --mapping THIS_FILE.",
+    ])
 
 
 def write_validation_report(folder: Path, read: NationalRead, problems: list[InputProblem], *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import ibis
@@ -10,18 +11,18 @@ import numpy as np
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from migprofile.crossings.reading import check_format, read_crossings_file
 from migprofile.errors import MigprofileError
-from migprofile.sources.crossings import check_format, read_crossings_file
 
 __all__ = [
     "CROSSINGS_SCHEMA",
     "CROSSINGS_TABLE",
     "IMPORTS_TABLE",
     "arrow_table",
+    "crossing_imports",
     "crossings_table",
     "insert_crossings",
     "load_crossings_file",
-    "previous_import",
 ]
 
 
@@ -100,30 +101,17 @@ def crossing_imports(con: BaseBackend) -> list[dict]:
     return con.to_pyarrow(con.table(IMPORTS_TABLE).order_by("import_id")).to_pylist()
 
 
-def previous_import(con: BaseBackend, sha256: str) -> dict | None:
-    """The earlier import of the same file content, if any."""
-    if IMPORTS_TABLE not in con.list_tables():
-        return None
-    imports = con.table(IMPORTS_TABLE)
-    found = con.to_pyarrow(imports.filter(imports.sha256 == sha256).limit(1)).to_pylist()
-    return found[0] if found else None
-
-
-def insert_crossings(con: BaseBackend, data: pa.Table, *, file_name: str,
-                     sha256: str) -> int:
-    """Append crossings (columns of :data:`CROSSINGS_SCHEMA` but ``seq`` and ``import_id``)
-    and record the import; one transaction, so a failure leaves both tables as they were.
-
-    Returns the import's number.
-    """
+def insert_crossings(con: BaseBackend, data: pa.Table, *, import_id: int, file_name: str,
+                     sha256: str, imported_at: dt.datetime) -> None:
+    """Append the crossings of import ``import_id`` (columns of :data:`CROSSINGS_SCHEMA`
+    but ``seq`` and ``import_id``) after those stored, and record the import; one
+    transaction, so a failure leaves both tables as they were."""
     for name, schema in ((CROSSINGS_TABLE, CROSSINGS_SCHEMA), (IMPORTS_TABLE, IMPORTS_SCHEMA)):
         if name not in con.list_tables():
             con.create_table(name, schema=schema)
     raw = con.con
-    import_id, first_seq = raw.execute(
-        f"SELECT (SELECT coalesce(max(import_id), 0) + 1 FROM {IMPORTS_TABLE}), "
-        f"(SELECT coalesce(max(seq) + 1, 0) FROM {CROSSINGS_TABLE})"
-    ).fetchone()
+    (first_seq,) = raw.execute(
+        f"SELECT coalesce(max(seq) + 1, 0) FROM {CROSSINGS_TABLE}").fetchone()
     staged = data.append_column("seq", pa.array(range(first_seq, first_seq + data.num_rows),
                                                   pa.int64()))
     staged = staged.append_column("import_id", pa.array([import_id] * data.num_rows, pa.int64()))
@@ -133,12 +121,12 @@ def insert_crossings(con: BaseBackend, data: pa.Table, *, file_name: str,
         raw.execute("BEGIN TRANSACTION")
         raw.execute(f"INSERT INTO {CROSSINGS_TABLE} ({columns}) "
                     f"SELECT {columns} FROM staged_crossings")
-        raw.execute(f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
-                    [import_id, file_name, sha256, data.num_rows])
+        raw.execute(f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    [import_id, file_name, sha256, data.num_rows,
+                     imported_at.astimezone(dt.UTC).replace(tzinfo=None)])
         raw.execute("COMMIT")
     except Exception:
         raw.execute("ROLLBACK")
         raise
     finally:
         raw.unregister("staged_crossings")
-    return import_id

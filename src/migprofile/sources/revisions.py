@@ -1,17 +1,21 @@
-"""Files a profile keeps with their sidecar: written all or nothing, recovered after a crash.
+"""One store of revisions: a kept file, its sidecar, its checksum and its revision.
 
-National files (``sources/national/``) and partners' packages (``sources/partners/``) are
-kept as they came, each beside a sidecar ``STEM.meta.toml`` that says what it is and
-records its sha256. :func:`write_kept` writes the sidecar (and any companion file) first
-and renames the data file into place last: the data file's appearance is the moment the
-import happened. A process killed half-way therefore leaves at worst a sidecar without its
-file or hidden ``.NAME.pending-PID-XXXX`` copies, which :func:`finish_interrupted` completes
-(when the pending copy is the file its sidecar describes) or removes; it also completes the
-imports of earlier versions, which wrote the data file first, when their sidecar was left
-as a temporary.
+National files (``sources/national/``), partners' packages (``sources/partners/``) and
+imported border crossings (``sources/crossings/``) are kept as they came, each beside a
+sidecar ``STEM.meta.toml`` that says what it is and records its sha256.
+:func:`keep_revision` writes the sidecar (with the checksum of the data) and any companion
+file first, and renames the data file into place last: the data file's appearance is the
+moment the import happened. :func:`list_revisions` lists a folder's revisions in order and
+:meth:`KeptRevision.checked_sha256` refuses, naming the file, one changed since.
+
+A process killed half-way leaves at worst a sidecar without its file or hidden
+``.NAME.pending-PID-XXXX`` copies, which :func:`finish_interrupted` completes (when the
+pending copy is the file its sidecar describes) or removes; it also completes the imports
+of earlier versions, which wrote the data file first, when their sidecar was left as a
+temporary.
 
 A data file without a sidecar was never accepted (an import from an older version killed
-between its two writes, or a file copied there by hand). Readers refuse it with
+between its two writes, or a file copied there by hand). Listing refuses it with
 :func:`missing_sidecar`, which names the file and the command that sets it aside,
 :func:`set_aside` (``migprofile recover``); the file is moved to ``recovered/``, never
 deleted, with the command that imports it again.
@@ -19,6 +23,7 @@ deleted, with the command that imports it again.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -26,25 +31,66 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic
 
 from migprofile.errors import Message, MigprofileError, Named
 from migprofile.files import is_stale, write_pending
-from migprofile.sources.sidecar import file_sha256, sidecar_path
+from migprofile.sources.sidecar import (
+    Meta,
+    checked_sha256,
+    file_sha256,
+    load_sidecar,
+    sidecar_path,
+)
+from migprofile.tomltext import toml_text
 
-__all__ = ["RECOVERED_FOLDER", "SetAside", "finish_interrupted", "kept_files", "missing_sidecar",
-           "set_aside", "write_kept"]
+__all__ = [
+    "RECOVERED_FOLDER",
+    "KeptRevision",
+    "SetAside",
+    "finish_interrupted",
+    "keep_revision",
+    "kept_files",
+    "list_revisions",
+    "load_revision",
+    "missing_sidecar",
+    "set_aside",
+]
 
 SIDECAR_SUFFIX = ".meta.toml"
 PENDING = ".pending-"
 RECOVERED_FOLDER = "recovered"
 
 
-def write_kept(target: Path, data: bytes, sidecar: str, *,
-               companions: Sequence[tuple[Path, bytes]] = ()) -> None:
-    """Write ``data`` as ``target`` with its sidecar text (and companion files such as a
-    mapping to keep), all or nothing: every file is staged first, the data file is renamed
-    into place last, and an exception undoes what was renamed."""
-    pending = [(sidecar_path(target), sidecar.encode("utf-8")), *companions, (target, data)]
+@dataclass(frozen=True)
+class KeptRevision(Generic[Meta]):
+    """A kept data file and what its sidecar says about it."""
+
+    path: Path
+    meta: Meta
+
+    def checked_sha256(self) -> str:
+        """The file's sha256, refused (naming the file) unless it is the one the sidecar
+        recorded when the file was kept: a kept file must never change."""
+        return checked_sha256(self.path, self.meta, kept=True)
+
+
+def keep_revision(target: Path, data: bytes, meta: Meta, *, header: Sequence[str],
+                  companions: Sequence[tuple[Path, bytes]] = ()) -> KeptRevision[Meta]:
+    """Keep ``data`` as ``target`` with its sidecar (``meta``, its ``sha256`` set to the
+    data's; ``header`` the sidecar's comment lines) and companion files such as a mapping
+    to keep, all or nothing: every file is staged first, the data file is renamed into
+    place last, and an exception undoes what was renamed."""
+    meta = meta.model_copy(update={"sha256": hashlib.sha256(data).hexdigest()})
+    sidecar = toml_text(meta.model_dump(), header=header)
+    _write_all_or_nothing([(sidecar_path(target), sidecar.encode("utf-8")), *companions,
+                           (target, data)])
+    return KeptRevision(target, meta)
+
+
+def _write_all_or_nothing(pending: Sequence[tuple[Path, bytes]]) -> None:
+    """Write each (path, bytes) pair; the last file appears last, and a failure undoes
+    every file already renamed into place."""
     staged: list[tuple[Path, Path]] = []
     done: list[Path] = []
     try:
@@ -80,6 +126,29 @@ def kept_files(folder: Path, pattern: str) -> list[Path]:
                   and not p.name.startswith(".") and not p.name.endswith(SIDECAR_SUFFIX))
 
 
+def load_revision(path: Path, model: type[Meta], *, root: Path) -> KeptRevision[Meta]:
+    """A kept file with its sidecar read as ``model``; refused when the sidecar is missing
+    (see :func:`missing_sidecar`) or invalid."""
+    sidecar = sidecar_path(path)
+    if not sidecar.is_file():
+        raise missing_sidecar(path, root=root)
+    return KeptRevision(path, load_sidecar(sidecar, model))
+
+
+def list_revisions(folder: Path, pattern: str, model: type[Meta], *, root: Path,
+                   order: Callable[[Path], Any] | None = None) -> list[KeptRevision[Meta]]:
+    """The revisions kept in ``folder`` whose names match ``pattern`` (a glob), sorted by
+    ``order`` (default: by name), after completing or undoing the writes a killed process
+    left there."""
+    finish_interrupted(folder)
+    found = [load_revision(path, model, root=root) for path in kept_files(folder, pattern)]
+    return sorted(found, key=lambda kept: (order or _by_name)(kept.path))
+
+
+def _by_name(path: Path) -> str:
+    return path.name
+
+
 # recovery -------------------------------------------------------------------------------
 
 def _pending_target(temporary: Path) -> Path:
@@ -112,7 +181,7 @@ def _data_file_of(sidecar: Path) -> Path | None:
 
 
 def finish_interrupted(folder: Path, *, anyway: bool = False) -> list[Path]:
-    """Complete or undo the writes of :func:`write_kept` that a killed process left in
+    """Complete or undo the writes of :func:`keep_revision` that a killed process left in
     ``folder`` (and below); returns the files it completed.
 
     A pending copy that completes its file is renamed into place; other pending copies and
