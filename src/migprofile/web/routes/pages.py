@@ -23,7 +23,6 @@ from migprofile.web.accounts import (
     set_role,
 )
 from migprofile.web.actions import Context
-from migprofile.web.app import render
 from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
 from migprofile.web.db import ROLES, Upload
@@ -50,6 +49,7 @@ from migprofile.web.templating import (
     error_text,
     message_text,
     page_environment,
+    render,
     request_language,
 )
 
