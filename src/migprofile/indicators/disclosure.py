@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from migprofile.codes import TOTAL, Dataflow
+from migprofile.i18n import FREE, WITHHELD
 from migprofile.indicators.registry import Indicator
 from migprofile.profile import DisclosureSettings, Profile
 from migprofile.sources.canonical import parse_dims
@@ -68,12 +69,6 @@ __all__ = [
     "table_from_cells",
     "table_with_differences",
 ]
-
-WITHHELD = "C"
-"""Mark of a withheld cell (SDMX CONF_STATUS "confidential")."""
-
-FREE = "F"
-"""SDMX CONF_STATUS of a published cell."""
 
 COUNT_UNITS = frozenset({"persons", "consultations", "associations"})
 """Units of counts: only counts are rounded and suppressed."""

@@ -115,7 +115,7 @@ class ProfileService:
     def explorer_table(self, wanted: ExplorerFilter, language: str, *,
                        limit: int) -> tuple[int, list[tuple[str, ...]]]:
         """How many values match, and the first ``limit`` as the explorer shows them."""
-        from migprofile.report.i18n import localizer
+        from migprofile.i18n import localizer
 
         loc = localizer(language)
         rows = self.explore(wanted)
@@ -169,8 +169,8 @@ class ProfileService:
                             lambda: self._sections(language))
 
     def _sections(self, language: str) -> list[DashboardSection]:
+        from migprofile.i18n import localizer
         from migprofile.report.charts import themed
-        from migprofile.report.i18n import localizer
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
 

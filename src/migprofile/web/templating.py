@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 
 from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import Message, MigprofileError, localized
-from migprofile.report.i18n import localizer
+from migprofile.i18n import localizer
 from migprofile.report.render import environment
 from migprofile.web.security import CSRF_COOKIE, new_token
 
