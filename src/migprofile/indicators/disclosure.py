@@ -507,9 +507,7 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
 def _rules(profile: Profile, warehouse: Warehouse) -> tuple[dict[str, DisclosureRule],
                                                              dict[str, set[str]]]:
     """The disclosure rule of each dataflow, and the dataflows of each source kind."""
-    from migprofile.codes import load_dataflows
-
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
              for flow_id, flow in flows.items()}
     pairs = warehouse.observations.select("source", "dataflow").distinct().to_pyarrow()

@@ -257,9 +257,7 @@ class ProfileService:
         return flow
 
     def national_dataflows(self) -> dict:
-        from migprofile.codes import load_dataflows
-
-        flows = load_dataflows(self.root / "dataflows")
+        flows = self.profile.dataflows
         return {k: f for k, f in sorted(flows.items()) if f.national}
 
     def export(self, *, to: str, dataflows: list[str], period: str | None):
