@@ -1,5 +1,8 @@
 """Operations on the web app's accounts, kept in its database (SQLite in the profile's
-``webapp/`` folder, or PostgreSQL): the command line manages them without the server."""
+``webapp/`` folder, or PostgreSQL): the command line manages them without the server.
+
+They use the web app's store only (``web.db``, ``web.accounts``, ``web.audit``), never its
+routes: the store is to accounts what the warehouse is to observations."""
 
 from __future__ import annotations
 
