@@ -97,5 +97,5 @@ def agency_template(profile: Profile, dataflow: str, *, out: Path | str) -> Path
     """Write a blank workbook for an agency to fill in for a national dataflow."""
     from migprofile.report.agency_template import write_template
 
-    return write_template(profile.root, dataflow, out=out)
+    return write_template(profile, dataflow, out=out)
 
