@@ -274,11 +274,10 @@ def _ingest(warehouse: Warehouse, profile: Profile, resolved: list[ResolvedSourc
     return ingested
 
 
-def update_reconciliation(root: Path | str, *, progress: Progress = _quiet) -> list[str]:
+def update_reconciliation(profile: Profile, *, progress: Progress = _quiet) -> list[str]:
     """Read new or changed sources into the warehouse and write ``out/reconciliation.csv``
     again, without computing the indicators or the report (the next build does): what a
     package received from a partner changes at once. Returns the sources read."""
-    profile = Profile.load(root)
     resolved = resolve_sources(profile)
     crossings = crossings_inputs(profile)
     with Warehouse.open(profile.warehouse_path) as warehouse:

@@ -10,7 +10,6 @@ starts at once.
 from migprofile._lazy import lazy_exports
 
 _EXPORTS = {
-    "Recovered": "migprofile.operations.profiles",
     "build": "migprofile.operations.profiles",
     "init": "migprofile.operations.profiles",
     "national_history": "migprofile.operations.profiles",

@@ -142,7 +142,7 @@ def refresh_reconciliation(profile: Profile) -> list[str]:
     (what a package received from a partner changes at once); the sources read."""
     from migprofile.build import update_reconciliation
 
-    return update_reconciliation(profile.root)
+    return update_reconciliation(profile)
 
 
 def _no_record(event) -> None:
@@ -158,7 +158,7 @@ def sync_partners(profile: Profile, *, partners: list[str] | None = None,
     from migprofile.build import update_reconciliation
     from migprofile.exchange.sync import sync
 
-    return sync(profile.root, refresh=update_reconciliation, partners=partners,
+    return sync(profile, refresh=update_reconciliation, partners=partners,
                 record=record, lock=lock)
 
 

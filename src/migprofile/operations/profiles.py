@@ -8,20 +8,17 @@ prints nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from migprofile.profile import Profile
+from migprofile.profile import Profile, create_profile
 
-__all__ = ["Recovered", "agency_template", "build", "init", "national_history",
+__all__ = ["agency_template", "build", "init", "national_history",
            "national_import", "profile_sources", "recover", "stored_indicators"]
 
 
 def init(country: str, directory: Path | str, *, languages: list[str] | None = None,
          edition: str | None = None) -> Profile:
     """Create a profile folder for a country, wired to the bundled international sources."""
-    from migprofile.profile import create_profile
-
     return create_profile(country, directory, languages=languages, edition=edition)
 
 
@@ -72,25 +69,16 @@ def national_history(profile: Profile, dataflow: str):
     return dataflow_history(profile.root, dataflow)
 
 
-@dataclass(frozen=True)
-class Recovered:
-    """An imported file found without its sidecar, set aside to be imported again."""
-
-    file: Path
-    moved_to: Path
-    command: str
-
-
-def recover(profile: Profile) -> list[Recovered]:
+def recover(profile: Profile) -> list:
     """Finish or undo imports a killed process left unfinished, and set aside every
-    imported file that has no sidecar, with the command that imports it again."""
+    imported file that has no sidecar; each :class:`~migprofile.sources.kept.SetAside`
+    says where it went and the command that imports it again."""
     from migprofile.exchange.importing import recover_packages
     from migprofile.files import remove_stale_staging
     from migprofile.sources.national.store import recover_national
 
     remove_stale_staging(profile.out_dir)
-    return [Recovered(item.file, item.moved_to, item.command)
-            for item in recover_national(profile) + recover_packages(profile)]
+    return recover_national(profile) + recover_packages(profile)
 
 
 def agency_template(profile: Profile, dataflow: str, *, out: Path | str) -> Path:
