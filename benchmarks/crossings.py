@@ -305,8 +305,8 @@ def spark_throughput(source: Path, *, master: str) -> None:
     spark = (SparkSession.builder.master(master).appName("migprofile-throughput")
              .config("spark.driver.bindAddress", "127.0.0.1")
              .config("spark.ui.enabled", "false").getOrCreate())
-    from migprofile.crossings.rule import RuleParameters, classify_narrow
     from migprofile.crossings.reading import CrossingColumns, normalize_crossings
+    from migprofile.crossings.rule import RuleParameters, classify_narrow
     from migprofile.warehouse import connect
 
     con = connect("spark")  # the session above

@@ -43,7 +43,8 @@ def test_version(cli):
     assert result.stdout.strip() == f"migprofile {__version__}"
 
 
-@pytest.mark.parametrize("package", ["migprofile", "migprofile.codes", "migprofile.sources",
+@pytest.mark.parametrize("package", ["migprofile", "migprofile.codes", "migprofile.operations",
+                                     "migprofile.sources",
                                      "migprofile.warehouse"])
 def test_every_public_name_of_a_lazy_package_resolves(package):
     import importlib

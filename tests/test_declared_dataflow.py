@@ -13,6 +13,7 @@ import pytest
 import sdmx
 
 from migprofile.errors import MigprofileError
+from migprofile.profile import Profile
 
 DECLARATION = (Path(__file__).parent / "data" / "RESIDENCE_GRANTS.toml").read_text(
     encoding="utf-8")
@@ -136,7 +137,7 @@ def test_its_template_and_sdmx_structure_carry_its_codes(profile, tmp_path):
     from migprofile.exchange.structure import structure_message
     from migprofile.report.agency_template import write_template
 
-    out = write_template(profile, "RESIDENCE_GRANTS", out=tmp_path / "residence.xlsx")
+    out = write_template(Profile.load(profile), "RESIDENCE_GRANTS", out=tmp_path / "residence.xlsx")
     cells = [c for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True)
              for c in row if c]
     assert any("Lý do" in str(c) for c in cells)

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from migprofile.codes import builtin_dataflows
+from migprofile.profile import Profile
 from migprofile.sources.national.labels import Mapping
 from migprofile.sources.national.reader import NationalRead, read_national
 from tests.test_table_reader import windows_1258
@@ -576,7 +577,7 @@ def _dropdowns(profile: Path, dataflow_id: str, tmp_path: Path) -> dict[str, lis
     offers (kept on the hidden Codes sheet)."""
     from migprofile.report.agency_template import write_template
 
-    book = openpyxl.load_workbook(write_template(profile, dataflow_id,
+    book = openpyxl.load_workbook(write_template(Profile.load(profile), dataflow_id,
                                                  out=tmp_path / f"{dataflow_id}.xlsx"))
     flow = builtin_dataflows()[dataflow_id]
     columns = {}
@@ -625,7 +626,8 @@ def test_the_filled_template_imports_with_the_bare_total_code(tmp_path, dataflow
             row.append("JPN")
         else:
             row.append(entries[0].partition(":")[0] if entries else "Hà Nội")
-    path = write_template(EXAMPLES / "viet-nam", dataflow_id, out=tmp_path / "filled.xlsx")
+    path = write_template(Profile.load(EXAMPLES / "viet-nam"), dataflow_id,
+                          out=tmp_path / "filled.xlsx")
     book = openpyxl.load_workbook(path)
     for column, value in enumerate([*row, 12], start=1):
         book["Data"].cell(2, column, value)

@@ -144,11 +144,10 @@ def build_profile(root: Path | str, *, force: bool = False,
     return BuildResult(profile, False, time.perf_counter() - started, ingested, written, count)
 
 
-def update_reconciliation(root: Path | str, *, progress: Progress = _quiet) -> list[str]:
+def update_reconciliation(profile: Profile, *, progress: Progress = _quiet) -> list[str]:
     """Read new or changed sources into the warehouse and write ``out/reconciliation.csv``
     again, without computing the indicators or the report (the next build does): what a
     package received from a partner changes at once. Returns the sources read."""
-    profile = Profile.load(root)
     found = find_sources(profile)
     with Warehouse.open(profile.warehouse_path) as warehouse:
         ingested = load_sources(warehouse, profile, found, progress)

@@ -83,10 +83,10 @@ def init(
     edition: Annotated[str | None, typer.Option(help="Edition label; default: this year.")] = None,
 ) -> None:
     """Create a profile folder for a country, wired to the bundled international sources."""
-    from migprofile.profile import create_profile
+    from migprofile.operations import init as init_profile
 
-    profile = create_profile(country, directory, languages=_languages(languages),
-                             edition=edition)
+    profile = init_profile(country, directory, languages=_languages(languages),
+                           edition=edition)
     typer.echo(
         f"Created the profile of {profile.country} in {directory} "
         f"(languages: {', '.join(profile.languages)}).\n"
@@ -116,9 +116,9 @@ def build(
         help="Rebuild even if no input changed since the last build.")] = False,
 ) -> None:
     """Ingest the sources, compute the indicators and write every output to DIR/out/."""
-    from migprofile.build import build_profile
+    from migprofile.operations import build as build_profile
 
-    result = build_profile(directory, force=force, progress=_progress)
+    result = build_profile(_profile(directory), force=force, progress=_progress)
     _key_warnings(result.profile)
     out = result.profile.out_dir
     if result.up_to_date:
@@ -138,9 +138,9 @@ def sources(
     directory: Annotated[Path, typer.Argument(help="The profile folder.")],
 ) -> None:
     """List the profile's sources with provider, licence, revision, date and sha256."""
-    from migprofile.build import resolve_sources
+    from migprofile.operations import profile_sources
 
-    for source in resolve_sources(_profile(directory)):
+    for source in profile_sources(_profile(directory)):
         meta = source.meta
         where = "bundled" if source.bundled else str(source.path)
         typer.echo(
@@ -185,10 +185,10 @@ def indicators(
     ] = OutputFormat.table,
 ) -> None:
     """Show the computed indicator values of the last build."""
-    from migprofile.indicators import stored_values
+    from migprofile.operations import stored_indicators
     from migprofile.report.tables import indicators_csv
 
-    rows = stored_values(_profile(directory), indicator_id=indicator)
+    rows = stored_indicators(_profile(directory), indicator=indicator)
     if output is OutputFormat.csv:
         typer.echo(indicators_csv(rows).decode("utf-8"), nl=False)
     elif output is OutputFormat.json:
@@ -220,13 +220,14 @@ def import_file(
     notes: Annotated[str, typer.Option(help="Anything a reader should know.")] = "",
 ) -> None:
     """Validate an agency's file and keep it as the dataflow's next revision."""
-    from migprofile.sources.national.store import Provenance, import_national
+    from migprofile.operations import national_import
+    from migprofile.sources.national.store import Provenance
 
     given = {"provider": provider, "citation": citation, "title": title, "url": url,
              "licence": licence, "notes": notes}
     if obtained:
         given["obtained"] = _date(obtained, option="--obtained")
-    result = import_national(directory, file, dataflow_id=dataflow,
+    result = national_import(_profile(directory), file, dataflow=dataflow,
                              provenance=Provenance(**given), sheet=sheet,
                              mapping_file=mapping, accept_warnings=accept_warnings)
     read, revision = result.read, result.revision
@@ -252,9 +253,10 @@ def history(
     dataflow: Annotated[str, typer.Argument(help="National dataflow, e.g. LABOUR_DEPLOYMENTS.")],
 ) -> None:
     """List a dataflow's revisions and what each changed (added, removed, changed values)."""
-    from migprofile.sources.national.history import dataflow_history, describe_key
+    from migprofile.operations import national_history
+    from migprofile.sources.national.history import describe_key
 
-    flow, entries = dataflow_history(directory, dataflow)
+    flow, entries = national_history(_profile(directory), dataflow)
     if not entries:
         typer.echo(f"{flow.id}: nothing imported yet.")
         return
@@ -287,13 +289,10 @@ def recover(
     """Finish or undo imports a killed process left unfinished, and set aside (in
     DIR/recovered/) every imported file that has no sidecar, with the command that imports
     it again. Run it when no import or build is running."""
-    from migprofile.exchange.importing import recover_packages
-    from migprofile.files import remove_stale_staging
-    from migprofile.sources.national.store import recover_national
+    from migprofile.operations import recover as recover_imports
 
     profile = _profile(directory)
-    remove_stale_staging(profile.out_dir)
-    moved = recover_national(profile) + recover_packages(profile)
+    moved = recover_imports(profile)
     if not moved:
         typer.echo("Nothing to recover: every imported file has its sidecar.")
         return
@@ -311,9 +310,9 @@ def template(
 ) -> None:
     """Write a blank workbook for an agency to fill in: the dataflow's columns, dropdown
     lists of valid codes in the profile's languages, and instructions."""
-    from migprofile.report.agency_template import write_template
+    from migprofile.operations import agency_template
 
-    path = write_template(directory, dataflow, out=out)
+    path = agency_template(_profile(directory), dataflow, out=out)
     typer.echo(f"Wrote {path}. Send it to the agency; import the filled file with:\n"
                f"  migprofile import {directory} FILLED.xlsx --dataflow {dataflow.upper()} "
                "--provider AGENCY")
@@ -343,23 +342,17 @@ def classify(
              "larger sorts spill to disk.")] = "4GB",
 ) -> None:
     """Classify border crossings with the residence rule (no profile folder needed)."""
-    from migprofile.crossings import RuleParameters, classify_file
-    from migprofile.crossings.reading import parse_columns
-    from migprofile.warehouse import ENGINES
+    from migprofile.operations import classify as classify_crossings
+    from migprofile.operations import rule_parameters
+    from migprofile.profile import GAP_POLICIES
 
-    if on_gap not in ("reject", "impute"):
+    if on_gap not in GAP_POLICIES:
         raise MigprofileError(f"--on-gap must be reject or impute, not {on_gap!r}.")
-    if engine not in ENGINES:
-        raise MigprofileError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
-    try:
-        rule = RuleParameters(window=window, threshold=threshold, on_gap=on_gap)
-    except ValueError as exc:
-        raise MigprofileError(str(exc)) from exc
-    summary = classify_file(
+    rule = rule_parameters(window=window, threshold=threshold, on_gap=on_gap)
+    summary = classify_crossings(
         input_file, out, rule=rule, data_end=_date(data_end, option="--data-end"),
-        initial_status=initial_status, engine=engine, columns=parse_columns(columns),
-        memory_limit=memory_limit,
-        progress=lambda message: typer.echo(message, err=True),
+        initial_status=initial_status, engine=engine, columns=columns,
+        memory_limit=memory_limit, progress=_progress,
     )
     typer.echo("\n".join(summary.lines()))
 
@@ -380,10 +373,9 @@ def crossings_import(
              "birth_year or age, port.")] = None,
 ) -> None:
     """Load crossings into the profile's warehouse; person identifiers are stored as keys."""
-    from migprofile.crossings import import_crossings
-    from migprofile.crossings.reading import parse_columns
+    from migprofile.operations import crossings_import
 
-    summary = import_crossings(directory, file, columns=parse_columns(columns))
+    summary = crossings_import(_profile(directory), file, columns=columns)
     typer.echo("\n".join(summary.lines()))
 
 
@@ -409,9 +401,9 @@ def _show_key(public_key: str, fingerprint: str) -> None:
 @keys_app.command("init")
 def keys_init(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
     """Create the profile's Ed25519 key pair (the private key stays in DIR/.secret/)."""
-    from migprofile.exchange.keys import init_keys
+    from migprofile.operations import create_keys
 
-    keys = init_keys(directory)
+    keys = create_keys(_profile(directory))
     typer.echo(f"Created the signing key of {directory} (kept private, mode 0600).")
     _show_key(keys.public_key, keys.fingerprint)
 
@@ -419,20 +411,18 @@ def keys_init(directory: Annotated[Path, typer.Argument(help="The profile folder
 @keys_app.command("show")
 def keys_show(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
     """Print the public key and its fingerprint, to give to partners."""
-    from migprofile.exchange.keys import load_keys
+    from migprofile.operations import show_keys
 
-    keys = load_keys(_profile(directory))
+    keys = show_keys(_profile(directory))
     _show_key(keys.public_key, keys.fingerprint)
 
 
 @keys_app.command("rotate")
 def keys_rotate(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
     """Replace the signing key by a new one, announced to partners in the next packages."""
-    from migprofile.exchange.export import require_agency
-    from migprofile.exchange.keys import rotate_keys
+    from migprofile.operations import rotate_keys
 
-    profile = _profile(directory)
-    change = rotate_keys(directory, agency=require_agency(profile).id)
+    change = rotate_keys(_profile(directory))
     typer.echo(f"Replaced the signing key of {directory}; the previous key (fingerprint "
                f"{change.previous_fingerprint}) is kept as .secret/previous-signing-key.pem.\n"
                "Every package exported from now on announces the new key, signed with the "
@@ -442,7 +432,7 @@ def keys_rotate(directory: Annotated[Path, typer.Argument(help="The profile fold
 
 def _key_warnings(profile) -> None:
     """Partners' keys that are revoked, expired or about to expire, on standard error."""
-    from migprofile.exchange.partners import key_warnings
+    from migprofile.operations import key_warnings
 
     for warning in key_warnings(profile):
         typer.echo(f"Warning: {warning}", err=True)
@@ -463,10 +453,11 @@ def partners_add(
         help="Replace an already registered partner (a new key, for instance).")] = False,
 ) -> None:
     """Register a partner agency and its public key in profile.toml."""
-    from migprofile.exchange.partners import add_partner
+    from migprofile.operations import add_partner
 
-    partner = add_partner(directory, partner_id, country=country, public_key=key, name=name,
-                          agency=agency, valid_until=_date(valid_until, option="--valid-until"),
+    partner = add_partner(_profile(directory), partner_id, country=country, public_key=key,
+                          name=name, agency=agency,
+                          valid_until=_date(valid_until, option="--valid-until"),
                           replace=replace)
     typer.echo(f"Registered {partner.id} ({partner.settings.country}); key fingerprint "
                f"{partner.fingerprint}.\nCheck this fingerprint with the partner before "
@@ -476,10 +467,10 @@ def partners_add(
 @partners_app.command("list")
 def partners_list(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
     """List the registered partners with their countries, key fingerprints and expiry."""
-    from migprofile.exchange.partners import list_partners
+    from migprofile.operations import partners as registered_partners
 
     profile = _profile(directory)
-    partners = list_partners(profile)
+    partners = registered_partners(profile)
     if not partners:
         typer.echo("No partners yet; add one with `migprofile partners add`.")
     for partner in partners:
@@ -502,9 +493,9 @@ def partners_revoke_key(
         help="The day of the revocation (YYYY-MM-DD); default: today.")] = None,
 ) -> None:
     """Revoke a partner's registered key: packages signed with it are refused."""
-    from migprofile.exchange.partners import revoke_partner_key
+    from migprofile.operations import revoke_partner_key
 
-    record = revoke_partner_key(directory, partner_id, on=_date(on, option="--on"))
+    record = revoke_partner_key(_profile(directory), partner_id, on=_date(on, option="--on"))
     typer.echo(f"Revoked the key of {partner_id} (fingerprint {record.fingerprint}) on "
                f"{record.on.isoformat()}: packages signed with it are refused. Register its "
                f"new key with `migprofile partners add {directory} {partner_id} --replace ...` "
@@ -519,14 +510,14 @@ def partners_token(
         help="Revoke the partner's tokens instead of issuing a new one.")] = False,
 ) -> None:
     """Issue an access token for a partner's server (shown once), or revoke its tokens."""
-    from migprofile.exchange.tokens import issue_token, revoke_tokens
+    from migprofile.operations import issue_partner_token, revoke_partner_tokens
 
     profile = _profile(directory)
     if revoke:
-        count = revoke_tokens(profile, partner_id)
+        count = revoke_partner_tokens(profile, partner_id)
         typer.echo(f"Revoked {count} token{'s' if count != 1 else ''} of {partner_id}.")
         return
-    issued = issue_token(profile, partner_id)
+    issued = issue_partner_token(profile, partner_id)
     typer.echo(f"{issued.token}\n\nAccess token {issued.record.id} for {partner_id}. It is shown "
                "only now: give it to the partner over a safe channel. Revoke it with "
                f"`migprofile partners token {directory} {partner_id} --revoke`.")
@@ -542,14 +533,15 @@ def partners_connect(
 ) -> None:
     """Say where a partner's server is, and keep the access token it issued to this agency
     (read from standard input, or asked for without echo; never on the command line)."""
-    from migprofile.exchange.remote import connect_partner
+    from migprofile.operations import connect_partner
 
+    profile = _profile(directory)
     if sys.stdin.isatty():
         token = typer.prompt(f"Access token {partner_id} issued to this agency",
                              hide_input=True)
     else:
         token = sys.stdin.readline()
-    partner = connect_partner(directory, partner_id, url=url, token=token)
+    partner = connect_partner(profile, partner_id, url=url, token=token)
     typer.echo(f"Connected {partner.id} at {partner.settings.url}; its token is kept in "
                f"{directory}/.secret/ (mode 0600).\nExchange with it now: migprofile "
                f"exchange sync {directory}")
@@ -570,16 +562,12 @@ def exchange_export(
 ) -> None:
     """Write a signed SDMX package of the profile's data for a partner, into its outbox
     (where the partner's server collects it) and, with --out, into a file."""
-    from migprofile.exchange.outbox import publish
-    from migprofile.files import write_if_changed
+    from migprofile.operations import package_export
 
-    result = publish(directory, to=to, dataflows=dataflow or (), period=period)
+    result = package_export(_profile(directory), to=to, dataflows=dataflow or (),
+                            period=period, out=out)
     manifest = result.manifest
-    written = [result.path]
-    if out is not None:
-        write_if_changed(out, result.path.read_bytes())
-        written.append(out)
-    typer.echo(f"Wrote {' and '.join(map(str, written))} for {to}: package "
+    typer.echo(f"Wrote {' and '.join(map(str, result.written))} for {to}: package "
                f"{manifest.package_id}.")
     for entry in manifest.dataflows:
         rule = entry.disclosure
@@ -596,9 +584,9 @@ def exchange_import(
     file: Annotated[Path, typer.Argument(help="The partner's package (.zip).")],
 ) -> None:
     """Verify a partner's package (signature, receiver, checksums, data) and keep it."""
-    from migprofile.exchange.importing import import_package
+    from migprofile.operations import package_import
 
-    result = import_package(directory, file)
+    result = package_import(_profile(directory), file)
     manifest = result.verified.manifest
     change = result.verified.new_key
     if change is not None:
@@ -630,21 +618,10 @@ def exchange_sync(
 ) -> None:
     """Exchange packages with the partners' servers: publish ours when our data changed,
     import theirs, send ours, and write the reconciliation again."""
-    from migprofile.build import update_reconciliation
-    from migprofile.exchange.sync import sync
-    from migprofile.web.schedule import audit_recorder
+    from migprofile.operations import audited_sync
 
     profile = _profile(directory)
-    connected = [key for key, p in profile.settings.partners.items() if p.url]
-    if not connected:
-        raise MigprofileError("no partner has a url; say where a partner's server is with "
-                              "`migprofile partners connect DIR ID --url URL`.",
-                              path=profile.settings_path)
-    _, db = _web_database(directory, database)
-    with db.session() as session:
-        result = sync(directory, refresh=update_reconciliation, partners=partner,
-                      record=audit_recorder(session))
-    db.dispose()
+    result = audited_sync(profile, partners=partner, database=database)
     for line in result.partners:
         typer.echo(line.line())
     if result.reconciled:
@@ -661,20 +638,13 @@ def reconcile(
 ) -> None:
     """Compare figures that should agree (two sources; ours and a partner's) and write
     DIR/out/reconciliation.csv."""
-    from migprofile.build import RECONCILIATION_FILE, write_reconciliation
-    from migprofile.warehouse import Warehouse
+    from migprofile.operations import reconcile as reconcile_figures
 
-    profile = _profile(directory)
-    if partner is not None:
-        profile.partner(partner)  # known, or an error naming the registered ones
-    with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
-        everything = write_reconciliation(profile, warehouse)
-    shown = [r for r in everything if partner is None or r.partner == partner]
-    path = profile.out_dir / RECONCILIATION_FILE
+    result = reconcile_figures(_profile(directory), partner=partner)
+    shown = result.rows
     typer.echo(_reconciliation_table(shown) if shown else "No pair has figures on both sides.")
-    flagged = sum(1 for r in shown if r.flagged)
-    typer.echo(f"\n{len(shown)} comparison(s), {flagged} above the "
-               f"{profile.settings.reconciliation.threshold_pct:g}% threshold. Written: {path}")
+    typer.echo(f"\n{len(shown)} comparison(s), {result.flagged} above the "
+               f"{result.threshold_pct:g}% threshold. Written: {result.path}")
 
 
 def _reconciliation_table(rows) -> str:
@@ -720,14 +690,6 @@ users_app = typer.Typer(help="Accounts of the web app.", no_args_is_help=True,
 app.add_typer(users_app, name="users")
 
 
-def _web_database(directory: Path, database: str | None):
-    from migprofile.web import Database, WebSettings
-
-    settings = WebSettings(profile_dir=directory, database=database)
-    _profile(directory)
-    return settings, Database(settings.url)
-
-
 @users_app.command("add")
 def users_add(
     directory: Annotated[Path, typer.Argument(help="The profile folder.")],
@@ -741,19 +703,16 @@ def users_add(
     database: DatabaseOption = None,
 ) -> None:
     """Create an account of the web app."""
-    from migprofile.web.accounts import add_user
+    from migprofile.operations import add_account
 
     if not password_stdin:
         raise MigprofileError("give the password on standard input with --password-stdin, "
                               "e.g. `read -s P && echo \"$P\" | migprofile users add ...`.")
     password = sys.stdin.readline().rstrip("\r\n")
-    settings, db = _web_database(directory, database)
-    with db.session() as session:
-        user = add_user(session, settings.profile, email=email, role=role, password=password,
-                        agency=agency)
-        typer.echo(f"Created {user.email} ({user.role}"
-                   + (f", agency {user.agency}" if user.agency else "") + ").")
-    db.dispose()
+    user = add_account(_profile(directory), email=email, role=role, password=password,
+                       agency=agency, database=database)
+    typer.echo(f"Created {user.email} ({user.role}"
+               + (f", agency {user.agency}" if user.agency else "") + ").")
 
 
 @users_app.command("list")
@@ -762,19 +721,13 @@ def users_list(
     database: DatabaseOption = None,
 ) -> None:
     """List the accounts: email, role, agency, and whether disabled or locked."""
-    from migprofile.web.accounts import list_users
-    from migprofile.web.db import now
+    from migprofile.operations import list_accounts
 
-    _, db = _web_database(directory, database)
-    with db.session() as session:
-        users = list_users(session)
-        if not users:
-            typer.echo("No accounts yet; add one with `migprofile users add`.")
-        for user in users:
-            state = "disabled" if user.disabled else (
-                "locked" if user.locked_until and user.locked_until > now() else "active")
-            typer.echo(f"{user.email}  {user.role}  {user.agency or '-'}  {state}")
-    db.dispose()
+    accounts = list_accounts(_profile(directory), database=database)
+    if not accounts:
+        typer.echo("No accounts yet; add one with `migprofile users add`.")
+    for account in accounts:
+        typer.echo(f"{account.email}  {account.role}  {account.agency or '-'}  {account.state}")
 
 
 @users_app.command("disable")
@@ -784,13 +737,10 @@ def users_disable(
     database: DatabaseOption = None,
 ) -> None:
     """Disable an account and end its sessions (the account and its history stay)."""
-    from migprofile.web.accounts import disable_user, find_user
+    from migprofile.operations import disable_account
 
-    _, db = _web_database(directory, database)
-    with db.session() as session:
-        user = disable_user(session, find_user(session, email))
-        typer.echo(f"Disabled {user.email}; its sessions are ended.")
-    db.dispose()
+    account = disable_account(_profile(directory), email, database=database)
+    typer.echo(f"Disabled {account.email}; its sessions are ended.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,8 +13,9 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -29,20 +30,26 @@ from migprofile.codes import REPORT_LANGUAGES, UnknownCountry, country
 from migprofile.errors import MigprofileError
 from migprofile.files import write_pending
 
+if TYPE_CHECKING:
+    from migprofile.codes import Dataflow
+
 __all__ = [
     "DEFAULT_SOURCES",
+    "GAP_POLICIES",
     "NARRATIVE_SECTIONS",
     "AgencySettings",
     "CrossingsSettings",
     "DataflowDisclosure",
     "DisclosureSettings",
     "ExchangeSettings",
+    "GapPolicy",
     "KeyRecord",
     "PartnerSettings",
     "Profile",
     "ProfileSettings",
     "ReconciliationSettings",
     "ReportSettings",
+    "RuleParameters",
     "SourceSettings",
     "create_profile",
     "default_languages",
@@ -177,10 +184,41 @@ class ReportSettings(_Settings):
         return value
 
 
+GapPolicy = Literal["reject", "impute"]
+"""What the residence rule does with a person who has two crossings in the same direction."""
+
+GAP_POLICIES: tuple[GapPolicy, ...] = ("reject", "impute")
+
+
+@dataclass(frozen=True)
+class RuleParameters:
+    """The residence rule's parameters: window W and threshold V in days, and the gap
+    policy. Checked here only: ``profile.toml``'s ``[crossings]``, ``migprofile classify``
+    and the crossings engine all build one."""
+
+    window: int = 487
+    threshold: int = 365
+    on_gap: GapPolicy = "reject"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= self.window:
+            raise ValueError(
+                f"the threshold ({self.threshold}) must be positive and not exceed the window "
+                f"({self.window})"
+            )
+        if self.on_gap not in GAP_POLICIES:
+            raise ValueError(f"on_gap must be reject or impute, not {self.on_gap!r}")
+
+    @property
+    def no_migration_bound(self) -> int:
+        """N = W - V: days in the opposite state after which a crossing is not a migration."""
+        return self.window - self.threshold
+
+
 class CrossingsSettings(_Settings):
     window: int = Field(default=487, ge=1, description="Test window W in days (12/16 rule: 487).")
     threshold: int = Field(default=365, ge=1, description="Residence threshold V in days.")
-    on_gap: Literal["reject", "impute"] = Field(
+    on_gap: GapPolicy = Field(
         default="reject",
         description="Persons with two crossings in the same direction: reject or impute.",
     )
@@ -193,9 +231,15 @@ class CrossingsSettings(_Settings):
     @classmethod
     def _threshold_within_window(cls, value: int, info) -> int:
         window = info.data.get("window")
-        if window is not None and value > window:
-            raise ValueError(f"threshold ({value}) must not exceed the window ({window})")
+        if window is not None:
+            RuleParameters(window=window, threshold=value)
         return value
+
+    @property
+    def rule(self) -> RuleParameters:
+        """The residence rule these settings ask for."""
+        return RuleParameters(window=self.window, threshold=self.threshold,
+                              on_gap=self.on_gap)
 
 
 class AgencySettings(_Settings):
@@ -347,6 +391,7 @@ class Profile:
     def __init__(self, root: Path, settings: ProfileSettings) -> None:
         self.root = root
         self.settings = settings
+        self._dataflows: tuple[tuple, dict[str, Dataflow]] | None = None
 
     @classmethod
     def load(cls, root: Path | str) -> Profile:
@@ -384,6 +429,23 @@ class Profile:
     @property
     def narrative_dir(self) -> Path:
         return self.root / "narrative"
+
+    @property
+    def dataflows_dir(self) -> Path:
+        """The profile's own dataflow declarations, one ``*.toml`` each."""
+        return self.root / "dataflows"
+
+    @property
+    def dataflows(self) -> dict[str, Dataflow]:
+        """The shipped dataflows and the profile's own, by id: read once, and again when a
+        declaration in :attr:`dataflows_dir` is added, changed or removed (so an import
+        sees a dataflow declared since). Do not change the dict: it is shared."""
+        from migprofile.codes import load_dataflows
+
+        key = _files_key(self.dataflows_dir, "*.toml")
+        if self._dataflows is None or self._dataflows[0] != key:
+            self._dataflows = (key, load_dataflows(self.dataflows_dir))
+        return self._dataflows[1]
 
     @property
     def governance_dir(self) -> Path:
@@ -435,6 +497,15 @@ class Profile:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(create())
         return path
+
+
+def _files_key(folder: Path, pattern: str) -> tuple:
+    """What changes when a file matching ``pattern`` in ``folder`` is added, changed or
+    removed: each one's name, modification time and size."""
+    if not folder.is_dir():
+        return ()
+    return tuple((path.name, stat.st_mtime_ns, stat.st_size)
+                 for path in sorted(folder.glob(pattern)) for stat in [path.stat()])
 
 
 def default_languages(iso3: str) -> list[str]:

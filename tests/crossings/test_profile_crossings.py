@@ -169,6 +169,20 @@ def test_a_changed_kept_import_is_refused_naming_it(imported, cli):
     assert "an imported file must not be changed" in result.stderr
 
 
+def test_a_kept_import_without_its_sidecar_is_set_aside_by_recover(imported, cli):
+    profile, _, _ = imported
+    folder = profile.root / "sources" / "crossings"
+    (folder / "i1-crossings.meta.toml").unlink()
+    refused = cli("build", profile.root)
+    assert refused.exit_code == 2 and f"migprofile recover {profile.root}" in refused.stderr
+    recovered = cli("recover", profile.root)
+    assert recovered.exit_code == 0, recovered
+    assert not (folder / "i1-crossings.parquet").exists()
+    assert (profile.root / "recovered" / "crossings" / "crossings.parquet").is_file()
+    assert f"migprofile crossings import {profile.root} FILE-AS-SENT" in recovered.stdout
+    assert cli("build", profile.root).exit_code == 0
+
+
 def test_imports_only_in_the_warehouse_are_still_counted(imported, cli, tmp_path):
     """Earlier versions kept crossings in the warehouse alone."""
     profile, _, _ = imported

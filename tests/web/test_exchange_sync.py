@@ -130,7 +130,7 @@ def audit_entries(app, action: str) -> list:
 
 def test_two_servers_exchange_and_reconcile_by_themselves(pair, cli, tmp_path):
     # Lao PDR publishes a package for Viet Nam (after reading its data in, as a build does)
-    update_reconciliation(pair.la)
+    update_reconciliation(Profile.load(pair.la))
     assert cli("exchange", "export", pair.la, "--to", "VN_DOLAB").exit_code == 0
 
     # one sync in Viet Nam: pulls Lao PDR's package, publishes and sends its own
@@ -157,7 +157,7 @@ def test_two_servers_exchange_and_reconcile_by_themselves(pair, cli, tmp_path):
                        .replace("2023,Viet Nam,1100", "2023,Viet Nam,1500"), encoding="utf-8")
     import_file(pair.la, revised, "LABOUR_DEPLOYMENTS")
     events = []
-    result = sync(pair.la, refresh=update_reconciliation, record=events.append)
+    result = sync(Profile.load(pair.la), refresh=update_reconciliation, record=events.append)
     (partner,) = result.partners
     assert partner.error is None and partner.published and partner.sent == [partner.published]
     assert partner.imported == []
@@ -185,10 +185,10 @@ def test_a_partner_that_is_down_is_retried_then_recorded_and_the_others_still_sy
     add_partner(pair.vn, "KR_MOIS", country="KOR",
                 public_key=load_keys(Profile.load(korea)).public_key)
     connect_partner(pair.vn, "KR_MOIS", url=f"http://127.0.0.1:{down}", token="mpt_x_y")
-    update_reconciliation(pair.la)
+    update_reconciliation(Profile.load(pair.la))
     pair.la_app.state.service.export(to="VN_DOLAB", dataflows=[], period=None)
     slept, events = [], []
-    result = sync(pair.vn, refresh=update_reconciliation, sleep=slept.append,
+    result = sync(Profile.load(pair.vn), refresh=update_reconciliation, sleep=slept.append,
                   record=events.append)
     by_partner = {r.partner: r for r in result.partners}
     assert slept == [1.0, 2.0]
@@ -250,7 +250,7 @@ def test_serve_syncs_on_its_schedule_and_the_exchange_page_shows_it(pair):
     from migprofile.web.accounts import add_user
     from migprofile.web.security import COOKIE, open_session
 
-    update_reconciliation(pair.la)
+    update_reconciliation(Profile.load(pair.la))
     pair.la_app.state.service.export(to="VN_DOLAB", dataflows=[], period=None)
     path = pair.vn / "profile.toml"
     document = tomlkit.parse(path.read_text(encoding="utf-8"))

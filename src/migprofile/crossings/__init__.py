@@ -13,7 +13,7 @@ _EXPORTS = {
     "crossing_observations": "migprofile.crossings.flows",
     "ERROR_MESSAGES": "migprofile.crossings.rule",
     "RESULT_COLUMNS": "migprofile.crossings.rule",
-    "RuleParameters": "migprofile.crossings.rule",
+    "RuleParameters": "migprofile.profile",
     "classify_crossings": "migprofile.crossings.rule",
     "ClassifySummary": "migprofile.crossings.files",
     "classify_file": "migprofile.crossings.files",

@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from migprofile.crossings.rule import RuleParameters, classify_crossings
+from migprofile.crossings.rule import classify_crossings
 from migprofile.crossings.tables import crossings_table
 from migprofile.profile import CrossingsSettings
 from migprofile.sources.canonical import canonical
@@ -39,8 +39,7 @@ def _age_code(age: ir.IntegerValue) -> ir.StringValue:
 
 
 def _classified(stored: ir.Table, settings: CrossingsSettings) -> ir.Table:
-    rule = RuleParameters(window=settings.window, threshold=settings.threshold,
-                          on_gap=settings.on_gap)
+    rule = settings.rule
     table = stored.mutate(_row=stored.seq, _person=stored.person_key,
                           _date=stored.date_crossing, _arr=stored.is_arrival)
     return classify_crossings(table, rule=rule, data_end=settings.data_end,

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from functools import partial
-from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
@@ -20,6 +18,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from migprofile.crossings.kernel import classify_batches, output_schema
+from migprofile.profile import RuleParameters
 
 __all__ = [
     "ERROR_MESSAGES",
@@ -51,29 +50,6 @@ RESULT_COLUMNS = (
     "imputed",
 )
 """The columns the rule adds to each crossing, in output order."""
-
-
-@dataclass(frozen=True)
-class RuleParameters:
-    """The rule's parameters: window W and threshold V in days, and the gap policy."""
-
-    window: int = 487
-    threshold: int = 365
-    on_gap: Literal["reject", "impute"] = "reject"
-
-    def __post_init__(self) -> None:
-        if not 0 < self.threshold <= self.window:
-            raise ValueError(
-                f"the threshold ({self.threshold}) must be positive and not exceed the window "
-                f"({self.window})"
-            )
-        if self.on_gap not in ("reject", "impute"):
-            raise ValueError(f"on_gap must be reject or impute, not {self.on_gap!r}")
-
-    @property
-    def no_migration_bound(self) -> int:
-        """N = W - V: days in the opposite state after which a crossing is not a migration."""
-        return self.window - self.threshold
 
 
 def classify_crossings(crossings: ir.Table, *, rule: RuleParameters,

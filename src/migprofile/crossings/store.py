@@ -21,6 +21,7 @@ import hmac
 import io
 import re
 import secrets
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,14 @@ from migprofile.crossings.tables import arrow_table, crossing_imports, insert_cr
 from migprofile.errors import MigprofileError
 from migprofile.profile import Profile
 from migprofile.sources.registry import ResolvedSource, SourceKind
-from migprofile.sources.revisions import KeptRevision, keep_revision, list_revisions
+from migprofile.sources.revisions import (
+    KeptRevision,
+    SetAside,
+    finish_interrupted,
+    keep_revision,
+    list_revisions,
+    set_aside,
+)
 from migprofile.sources.sidecar import SourceMeta
 from migprofile.warehouse import connect
 
@@ -157,6 +165,18 @@ def crossing_revisions(profile: Profile) -> list[KeptRevision[CrossingsMeta]]:
     """The imports of crossings kept in the profile, in the order they were imported."""
     return list_revisions(profile.sources_dir / CROSSINGS_FOLDER, "i[0-9]*-*.parquet",
                           CrossingsMeta, root=profile.root, order=_import_number)
+
+
+def recover_crossings(profile: Profile) -> list[SetAside]:
+    """Set aside the kept imports of crossings without a sidecar (``migprofile recover``).
+
+    Such a file holds keys, not the agency's identifiers, so it is not imported again
+    itself: the command given imports the file as the agency sent it."""
+    folder = profile.sources_dir / CROSSINGS_FOLDER
+    finish_interrupted(folder, anyway=True)
+    return set_aside(profile.root, folder, lambda moved: (
+        f"migprofile crossings import {shlex.quote(str(profile.root))} FILE-AS-SENT"),
+        original_name=lambda name: IMPORT_FILE.sub("", name))
 
 
 def _import_number(path: Path) -> int:

@@ -21,7 +21,7 @@ from sdmx import message
 from sdmx.model import common
 
 import migprofile
-from migprofile.codes import Dataflow, load_dataflows
+from migprofile.codes import Dataflow
 from migprofile.errors import MigprofileError
 from migprofile.exchange.keys import announced_key_change, load_keys
 from migprofile.exchange.package import (
@@ -199,7 +199,7 @@ def shared_data(profile: Profile, partner_id: str, *, dataflows: Sequence[str] =
         An unknown partner; named dataflows unknown or without data.
     """
     partner = profile.partner(partner_id)
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     with Warehouse.open(profile.warehouse_path, read_only=True) as warehouse:
         sources = _own_sources(warehouse)
         held = _held_dataflows(warehouse, sources)

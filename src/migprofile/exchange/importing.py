@@ -29,7 +29,7 @@ import pyarrow as pa
 import sdmx
 from pydantic import Field
 
-from migprofile.codes import Dataflow, codelist, load_dataflows
+from migprofile.codes import Dataflow, codelist
 from migprofile.errors import Message, MigprofileError
 from migprofile.exchange.export import require_agency
 from migprofile.exchange.keys import KeyChange, verify
@@ -379,7 +379,7 @@ def verify_package(data: bytes, *, profile: Profile, file: Path | str,
                                          "profile's agency {agency}.",
                                          receiver=manifest.receiver.agency, agency=agency.id))
     _check_files(file, files, manifest)
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     structures = _structures(file, files, manifest, flows)
     return VerifiedPackage(manifest, _observations(file, files, manifest, structures),
                            public_key, new_key)

@@ -19,7 +19,7 @@ from sdmx.model import common
 from sdmx.model import v21 as model
 
 from migprofile.codes import Dataflow, codelist
-from migprofile.indicators.disclosure import FREE, WITHHELD
+from migprofile.i18n import FREE, WITHHELD
 
 __all__ = [
     "CONF_FREE",

@@ -250,7 +250,7 @@ def _updated(status: PartnerStatus, result: PartnerResult, started: dt.datetime,
     return status
 
 
-def sync(root: Path | str, *, refresh: Callable[[Path], list[str]],
+def sync(profile: Profile, *, refresh: Callable[[Profile], list[str]],
          partners: list[str] | None = None, sleep: Callable[[float], None] = time.sleep,
          lock: Lock = nullcontext,
          record: Record = lambda event: None) -> SyncResult:
@@ -259,8 +259,8 @@ def sync(root: Path | str, *, refresh: Callable[[Path], list[str]],
 
     Parameters
     ----------
-    root
-        The profile folder.
+    profile
+        The profile.
     refresh
         Reads the profile's new or changed sources into the warehouse and writes the
         reconciliation again; returns the sources it read (the application's
@@ -275,12 +275,11 @@ def sync(root: Path | str, *, refresh: Callable[[Path], list[str]],
     record
         Called with each :class:`SyncEvent` (the web app writes the audit log).
     """
-    profile = Profile.load(root)
     settings = profile.settings.exchange
     chosen = [key for key, partner in profile.settings.partners.items()
               if partner.url and (partners is None or key in partners)]
     with lock():
-        ingested = refresh(profile.root)
+        ingested = refresh(profile)
     results = []
     statuses = read_status(profile)
     for partner in chosen:
@@ -295,7 +294,7 @@ def sync(root: Path | str, *, refresh: Callable[[Path], list[str]],
     outcome = SyncResult(results)
     if any(r.imported for r in results):
         with lock():
-            refresh(profile.root)
+            refresh(profile)
         outcome.reconciled = True
         record(SyncEvent("", "reconcile", detail=", ".join(
             f"{r.partner}: {len(r.imported)} package(s)" for r in results if r.imported)))

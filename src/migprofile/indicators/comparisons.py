@@ -410,7 +410,6 @@ def reconcile_profile(profile: Profile, warehouse: Warehouse, *, partner: str | 
     MigprofileError
         ``partner`` is not a registered partner.
     """
-    from migprofile.codes import load_dataflows
     from migprofile.indicators.disclosure import disclosure_rule, disclosure_salt
 
     if partner is not None:
@@ -422,7 +421,7 @@ def reconcile_profile(profile: Profile, warehouse: Warehouse, *, partner: str | 
         values = pd.DataFrame(published_values(profile, warehouse),
                               columns=[*INDICATOR_SCHEMA.names, "conf_status"])
     found = [] if partner is not None else reconcile_sources(values, threshold_pct=threshold)
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     partners = [Partner(key, item.country) for key, item in profile.settings.partners.items()
                 if partner is None or key == partner]
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)

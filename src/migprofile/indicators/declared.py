@@ -120,9 +120,7 @@ def declared_indicators(flows: Mapping[str, Dataflow]):
 @contextmanager
 def profile_registry(profile) -> Iterator[None]:
     """:func:`declared_indicators` of a :class:`~migprofile.profile.Profile`'s dataflows."""
-    from migprofile.codes import load_dataflows
-
-    with declared_indicators(load_dataflows(profile.root / "dataflows")):
+    with declared_indicators(profile.dataflows):
         yield
 
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from migprofile.codes import TOTAL, Dataflow
+from migprofile.i18n import FREE, WITHHELD
 from migprofile.indicators.registry import Indicator
 from migprofile.profile import DisclosureSettings, Profile
 from migprofile.sources.canonical import parse_dims
@@ -68,12 +69,6 @@ __all__ = [
     "table_from_cells",
     "table_with_differences",
 ]
-
-WITHHELD = "C"
-"""Mark of a withheld cell (SDMX CONF_STATUS "confidential")."""
-
-FREE = "F"
-"""SDMX CONF_STATUS of a published cell."""
 
 COUNT_UNITS = frozenset({"persons", "consultations", "associations"})
 """Units of counts: only counts are rounded and suppressed."""
@@ -512,9 +507,7 @@ def protect_indicator_values(rows: Sequence[dict], *, rules: Mapping[str, Disclo
 def _rules(profile: Profile, warehouse: Warehouse) -> tuple[dict[str, DisclosureRule],
                                                              dict[str, set[str]]]:
     """The disclosure rule of each dataflow, and the dataflows of each source kind."""
-    from migprofile.codes import load_dataflows
-
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     rules = {flow_id: disclosure_rule(profile.settings.disclosure, flow)
              for flow_id, flow in flows.items()}
     pairs = warehouse.observations.select("source", "dataflow").distinct().to_pyarrow()

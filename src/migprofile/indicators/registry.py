@@ -23,23 +23,11 @@ from types import MappingProxyType
 import ibis
 import ibis.expr.types as ir
 
-from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import MigprofileError
+from migprofile.i18n import Text, text
 
 __all__ = ["REGISTRY", "Indicator", "Inputs", "Text", "float_precision", "indicator",
            "profile_indicators", "register", "text"]
-
-Text = Mapping[str, str]
-"""A text in every report language, keyed by language code."""
-
-
-def text(**by_language: str) -> Text:
-    """A :data:`Text`; refuses to be built without every report language."""
-    missing = [lang for lang in REPORT_LANGUAGES if not by_language.get(lang)]
-    if missing:
-        raise ValueError(f"text lacks language(s) {missing}: {by_language.get('en')!r}")
-    return dict(by_language)
-
 
 UNITS = {
     "persons": text(en="persons", vi="người", lo="ຄົນ", ko="명"),

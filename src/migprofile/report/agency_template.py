@@ -105,19 +105,18 @@ def _validation(dataflow: Dataflow, codelist_id: str | None, dimension: str,
                           allow_blank=True, showErrorMessage=False)
 
 
-def write_template(root: Path | str, dataflow_id: str, *, out: Path | str) -> Path:
+def write_template(profile: Profile, dataflow_id: str, *, out: Path | str) -> Path:
     """Write the template of a national dataflow for the profile's languages.
 
     Parameters
     ----------
-    root
-        The profile folder (its languages head the columns).
+    profile
+        The profile (its languages head the columns).
     dataflow_id
         A national dataflow, e.g. ``LABOUR_DEPLOYMENTS``.
     out
         The workbook to write (``.xlsx``).
     """
-    profile = Profile.load(root)
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise MigprofileError("the template is an .xlsx workbook; name the file *.xlsx.",

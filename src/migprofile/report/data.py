@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, is_country, load_dataflows
+from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow, is_country
 from migprofile.codes.totals import Share
 from migprofile.governance import Register, load_register
 from migprofile.indicators import REGISTRY
@@ -110,7 +110,7 @@ class ReportData:
     @cached_property
     def dataflows(self) -> dict[str, Dataflow]:
         """The shipped dataflows and the profile's own."""
-        return load_dataflows(self.profile.root / "dataflows")
+        return self.profile.dataflows
 
     # looking values up ------------------------------------------------------------------
 

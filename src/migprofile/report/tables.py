@@ -16,9 +16,9 @@ from openpyxl.writer.excel import ExcelWriter
 
 from migprofile.codes import countries
 from migprofile.files import reproducible_zip
+from migprofile.i18n import FREE, WITHHELD
 from migprofile.indicators import REGISTRY, UNITS
 from migprofile.indicators.comparisons import Reconciliation
-from migprofile.indicators.disclosure import FREE, WITHHELD
 
 __all__ = ["CSV_COLUMNS", "RECONCILIATION_COLUMNS", "format_value", "indicators_csv",
            "indicators_workbook", "reconciliation_csv"]

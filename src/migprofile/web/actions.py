@@ -238,9 +238,9 @@ def package_file(ctx: Context, package_id: int) -> Package:
 def issue_access_token(ctx: Context, partner: str) -> str:
     """A new access token for a partner's server (``migprofile partners token``); the
     caller shows it once. Only its id goes to the audit log."""
-    from migprofile.exchange.tokens import issue_token
+    from migprofile.operations import issue_partner_token
 
-    issued = issue_token(ctx.service.profile, partner)
+    issued = issue_partner_token(ctx.service.profile, partner)
     ctx.audit("token_issue", partner, detail=f"token {issued.record.id}")
     ctx.db.commit()
     return issued.token
@@ -248,9 +248,9 @@ def issue_access_token(ctx: Context, partner: str) -> str:
 
 def revoke_access_tokens(ctx: Context, partner: str, token_id: str | None = None) -> int:
     """Revoke a partner's active tokens, or one of them (``--revoke``); how many."""
-    from migprofile.exchange.tokens import revoke_tokens
+    from migprofile.operations import revoke_partner_tokens
 
-    count = revoke_tokens(ctx.service.profile, partner, token_id)
+    count = revoke_partner_tokens(ctx.service.profile, partner, token_id)
     ctx.audit("token_revoke", partner, detail=f"token {token_id}" if token_id else "all",
               outcome="ok" if count else "none")
     ctx.db.commit()

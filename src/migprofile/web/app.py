@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -18,12 +18,12 @@ from migprofile.web.actions import TooLarge
 from migprofile.web.auth import Forbidden, NotSignedIn, authorize
 from migprofile.web.db import Database
 from migprofile.web.partner_access import PartnerRefused, refused_answer
-from migprofile.web.security import CSRF_COOKIE, new_token
+from migprofile.web.routes import api, exchange, pages, sdmx
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
-from migprofile.web.templating import error_text, page_environment, request_language
+from migprofile.web.templating import error_text, render, request_language
 
-__all__ = ["create_app", "render"]
+__all__ = ["create_app"]
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -80,22 +80,6 @@ class SecurityHeaders:
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
-
-
-def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:
-    """A page in the request's language, with what every page needs (account, CSRF)."""
-    language = request_language(request)
-    actor = getattr(request.state, "actor", None)
-    csrf = actor.session.csrf_token if actor else request.cookies.get(CSRF_COOKIE) or new_token()
-    html = page_environment(language).get_template(template).render(
-        request=request, lang=language, actor=actor, csrf_token=csrf,
-        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
-        service=request.app.state.service, **context)
-    response = HTMLResponse(html, status_code=status)
-    if actor is None and request.cookies.get(CSRF_COOKIE) != csrf:
-        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https")
-    return response
 
 
 def _error(request: Request, status: int, message: str, **extra) -> Response:
@@ -158,8 +142,6 @@ async def _lifespan(app: FastAPI):
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over ``settings.profile_dir``; migrates its database first."""
-    from migprofile.web.routes import api, exchange, pages, sdmx
-
     settings.profile  # noqa: B018 -- refuse a folder that is not a profile, at once
     app = FastAPI(title="migprofile", lifespan=_lifespan, version=migprofile.__version__,
                   description="The Migration Profile's web API: the same accounts, roles and "

@@ -7,17 +7,23 @@ migration), and no page or API route changes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from migprofile.web.db import AuditEntry
 
-__all__ = ["ACTIONS", "read_log", "record"]
+__all__ = ["ACTIONS", "SYNC_ACTOR", "audit_recorder", "read_log", "record"]
 
 ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
            "partner_key", "user_add", "user_disable", "role_change", "agency_save",
            "sdmx_query", "token_issue", "token_revoke", "partner_access", "package_download",
            "sync")
+
+
+SYNC_ACTOR = "exchange sync"
+"""Who the log says acted, for a sync (by the command or by ``serve``'s schedule)."""
 
 
 def record(db: Session, *, actor: str, action: str, target: str = "", outcome: str = "ok",
@@ -37,3 +43,12 @@ def _shown(text: str) -> str:
 def read_log(db: Session, *, limit: int = 500) -> list[AuditEntry]:
     """The latest entries, newest first."""
     return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def audit_recorder(db: Session) -> Callable:
+    """Writes each event of a sync to the audit log, at once."""
+    def write(event) -> None:
+        record(db, actor=SYNC_ACTOR, action="sync", target=event.partner or "profile",
+               outcome=event.outcome, detail=f"{event.action}: {event.detail}")
+        db.commit()
+    return write

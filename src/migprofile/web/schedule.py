@@ -11,28 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 
 import anyio
 import anyio.to_thread
-from sqlalchemy.orm import Session
 
 from migprofile.errors import MigprofileError
 from migprofile.web import audit
+from migprofile.web.audit import SYNC_ACTOR, audit_recorder
 
 __all__ = ["SYNC_ACTOR", "audit_recorder", "due_in", "run_on_schedule", "scheduled_sync"]
 
-SYNC_ACTOR = "exchange sync"
 log = logging.getLogger(__name__)
-
-
-def audit_recorder(db: Session) -> Callable:
-    """Writes each event of a sync to the audit log, at once."""
-    def record(event) -> None:
-        audit.record(db, actor=SYNC_ACTOR, action="sync", target=event.partner or "profile",
-                     outcome=event.outcome, detail=f"{event.action}: {event.detail}")
-        db.commit()
-    return record
 
 
 def due_in(profile, statuses: dict, *, now: dt.datetime) -> float:

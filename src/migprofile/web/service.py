@@ -1,7 +1,8 @@
 """What the web app does with the profile, through the project's own functions.
 
-Every action calls the function the command line calls (import, history, build, export,
-package import, reconciliation); this module only keeps what is read often in memory, keyed
+Every action calls the operation the command line calls (:mod:`migprofile.operations`:
+import, history, build, export, package import, sync, reconciliation); this module only
+keeps what is read often in memory, keyed
 by the last build, and serialises access to the warehouse (DuckDB allows one writer).
 """
 
@@ -115,7 +116,7 @@ class ProfileService:
     def explorer_table(self, wanted: ExplorerFilter, language: str, *,
                        limit: int) -> tuple[int, list[tuple[str, ...]]]:
         """How many values match, and the first ``limit`` as the explorer shows them."""
-        from migprofile.report.i18n import localizer
+        from migprofile.i18n import localizer
 
         loc = localizer(language)
         rows = self.explore(wanted)
@@ -169,8 +170,8 @@ class ProfileService:
                             lambda: self._sections(language))
 
     def _sections(self, language: str) -> list[DashboardSection]:
+        from migprofile.i18n import localizer
         from migprofile.report.charts import themed
-        from migprofile.report.i18n import localizer
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
 
@@ -216,10 +217,10 @@ class ProfileService:
 
     def build(self):
         """Build the profile (``migprofile build``); one build at a time."""
-        from migprofile.build import build_profile
+        from migprofile.operations import build
 
         with self.lock:
-            return build_profile(self.root)
+            return build(self.profile)
 
     def report_pdf(self, language: str) -> Path:
         profile = self.profile
@@ -235,18 +236,19 @@ class ProfileService:
                     accept_warnings: bool, citation: str = "",
                     mapping_file: Path | None = None):
         """``migprofile import``: raises ValidationFailed with every problem."""
-        from migprofile.sources.national.store import Provenance, import_national
+        from migprofile.operations import national_import
+        from migprofile.sources.national.store import Provenance
 
         with self.lock:
-            return import_national(self.root, file, dataflow_id=dataflow,
+            return national_import(self.profile, file, dataflow=dataflow,
                                    provenance=Provenance(provider=provider, citation=citation,
                                                          via="migprofile web app"),
                                    mapping_file=mapping_file, accept_warnings=accept_warnings)
 
     def history(self, dataflow: str):
-        from migprofile.sources.national.history import dataflow_history
+        from migprofile.operations import national_history
 
-        return dataflow_history(self.root, self.national_dataflow(dataflow).id)
+        return national_history(self.profile, self.national_dataflow(dataflow).id)
 
     def national_dataflow(self, dataflow: str):
         """A national dataflow of the profile; an unknown id is not found (404)."""
@@ -257,17 +259,15 @@ class ProfileService:
         return flow
 
     def national_dataflows(self) -> dict:
-        from migprofile.codes import load_dataflows
-
-        flows = load_dataflows(self.root / "dataflows")
+        flows = self.profile.dataflows
         return {k: f for k, f in sorted(flows.items()) if f.national}
 
     def export(self, *, to: str, dataflows: list[str], period: str | None):
         """Publish a package for a partner in its outbox (``migprofile exchange export``)."""
-        from migprofile.exchange.outbox import publish
+        from migprofile.operations import package_export
 
         with self.lock:
-            return publish(self.root, to=to, dataflows=dataflows, period=period)
+            return package_export(self.profile, to=to, dataflows=dataflows, period=period)
 
     def published(self, partner: str) -> list:
         """The packages published for ``partner`` (its outbox)."""
@@ -297,18 +297,16 @@ class ProfileService:
 
     def update_reconciliation(self) -> list[str]:
         """Read new sources into the warehouse and write the reconciliation again."""
-        from migprofile.build import update_reconciliation
+        from migprofile.operations import refresh_reconciliation
 
         with self.lock:
-            return update_reconciliation(self.root)
+            return refresh_reconciliation(self.profile)
 
     def sync(self, **kwargs):
         """``migprofile exchange sync``, holding the lock only while using the profile."""
-        from migprofile.build import update_reconciliation
-        from migprofile.exchange.sync import sync
+        from migprofile.operations import sync_partners
 
-        return sync(self.root, refresh=update_reconciliation, lock=lambda: self.lock,
-                    **kwargs)
+        return sync_partners(self.profile, lock=lambda: self.lock, **kwargs)
 
     def sync_status(self) -> dict:
         from migprofile.exchange.sync import read_status
@@ -316,10 +314,10 @@ class ProfileService:
         return read_status(self.profile)
 
     def import_package(self, file: Path):
-        from migprofile.exchange.importing import import_package
+        from migprofile.operations import package_import
 
         with self.lock:
-            return import_package(self.root, file)
+            return package_import(self.profile, file)
 
     @cached_property
     def vega_bundle(self) -> str:

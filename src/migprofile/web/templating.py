@@ -10,14 +10,16 @@ from functools import cache
 
 import jinja2
 from starlette.requests import Request
+from starlette.responses import HTMLResponse
 
 from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import Message, MigprofileError, localized
-from migprofile.report.i18n import localizer
+from migprofile.i18n import localizer
 from migprofile.report.render import environment
+from migprofile.web.security import CSRF_COOKIE, new_token
 
 __all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "error_text", "page_environment",
-           "problem_text", "request_language"]
+           "problem_text", "render", "request_language"]
 
 LANGUAGE_COOKIE = "migprofile_lang"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "lo": "ພາສາລາວ", "ko": "한국어"}
@@ -73,3 +75,19 @@ def request_language(request: Request) -> str:
         if code in REPORT_LANGUAGES:
             return code
     return "en"
+
+
+def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:
+    """A page in the request's language, with what every page needs (account, CSRF)."""
+    language = request_language(request)
+    actor = getattr(request.state, "actor", None)
+    csrf = actor.session.csrf_token if actor else request.cookies.get(CSRF_COOKIE) or new_token()
+    html = page_environment(language).get_template(template).render(
+        request=request, lang=language, actor=actor, csrf_token=csrf,
+        here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        service=request.app.state.service, **context)
+    response = HTMLResponse(html, status_code=status)
+    if actor is None and request.cookies.get(CSRF_COOKIE) != csrf:
+        response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https")
+    return response

@@ -23,7 +23,6 @@ from migprofile.web.accounts import (
     set_role,
 )
 from migprofile.web.actions import Context
-from migprofile.web.app import render
 from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
 from migprofile.web.db import ROLES, Upload
@@ -50,6 +49,7 @@ from migprofile.web.templating import (
     error_text,
     message_text,
     page_environment,
+    render,
     request_language,
 )
 
@@ -231,7 +231,7 @@ def dataflow_history(dataflow: str, request: Request,
 
 def _exchange_page(request: Request, ctx: Context, *, message: str | None = None,
                    error: str | None = None, status: int = 200) -> Response:
-    from migprofile.exchange.partners import key_warnings
+    from migprofile.operations import key_warnings
 
     packages = actions.visible_packages(ctx)
     profile = ctx.service.profile
@@ -377,13 +377,13 @@ def agencies_save(request: Request, agency_id: Annotated[str, Form(max_length=64
 
 def _tokens_page(request: Request, ctx: Context, *, issued: tuple[str, str] | None = None,
                  error: str | None = None, status: int = 200) -> Response:
-    from migprofile.exchange.partners import list_partners
     from migprofile.exchange.tokens import list_tokens
+    from migprofile.operations import partners as registered_partners
 
     tokens = list_tokens(ctx.service.profile)
     return render(request, "tokens.html.j2", status=status, issued=issued, error=error,
                   partners=[(p, [t for t in tokens if t.partner == p.id])
-                            for p in list_partners(ctx.service.profile)],
+                            for p in registered_partners(ctx.service.profile)],
                   endpoint=str(request.base_url).rstrip("/") + "/sdmx")
 
 
