@@ -40,7 +40,8 @@ unit = "percent"
 sources = ["unhcr", "wdi"]
 derived_from = "refugees_test"
 compute = "ratio"
-parameters = {{ numerator = {{ indicator = "refugees_test" }}, denominator = {{ indicator = "population" }} }}
+parameters.numerator = {{ indicator = "refugees_test" }}
+parameters.denominator = {{ indicator = "population" }}
 names = {NAMES}
 definition = {DEFINITION}
 """
@@ -132,3 +133,16 @@ def test_every_computation_is_used_and_every_section_built():
     assert set(TOPIC_SECTIONS) <= set(SECTIONS)
     assert {item.section for item in REGISTRY.values()
             if isinstance(item.compute, DeclaredComputation)} == set(TOPIC_SECTIONS)
+
+
+def test_every_key_and_computation_is_documented():
+    from pathlib import Path
+
+    from migprofile.indicators.declarations import TopicIndicator
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("### How an indicator is declared"):]
+    for key in TopicIndicator.model_fields:
+        assert f"`{key}`" in part, key
+    for name in COMPUTATIONS:
+        assert re.search(rf"^\| [^|]*`{name}`", part, flags=re.MULTILINE), name
