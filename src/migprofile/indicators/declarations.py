@@ -186,11 +186,6 @@ def _parameters_model(name: str) -> type[BaseModel]:
                         **_parameter_fields(COMPUTATIONS[name]))
 
 
-def _problems(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}"
-                     for e in exc.errors())
-
-
 class _Refused(Exception):
     """A problem of one declaration, at ``key``."""
 
@@ -266,6 +261,19 @@ def _check_names(items: list[Indicator]) -> None:
                 raise _Refused(f"indicators.{item.id}.{key}", f"unknown indicator {named!r}")
 
 
+def _problems(exc: ValidationError, data: Mapping | None = None) -> str:
+    """'key: problem' for each problem pydantic found; an entry of ``data``'s
+    ``indicators`` is named by its id (``indicators.ID.key``)."""
+    parts = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        if data is not None and len(loc) > 1 and loc[0] == "indicators" and isinstance(
+                loc[1], int):
+            loc[:2] = [_entry_key(loc[1], data)]
+        parts.append(f"{'.'.join(map(str, loc)) or '(top level)'}: {error['msg']}")
+    return "; ".join(parts)
+
+
 def _entry_key(index: int, data: Mapping) -> str:
     entries = data.get("indicators")
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else {}
@@ -282,25 +290,14 @@ def topic_indicators(path: Path | str, text: str) -> list[Indicator]:
     try:
         declared = TopicFile.model_validate(data)
     except ValidationError as exc:
-        problems = _validation_problems(exc, data)
-        raise MigprofileError(f"invalid indicator declaration: {problems}", path=path) from exc
+        raise MigprofileError(f"invalid indicator declaration: {_problems(exc, data)}",
+                              path=path) from exc
     try:
         items = [_indicator(item, f"indicators.{item.id}") for item in declared.indicators]
         _check_names(items)
     except _Refused as exc:
         raise MigprofileError(f"invalid indicator declaration: {exc}", path=path) from exc
     return items
-
-
-def _validation_problems(exc: ValidationError, data: Mapping) -> str:
-    """'indicators.ID.key: problem' for each problem pydantic found."""
-    parts = []
-    for error in exc.errors():
-        loc = list(error["loc"])
-        if len(loc) > 1 and loc[0] == "indicators" and isinstance(loc[1], int):
-            loc[:2] = [_entry_key(loc[1], data)]
-        parts.append(f"{'.'.join(map(str, loc)) or '(top level)'}: {error['msg']}")
-    return "; ".join(parts)
 
 
 def register_topic(topic: str) -> list[Indicator]:
