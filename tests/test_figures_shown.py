@@ -8,7 +8,7 @@ import pandas as pd
 from migprofile.profile import Profile
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import localizer
-from migprofile.report.sections import forced_migration
+from migprofile.report.sections import SECTIONS
 from migprofile.report.sections.common import partner_bars
 from migprofile.warehouse import Warehouse
 
@@ -26,7 +26,7 @@ def test_a_break_in_a_series_is_flagged_in_the_annex_and_on_the_chart(built_prof
     en = (built_profile / "out" / "en" / "profile.html").read_text(encoding="utf-8")
     annex = en[en.index("Breaks in series"):]
     assert "317,737 in 2021, then 17,507 in 2022" in annex
-    section = forced_migration.build(data, localizer("en"))
+    section = SECTIONS["forced_migration"](data, localizer("en"))
     figure = next(b for b in section.blocks if "Refugees and asylum-seekers" in b.title)
     assert "Break in series (Refugees from the country (all countries of asylum)): 317,737 in " \
         "2021, then 17,507 in 2022; see the annex." in figure.note

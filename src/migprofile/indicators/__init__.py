@@ -1,8 +1,9 @@
 """Indicators: the registry of declarations and their computation for a profile."""
 
-# Imported in the order their indicators are listed (tables.xlsx, the annex): the national
-# ones, declared beside their dataflows, between migrant stocks and remittances.
-from migprofile.indicators import border, forced_migration, migrant_stock  # noqa: F401, I001
+# Imported in the order their indicators are listed (tables.xlsx, the annex): each module
+# registers the indicators its TOML file declares, the national ones, declared beside their
+# dataflows, between forced migration and remittances.
+from migprofile.indicators import border, migrant_stock, forced_migration  # noqa: F401, I001
 from migprofile.indicators import declared  # noqa: F401
 from migprofile.indicators import remittances  # noqa: F401
 from migprofile.indicators import world  # noqa: F401

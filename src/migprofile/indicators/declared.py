@@ -10,14 +10,12 @@ that is not a total of this kind is registered in code (``register``), by id.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from functools import cache
-from importlib import resources
 
 from migprofile.codes import REPORT_LANGUAGES, TOTAL, UNKNOWN, Dataflow, builtin_dataflows
-from migprofile.codes.dataflows import IndicatorDeclaration, Names
+from migprofile.codes.dataflows import IndicatorDeclaration
+from migprofile.indicators.declarations import shared_notes
 from migprofile.indicators.national import NationalValues
 from migprofile.indicators.registry import Indicator, profile_indicators, register
 
@@ -31,14 +29,6 @@ SHIPPED_ORDER = ("LABOUR_DEPLOYMENTS", "LABOUR_STOCK_ABROAD", "WORK_PERMITS_FORE
 annex, as in earlier editions; a dataflow not listed follows, by id."""
 
 PARTNER_INDICATOR_NOTE = "other_partners"
-
-
-@cache
-def shared_notes() -> dict[str, Names]:
-    """Sentences any indicator's definition may end with (``codes/notes.toml``)."""
-    text = resources.files("migprofile").joinpath("codes/notes.toml").read_text(
-        encoding="utf-8")
-    return tomllib.loads(text)
 
 
 def national_dataflows(flows: Mapping[str, Dataflow]) -> list[Dataflow]:

@@ -1,7 +1,10 @@
 """The sections of the report, in the order of the IOM Migration Profile template.
 
-The sections of national data are declared beside their dataflows (shipped or the
-profile's own) and placed after the section their declaration names.
+Key figures, immigration, emigration, remittances and forced migration are declared in
+``topics.py``, the sections of national data beside their dataflows (shipped or the
+profile's own, each placed after the section its declaration names); the world and its
+region, UN DESA's revisions, border data, mirror statistics, governance, findings and
+the annex are computed in code.
 """
 
 from __future__ import annotations
@@ -13,17 +16,18 @@ from migprofile.codes import Dataflow
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Section
-from migprofile.report.sections import (
+
+# migrant_stock and remittances register the special parts of their declared sections.
+from migprofile.report.sections import (  # noqa: F401
     annex,
     border,
     findings,
-    forced_migration,
     governance,
-    key_figures,
     migrant_stock,
     mirror,
     national,
     remittances,
+    topics,
     world,
 )
 
@@ -31,22 +35,25 @@ __all__ = ["SECTIONS", "build_sections", "section_builders"]
 
 SectionBuilder = Callable[[ReportData, Localizer], Section | None]
 
+_DECLARED = topics.topic_builders()
+
 SECTIONS: dict[str, SectionBuilder] = {
-    "key_figures": key_figures.build,
-    "immigration": migrant_stock.build_immigration,
-    "emigration": migrant_stock.build_emigration,
+    "key_figures": _DECLARED["key_figures"],
+    "immigration": _DECLARED["immigration"],
+    "emigration": _DECLARED["emigration"],
     "context": world.build_context,
     "undesa_revisions": world.build_revisions,
     "border": border.build,
-    "remittances": remittances.build,
-    "forced_migration": forced_migration.build,
+    "remittances": _DECLARED["remittances"],
+    "forced_migration": _DECLARED["forced_migration"],
     "mirror_statistics": mirror.build,
     "governance": governance.build,
     "findings_recommendations": findings.build,
     "annex": annex.build,
 }
-"""Section id -> builder of the sections computed in code. A builder returns None when
-the section has nothing to show."""
+"""Section id -> builder of the sections of the international sources, in their order:
+those declared in ``topics.py`` (one generic section each) and those computed in code. A
+builder returns None when the section has nothing to show."""
 
 
 def section_builders(flows: Mapping[str, Dataflow]) -> dict[str, SectionBuilder]:

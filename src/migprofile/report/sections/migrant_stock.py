@@ -1,37 +1,49 @@
-"""Immigration and emigration: migrant stocks over time, by sex, by partner country."""
+"""Immigration and emigration: what their declared sections (``topics.py``) compute in code.
+
+The introduction of each says the latest stock with the share of women, the rate of the
+same year or before, and the largest partners; immigration adds what UN DESA's estimates
+for the country rest on.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from babel.lists import format_list
 
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Section, Table
-from migprofile.report.sections.common import (
-    indicator_note,
-    partner_bars,
-    partner_table,
-    sex_bars,
-)
+from migprofile.report.sections.topics import N_, special_intro
 
 
 @dataclass(frozen=True)
 class Stock:
-    """The indicators of one direction of migration."""
+    """The indicators of one direction of migration and the sentences about them."""
 
-    section: str
     total: str
     by_partner: str
     female_share: str
     rate: str
+    said: str
+    rate_said: str
+    partners_said: str
 
 
-IMMIGRATION = Stock("immigration", "immigrant_stock", "immigrant_stock_by_origin",
-                    "female_share_immigrants", "immigrants_pct_population")
-EMIGRATION = Stock("emigration", "emigrant_stock", "emigrant_stock_by_destination",
-                   "female_share_emigrants", "emigration_rate")
+IMMIGRATION = Stock(
+    "immigrant_stock", "immigrant_stock_by_origin", "female_share_immigrants",
+    "immigrants_pct_population",
+    N_("In {year}, {country} hosted {total} international migrants; {share} of them were "
+       "women."),
+    N_("Immigrants made up {rate} of the population in {rate_year}."),
+    N_("The largest groups came from {partners}."))
+EMIGRATION = Stock(
+    "emigrant_stock", "emigrant_stock_by_destination", "female_share_emigrants",
+    "emigration_rate",
+    N_("In {year}, {total} people born in {country} lived abroad; {share} of them were "
+       "women."),
+    N_("The emigration rate was {rate} in {rate_year}."),
+    N_("The main countries of destination were {partners}."))
 
 
 def _top_partners_text(data: ReportData, loc: Localizer, stock: Stock, year: str) -> str:
@@ -41,7 +53,7 @@ def _top_partners_text(data: ReportData, loc: Localizer, stock: Stock, year: str
     return format_list(items, locale=loc.locale) if items else ""
 
 
-def _intro(data: ReportData, loc: Localizer, stock: Stock) -> list[str]:
+def stock_intro(stock: Stock, data: ReportData, loc: Localizer) -> list[str]:
     latest = data.latest(stock.total)
     if latest is None:
         return [loc._("UN DESA publishes no estimate of this stock for the country.")]
@@ -56,47 +68,25 @@ def _intro(data: ReportData, loc: Localizer, stock: Stock) -> list[str]:
         "rate": loc.percent(rate[1]) if rate else "",
         "rate_year": rate[0] if rate else "",
     }
-    if stock is IMMIGRATION:
-        sentences = [
-            loc._("In {year}, {country} hosted {total} international migrants; {share} of "
-                  "them were women."),
-            loc._("Immigrants made up {rate} of the population in {rate_year}.") if rate else "",
-            loc._("The largest groups came from {partners}.") if values["partners"] else "",
-        ]
-    else:
-        sentences = [
-            loc._("In {year}, {total} people born in {country} lived abroad; {share} of them "
-                  "were women."),
-            loc._("The emigration rate was {rate} in {rate_year}.") if rate else "",
-            loc._("The main countries of destination were {partners}.")
-            if values["partners"] else "",
-        ]
+    sentences = [
+        loc._(stock.said),
+        loc._(stock.rate_said) if rate else "",
+        loc._(stock.partners_said) if values["partners"] else "",
+    ]
     return [" ".join(s.format(**values) for s in sentences if s)]
 
 
-def _year_table(data: ReportData, loc: Localizer, stock: Stock, title: str,
-                rate_heading: str) -> Table | None:
-    totals = data.series(stock.total)
-    if totals.empty:
-        return None
-    women, men = data.series(stock.total, sex="F"), data.series(stock.total, sex="M")
-    share = data.series(stock.female_share, sex="F")
-    rate = data.series(stock.rate)
-    rows = [[year, loc.integer(totals[year]), loc.integer(women.get(year)),
-             loc.integer(men.get(year)), loc.percent(share.get(year)),
-             loc.percent(rate.get(year))] for year in totals.index]
-    columns = [loc._("Year"), loc._("Total"), loc._("Women"), loc._("Men"),
-               loc._("Women (%)"), rate_heading]
-    return Table(title, columns, rows,
-                 indicator_note(data, loc, stock.total, stock.rate),
-                 numeric=[False, True, True, True, True, True])
+special_intro("immigration")(partial(stock_intro, IMMIGRATION))
+special_intro("emigration")(partial(stock_intro, EMIGRATION))
 
 
-def _data_type_note(data: ReportData, loc: Localizer) -> str | None:
+@special_intro("undesa_data_types")
+def data_type_note(data: ReportData, loc: Localizer) -> list[str]:
+    """What UN DESA's estimates for the country rest on, as its data-type flags say."""
     source = data.source("undesa_ims")
     flags = data.data_types.get(source.revision if source else "", {})
     if not flags:
-        return None
+        return []
     parts = []
     if flags.get("b"):
         parts.append(loc._("UN DESA's estimates for this country are based on data on the "
@@ -108,38 +98,4 @@ def _data_type_note(data: ReportData, loc: Localizer) -> str | None:
         parts.append(loc._("Refugees were added to the estimates."))
     if flags.get("i"):
         parts.append(loc._("No data were available: the estimates are imputed."))
-    return " ".join(parts) or None
-
-
-def build_immigration(data: ReportData, loc: Localizer) -> Section:
-    stock = IMMIGRATION
-    intro = _intro(data, loc, stock)
-    note = _data_type_note(data, loc)
-    if note:
-        intro.append(note)
-    blocks = [
-        sex_bars(data, loc, stock.total, title=loc._("Immigrant stock by sex")),
-        partner_bars(data, loc, stock.by_partner,
-                     title=loc._("Main countries of origin of immigrants, {year}")),
-        _year_table(data, loc, stock, loc._("Immigrant stock"),
-                    loc._("Share of the population (%)")),
-        partner_table(data, loc, stock.by_partner,
-                      title=loc._("Immigrants by country of origin and sex, {year}"),
-                      partner_heading=loc._("Country of origin")),
-    ]
-    return Section(stock.section, loc._("Immigration"), intro, [b for b in blocks if b])
-
-
-def build_emigration(data: ReportData, loc: Localizer) -> Section:
-    stock = EMIGRATION
-    blocks = [
-        sex_bars(data, loc, stock.total, title=loc._("Emigrant stock by sex")),
-        partner_bars(data, loc, stock.by_partner,
-                     title=loc._("Main countries of destination of emigrants, {year}")),
-        _year_table(data, loc, stock, loc._("Emigrant stock"), loc._("Emigration rate (%)")),
-        partner_table(data, loc, stock.by_partner,
-                      title=loc._("Emigrants by country of destination and sex, {year}"),
-                      partner_heading=loc._("Country of destination")),
-    ]
-    return Section(stock.section, loc._("Emigration"), _intro(data, loc, stock),
-                   [b for b in blocks if b])
+    return [" ".join(parts)] if parts else []

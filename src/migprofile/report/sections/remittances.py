@@ -1,18 +1,20 @@
-"""Remittances: WDI totals and shares of GDP, KNOMAD's split by sending country, and why the
-two sources give different totals (shown side by side, never merged)."""
+"""Remittances: what the declared section (``topics.py``) computes in code: the
+introduction, and why the two sources give different totals (shown side by side, never
+merged)."""
 
 from __future__ import annotations
 
 from migprofile.indicators import compare_sources
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Callout, Section, Table
-from migprofile.report.sections.common import indicator_note, line_figure, partner_bars
+from migprofile.report.model import Callout, Table
+from migprofile.report.sections.common import indicator_note
+from migprofile.report.sections.national import special_block
+from migprofile.report.sections.topics import special_intro
 
-ID = "remittances"
 
-
-def _intro(data: ReportData, loc: Localizer) -> list[str]:
+@special_intro("remittances")
+def intro(data: ReportData, loc: Localizer) -> list[str]:
     latest = data.latest("remittance_inflows_usd")
     if latest is None:
         return [loc._("The World Bank publishes no remittance inflows for the country.")]
@@ -27,7 +29,8 @@ def _intro(data: ReportData, loc: Localizer) -> list[str]:
     return [text]
 
 
-def _two_sources(data: ReportData, loc: Localizer) -> Callout | None:
+@special_block("remittance_sources")
+def two_sources(data: ReportData, loc: Localizer) -> Callout | None:
     threshold = data.settings.report.disagreement_pct
     found = [c for c in compare_sources(data.values, threshold_pct=threshold)
              if c.id == "remittance_inflows"]
@@ -56,20 +59,3 @@ def _two_sources(data: ReportData, loc: Localizer) -> Callout | None:
               "sending country."),
     ]
     return Callout(loc._("Two sources, two figures"), paragraphs, table)
-
-
-def build(data: ReportData, loc: Localizer) -> Section:
-    blocks = [
-        line_figure(data, loc, ["remittance_inflows_usd", "remittance_outflows_usd"],
-                    title=loc._("Personal remittances, US$ million"),
-                    y_title=loc._("US$ million"), scale=1e6),
-        line_figure(data, loc, ["remittance_inflows_pct_gdp"],
-                    title=loc._("Remittance inflows as a share of GDP (%)"),
-                    y_title="%", value_format=",.1f"),
-        partner_bars(data, loc, "remittance_inflows_by_sender_usd",
-                     title=loc._("Main sending countries of remittances (KNOMAD estimate), "
-                                 "{year}, US$ million"),
-                     scale=1e6, x_title=loc._("US$ million"), value_format=",.1f"),
-        _two_sources(data, loc),
-    ]
-    return Section(ID, loc._("Remittances"), _intro(data, loc), [b for b in blocks if b])
