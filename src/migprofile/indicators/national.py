@@ -18,10 +18,11 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
+from migprofile.codes.dataflows import RATE_UNITS
 from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import REGISTRY, Inputs
 
-__all__ = ["NationalValues", "RevisedFigure", "latest_revisions", "national_cube",
+__all__ = ["NationalValues", "RevisedFigure", "adds_up", "latest_revisions", "national_cube",
            "national_families", "national_source", "national_values", "revised_figures",
            "with_extra_dimensions", "women_shares"]
 
@@ -123,6 +124,15 @@ def national_source(indicator_id: str) -> Dataflow | None:
     """The national dataflow an indicator is computed from; None for any other."""
     family = national_families().get(indicator_id)
     return family.flow if family is not None else None
+
+
+def adds_up(indicator_id: str) -> bool:
+    """Whether an indicator's values add up (counts) or not (rates and shares): those of
+    a national dataflow as its measure says, any other by its unit."""
+    flow = national_source(indicator_id)
+    if flow is not None:
+        return flow.additive
+    return REGISTRY[indicator_id].unit not in RATE_UNITS
 
 
 def national_values(x: Inputs, flow: Dataflow, *, by_partner: bool = False,
