@@ -221,6 +221,23 @@ def test_the_report_shows_the_matrix_of_the_largest_provinces(report, expected_f
     assert "The 8 largest of 12 are shown" in text_of(internal)
 
 
+def test_a_protected_matrix_withholds_small_flows_and_rounds_the_rest():
+    from migprofile.indicators.disclosure import DisclosureRule
+    from migprofile.indicators.flow_matrix import FlowMatrix, protected
+
+    cells = {("A", "B"): 2.0, ("A", "C"): 40.0, ("D", "B"): 31.0, ("D", "C"): 52.0}
+    matrix = FlowMatrix("INTERNAL_MIGRATION", ("origin", "destination"), "2019", "r1", cells,
+                        {"A": 42.0, "D": 83.0}, {"B": 33.0, "C": 92.0}, 125.0)
+    rule = DisclosureRule(enabled=True, threshold=3, rounding_base=3)
+    shown = protected(matrix, rule=rule, salt=b"salt")
+    assert ("A", "B") not in shown.cells  # a count of 2, withheld
+    assert len(shown.cells) < len(cells) - 1 or shown.from_totals.get("A") is None \
+        or shown.to_totals.get("B") is None  # and not computable back from the margins
+    values = [*shown.cells.values(), *shown.from_totals.values(), *shown.to_totals.values()]
+    assert all(v % 3 == 0 for v in values)
+    assert protected(matrix, rule=DisclosureRule(False, 3, 3), salt=b"salt") == matrix
+
+
 # every part of the template ----------------------------------------------------------
 
 PARTS = {

@@ -5,9 +5,12 @@ introduction sentences and blocks, in every language); one that declares none ge
 default of :func:`default_plan`: its description, the latest figure, a chart by year, the
 largest partners, a table by year and one by each other dimension, with the fixed
 sentences of the catalogs. A block that is not a chart or table of one indicator is
-computed in code and registered by name (:data:`SPECIAL_BLOCKS`). Each section is shown
-only when its data exist; each year comes from the latest revision covering it, and the
-tables say which revision that was.
+computed in code and registered by name (:data:`SPECIAL_BLOCKS`); flows between two
+dimensions (province of origin and of destination) are computed by
+:mod:`migprofile.indicators.flow_matrix`. Each section is shown only when its data exist,
+or, declared ``always``, states its data gap; each year comes from the latest revision
+covering it, and the tables say which revision that was. A rate (a cost in per cent) is
+shown as the source gives it, without shares of women or of the total.
 """
 
 from __future__ import annotations
