@@ -103,6 +103,25 @@ def test_disclosure_control_leaves_rates_as_they_are():
                                 dataflow_id="SDG_10_7_1_RECRUITMENT_COSTS") == rows
 
 
+@pytest.mark.parametrize(("flow", "words"), [
+    ('["origin"]', "names two dimensions"),
+    ('["origin", "origin"]', "names two dimensions"),
+    ('["origin", "province"]', "unknown dimensions ['province']"),
+    ('["time_period", "destination"]', "unknown dimensions ['time_period']"),
+])
+def test_a_flow_block_naming_wrong_dimensions_is_refused(tmp_path, flow, words):
+    from migprofile.codes import load_dataflows
+    from migprofile.errors import MigprofileError
+
+    text = (Path(__file__).resolve().parents[1] / "src" / "migprofile" / "codes" / "dataflows"
+            / "INTERNAL_MIGRATION.toml").read_text(encoding="utf-8")
+    text = text.replace('id = "INTERNAL_MIGRATION"', 'id = "PROVINCE_MOVES"', 1).replace(
+        'flow = ["origin", "destination"]\nlargest = 8', f"flow = {flow}\nlargest = 8", 1)
+    (tmp_path / "PROVINCE_MOVES.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(MigprofileError, match=re.escape(words)):
+        load_dataflows(tmp_path)
+
+
 # the profile with the samples, built once --------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -368,7 +368,7 @@ class Dataflow(_Declared):
                 self._check_flow(section, block)
 
     def _check_flow(self, section: SectionDeclaration, block: SectionBlock) -> None:
-        """A flow block names two different dimensions of the dataflow with codelists."""
+        """A flow block names two different dimensions of the dataflow (not the period)."""
         known = {d.id for d in self.dimensions if d.id != "time_period"}
         if len(block.flow) != 2 or len(set(block.flow)) != 2:
             raise ValueError(f"section {section.id}: a {block.kind} block names two "

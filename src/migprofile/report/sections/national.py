@@ -423,12 +423,12 @@ def _flow_note(data: ReportData, loc: Localizer, block: PlannedBlock, revision: 
 def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
     if block.kind == "special":
         return SPECIAL_BLOCKS[block.special](data, loc)
-    if block.kind == "flow_matrix":
-        return flow_matrix(data, loc, block, title=block.title(loc))
-    if block.kind == "largest_flows":
-        return largest_flows(data, loc, block, title=block.title(loc))
     name = indicator_name(block.indicator, loc) if block.indicator else ""
     title = block.title(loc).replace("{name}", name)
+    if block.kind == "flow_matrix":
+        return flow_matrix(data, loc, block, title=title)
+    if block.kind == "largest_flows":
+        return largest_flows(data, loc, block, title=title)
     if block.kind == "key_figure":
         return [key_figure(data, loc, block.indicator, label=title or name)]
     if block.kind == "year_bars":
