@@ -66,7 +66,7 @@ def test_the_example_register_reads(tmp_path):
     korea = next(a for a in register.agreements if a.partner == "KOR")
     assert korea.signed == "2004" and "Employment Permit System" in korea.title["en"]
     assert register.gcm.endorsed == "2018" and register.gcm.plan == "decision-402-2020"
-    assert register.institution("dolab").parent == "molisa"
+    assert register.institution("dolab").parent == "moha"  # since 1 March 2025
     assert {i.id for i in register.institutions} >= {"dolab", "immigration", "consular",
                                                       "scov"}
 

@@ -28,6 +28,7 @@ from migprofile.errors import MigprofileError
 __all__ = [
     "CANONICAL_DIMENSIONS",
     "COMMON_DIMENSIONS",
+    "RATE_UNITS",
     "Codelist",
     "Dataflow",
     "Dimension",
@@ -49,8 +50,12 @@ CANONICAL_DIMENSIONS = ("ref_area", "counterpart_area", "time_period", "sex", "a
 BUILTIN_CODELISTS = ("CL_AREA", "CL_SEX", "CL_AGE")
 
 BLOCK_KINDS = ("key_figure", "year_bars", "year_table", "partner_bars", "dimension_table",
-               "special")
-"""What a section declaration may show (see ``report/sections/declared.py``)."""
+               "flow_matrix", "largest_flows", "special")
+"""What a section declaration may show (see ``report/sections/national.py``)."""
+
+FLOW_BLOCKS = ("flow_matrix", "largest_flows")
+"""Blocks of flows between two dimensions of one dataflow (province of origin and of
+destination), computed from its observations."""
 
 Names = dict[str, str]
 
@@ -141,6 +146,10 @@ class Dimension(_Declared):
         return data
 
 
+RATE_UNITS = ("percent", "per_100k", "per_1000")
+"""Units of rates and shares: their values never add up."""
+
+
 class Measure(_Declared):
     id: str
     names: Names
@@ -148,6 +157,16 @@ class Measure(_Declared):
     aliases: list[str] = Field(
         default_factory=list,
         description="other column headings agencies use for the value, e.g. \"Số lao động\"")
+    additive: bool | None = Field(
+        default=None,
+        description="values of different codes add up to their total; false for rates and "
+                    "shares, whose totals (`_T`) are only ever the ones a file gives "
+                    "(default: false for the units percent, per_100k and per_1000)")
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether a total of this measure may be derived as the sum of its parts."""
+        return self.additive if self.additive is not None else self.unit not in RATE_UNITS
 
 
 class TotalsRule(_Declared):
@@ -208,6 +227,14 @@ class SectionBlock(_Declared):
     extra_title: Names = Field(default_factory=dict)
     special: str = Field(default="", description="the id of a block computed in code")
     dimension: str = Field(default="", description="a dimension table's dimension")
+    flow: list[str] = Field(
+        default_factory=list,
+        description="a flow matrix's or largest flows' two dimensions: where people come "
+                    "from and where they go, e.g. [\"origin\", \"destination\"]")
+    largest: int = Field(
+        default=10, ge=1,
+        description="how many flows a list of the largest flows shows, or how many origins "
+                    "and destinations (the largest) a flow matrix shows")
 
 
 class SectionDeclaration(_Declared):
@@ -224,6 +251,10 @@ class SectionDeclaration(_Declared):
                                                "report (default: the last national one)")
     intro: list[SectionSentence] = Field(default_factory=list)
     blocks: list[SectionBlock] = Field(default_factory=list)
+    always: bool = Field(
+        default=False,
+        description="a part of the Migration Profile template: shown even without data, "
+                    "saying in plain words that its figures are a data gap")
 
 
 class Dataflow(_Declared):
@@ -333,12 +364,30 @@ class Dataflow(_Declared):
                 self._complete(block.title, f"title of a {block.kind} block of {section.id}")
             if block.extra:
                 self._complete(block.extra_title, f"title of column {block.extra}")
+            if block.kind in FLOW_BLOCKS:
+                self._check_flow(section, block)
+
+    def _check_flow(self, section: SectionDeclaration, block: SectionBlock) -> None:
+        """A flow block names two different dimensions of the dataflow (not the period)."""
+        known = {d.id for d in self.dimensions if d.id != "time_period"}
+        if len(block.flow) != 2 or len(set(block.flow)) != 2:
+            raise ValueError(f"section {section.id}: a {block.kind} block names two "
+                             f"dimensions in `flow` (from, to), not {block.flow}")
+        unknown = sorted(set(block.flow) - known)
+        if unknown:
+            raise ValueError(f"section {section.id}: `flow` names unknown dimensions "
+                             f"{unknown} (known: {', '.join(sorted(known))})")
 
     @property
     def section_id(self) -> str:
         """The id of the section this dataflow's indicators are shown in."""
         return (self.section.id if self.section is not None and self.section.id
                 else self.source_id)
+
+    @property
+    def additive(self) -> bool:
+        """Whether its totals may be summed from their parts: every measure adds up."""
+        return all(measure.adds_up for measure in self.measures)
 
     @property
     def source_id(self) -> str:

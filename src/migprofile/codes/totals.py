@@ -10,7 +10,10 @@ complete:
   when every code the data use for it, in the same year and the same open codes, has a
   value: a partner split by sex counts in the total of women only if every other partner
   of that year is split by sex too;
-- a dimension whose codes overlap (``additive = false``) is never added up.
+- a dimension whose codes overlap (``additive = false``) is never added up;
+- nor is any dimension of a dataflow whose measure does not add up (rates and shares:
+  the cost of a remittance in per cent of the amount sent): its totals are the ones a
+  file gives, never a sum, and no total is checked against its parts.
 
 A partial split therefore never removes a partner from a total: the total of the partners
 is derived from each partner's own total (given, or derived from its complete split), and
@@ -184,6 +187,8 @@ class Cube:
         return self._shares[memo]
 
     def _share(self, key: Key, axis: int, code: str) -> Share | None:
+        if self.kinds[axis] == NOT_ADDITIVE:  # a part of a rate, or of overlapping codes
+            return None
         part = self.value((*key[:axis], code, *key[axis + 1:]))
         base = self.value(key)
         if part is not None and base is not None:
@@ -212,6 +217,8 @@ def _coarser(context: Key, axes: list[int]) -> list[Key]:
 
 
 def _kind(dataflow: Dataflow, dimension: str) -> str:
+    if not dataflow.additive:
+        return NOT_ADDITIVE
     declared = next((d for d in dataflow.dimensions if d.id == dimension), None)
     if declared is None or declared.codelist is None:
         return OPEN

@@ -10,7 +10,7 @@ where both figures are known (:func:`women_shares`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ibis
@@ -18,10 +18,11 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from migprofile.codes import NOT_APPLICABLE, TOTAL, Dataflow
+from migprofile.codes.dataflows import RATE_UNITS
 from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import REGISTRY, Inputs
 
-__all__ = ["NationalValues", "RevisedFigure", "latest_revisions", "national_cube",
+__all__ = ["NationalValues", "RevisedFigure", "adds_up", "latest_revisions", "national_cube",
            "national_families", "national_rows", "national_source", "national_values",
            "revised_figures", "with_extra_dimensions", "women_shares"]
 
@@ -51,10 +52,13 @@ NationalRows = dict[str, list[dict]]
 """The observations of national sources for one country, by source id."""
 
 
-def national_rows(observations: ir.Table, *, area: str) -> NationalRows:
-    """Every observation of ``area`` from the national dataflows in the registry, fetched
-    in one query: each indicator then reads its dataflow's rows from memory."""
-    sources = sorted({family.flow.source_id for family in national_families().values()})
+def national_rows(observations: ir.Table, *, area: str,
+                  flows: Iterable[Dataflow] | None = None) -> NationalRows:
+    """Every observation of ``area`` from ``flows`` (by default the national dataflows of
+    the registry's indicators), fetched in one query: each indicator then reads its
+    dataflow's rows from memory."""
+    chosen = flows if flows is not None else (f.flow for f in national_families().values())
+    sources = sorted({flow.source_id for flow in chosen})
     obs = observations
     rows = obs.filter(obs.source.isin(sources) & (obs.ref_area == area)) if sources else \
         obs.filter(ibis.literal(False))
@@ -167,6 +171,15 @@ def national_source(indicator_id: str) -> Dataflow | None:
     """The national dataflow an indicator is computed from; None for any other."""
     family = national_families().get(indicator_id)
     return family.flow if family is not None else None
+
+
+def adds_up(indicator_id: str) -> bool:
+    """Whether an indicator's values add up (counts) or not (rates and shares): those of
+    a national dataflow as its measure says, any other by its unit."""
+    flow = national_source(indicator_id)
+    if flow is not None:
+        return flow.additive
+    return REGISTRY[indicator_id].unit not in RATE_UNITS
 
 
 def national_values(x: Inputs, flow: Dataflow, *, by_partner: bool = False,

@@ -14,7 +14,14 @@ from migprofile.governance import Register, load_register
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.border import BorderTables, published_border_tables
 from migprofile.indicators.comparisons import Reconciliation, reconcile_profile
-from migprofile.indicators.national import RevisedFigure, revised_figures, women_shares
+from migprofile.indicators.flow_matrix import FlowMatrix, profile_flow_matrices
+from migprofile.indicators.national import (
+    RevisedFigure,
+    adds_up,
+    national_source,
+    revised_figures,
+    women_shares,
+)
 from migprofile.profile import Profile
 from migprofile.warehouse import INDICATOR_SCHEMA, Warehouse
 
@@ -75,6 +82,9 @@ class ReportData:
     where both figures are known."""
     revised: list[RevisedFigure] = field(default_factory=list)
     """National totals that a later revision changed, with every revision's figure."""
+    flows: dict[tuple[str, tuple[str, str]], FlowMatrix] = field(default_factory=dict)
+    """Flow matrices (province of origin x destination) by (dataflow, dimensions), as
+    published."""
     register: Register | None = None
     """The migration governance register (``governance/``); read from the profile when
     not given."""
@@ -97,7 +107,10 @@ class ReportData:
                    border=published_border_tables(profile, warehouse,
                                                   protect=values is not None),
                    shares=women_shares(warehouse.observations, area=profile.country),
-                   revised=revised_figures(warehouse.observations, area=profile.country))
+                   revised=revised_figures(warehouse.observations, area=profile.country),
+                   flows=profile_flow_matrices(profile, warehouse,
+                                               profile.dataflows,
+                                               protect=values is not None))
 
     @property
     def country(self) -> str:
@@ -148,7 +161,8 @@ class ReportData:
         """The share of women in ``year``, on the base where women and the total are both
         known (for national data perhaps only the partners whose sex was recorded)."""
         found = self.shares.get((indicator, partner, year))
-        if found is not None:
+        if found is not None or (national_source(indicator) is not None and not adds_up(
+                indicator)):
             return found
         rows = self.rows(indicator, sex=None, partner=partner)
         rows = rows[rows.time_period == year].set_index("sex").value

@@ -78,6 +78,9 @@ class Section:
     blocks: list[Figure | Table | KeyFigure | Callout | Narrative | list] = field(
         default_factory=list)
     narrative_html: str | None = None
+    gap: bool = False
+    """A part of the template without data, only stating the gap: it does not take a page
+    of its own in the PDF."""
 
     @property
     def figures(self) -> list[Figure]:

@@ -5,9 +5,12 @@ introduction sentences and blocks, in every language); one that declares none ge
 default of :func:`default_plan`: its description, the latest figure, a chart by year, the
 largest partners, a table by year and one by each other dimension, with the fixed
 sentences of the catalogs. A block that is not a chart or table of one indicator is
-computed in code and registered by name (:data:`SPECIAL_BLOCKS`). Each section is shown
-only when its data exist; each year comes from the latest revision covering it, and the
-tables say which revision that was.
+computed in code and registered by name (:data:`SPECIAL_BLOCKS`); flows between two
+dimensions (province of origin and of destination) are computed by
+:mod:`migprofile.indicators.flow_matrix`. Each section is shown only when its data exist,
+or, declared ``always``, states its data gap; each year comes from the latest revision
+covering it, and the tables say which revision that was. A rate (a cost in per cent) is
+shown as the source gives it, without shares of women or of the total.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ import pandas as pd
 from babel.lists import format_list
 
 from migprofile.codes import Dataflow
-from migprofile.codes.dataflows import SectionBlock
+from migprofile.codes.dataflows import RATE_UNITS, SectionBlock
 from migprofile.codes.totals import Share
 from migprofile.errors import MigprofileError
 from migprofile.indicators import REGISTRY, UNITS
 from migprofile.indicators.declared import dataflow_indicators, national_dataflows
-from migprofile.indicators.national import national_families, national_source
+from migprofile.indicators.national import adds_up, national_families, national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
@@ -74,6 +77,10 @@ class PlannedBlock:
     special: str = ""
     dimension: tuple[str, ...] = ()
     """A dimension table's indicators, one per code."""
+    dataflow: str = ""
+    flow: tuple[str, ...] = ()
+    """A flow block's two dimensions (from, to)."""
+    largest: int = 10
 
 
 @dataclass
@@ -87,6 +94,8 @@ class SectionPlan:
     intro: list[tuple[str, Words]] = field(default_factory=list)
     """(indicator or "", sentence)."""
     blocks: list[PlannedBlock] = field(default_factory=list)
+    always: bool = False
+    """Shown without data too, saying that its figures are a data gap."""
 
 
 # the plans ------------------------------------------------------------------------------
@@ -97,7 +106,8 @@ def _planned(block: SectionBlock, flow: Dataflow) -> PlannedBlock:
         codes = tuple(item.id for item in dataflow_indicators(flow)
                       if set(item.compute.fixed) == {block.dimension})
     return PlannedBlock(block.kind, block.indicator, _declared(block.title), block.extra,
-                        _declared(block.extra_title), block.special, codes)
+                        _declared(block.extra_title), block.special, codes, flow.id,
+                        tuple(block.flow), block.largest)
 
 
 def default_plan(flow: Dataflow) -> SectionPlan:
@@ -149,7 +159,7 @@ def section_plans(flows: Mapping[str, Dataflow]) -> list[SectionPlan]:
             flow.section_id, _declared(declared.title), declared.after or DEFAULT_PLACE,
             [i.id for i in dataflow_indicators(flow)],
             [(s.indicator, _declared(s.text)) for s in declared.intro],
-            [_planned(b, flow) for b in declared.blocks])
+            [_planned(b, flow) for b in declared.blocks], declared.always)
     for flow, section_id in joining:
         plan = plans.get(section_id)
         if plan is None:  # a section no dataflow declares: the dataflow's own, by default
@@ -193,8 +203,14 @@ def year_bars(data: ReportData, loc: Localizer, indicator: str, *,
         return None
     df = pd.DataFrame({"label": list(series.index), "value": series.to_numpy()})
     unit = REGISTRY[indicator].unit
-    return Figure(title, charts.bar_chart(df, x_title=_unit_title(unit, loc)),
+    return Figure(title, charts.bar_chart(df, x_title=_unit_title(unit, loc),
+                                          value_format=_value_format(unit)),
                   indicator_note(data, loc, indicator))
+
+
+def _value_format(unit: str) -> str:
+    """How a chart writes values of ``unit``: rates with one decimal, counts whole."""
+    return ",.1f" if unit in RATE_UNITS else ",d"
 
 
 def _unit_title(unit: str, loc: Localizer) -> str:
@@ -224,10 +240,13 @@ def women_text(share: Share, loc: Localizer, indicator: str) -> str:
 def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
                extra: tuple[str, str] | None = None) -> Table | None:
     """By year: total, women, men, the share of women, and the revision used; a share
-    taken only on the figures whose sex was recorded says so under the table."""
+    taken only on the figures whose sex was recorded says so under the table. A rate
+    (cost in per cent) has no share of women: its columns are all, women and men."""
     totals = data.series(indicator)
     if totals.empty:
         return None
+    if not adds_up(indicator):
+        return _rate_year_table(data, loc, indicator, title=title, extra=extra)
     women, men = data.series(indicator, sex="F"), data.series(indicator, sex="M")
     revisions = data.revisions(indicator)
     extra_series = data.series(extra[0]) if extra else None
@@ -254,6 +273,27 @@ def year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
                  numeric=[False, *[True] * (len(columns) - 2), False])
 
 
+def _rate_year_table(data: ReportData, loc: Localizer, indicator: str, *, title: str,
+                     extra: tuple[str, str] | None) -> Table:
+    """By year: the rate of all, of women and of men (where given) as the source gives
+    them, and the revision used."""
+    unit = REGISTRY[indicator].unit
+    by_sex = [data.series(indicator, sex="F"), data.series(indicator, sex="M")]
+    series = [data.series(indicator), *(by_sex if any(not s.empty for s in by_sex) else [])]
+    columns = [loc._("Year"), loc._("All"), *([loc._("Women"), loc._("Men")]
+                                              if len(series) > 1 else [])]
+    if extra:
+        series.append(data.series(extra[0]))
+        columns.append(extra[1])
+    columns.append(loc._("Revision"))
+    revisions = data.revisions(indicator)
+    years = sorted(set().union(*(s.index for s in series)))
+    rows = [[year, *(format_by_unit(s.get(year), unit, loc) for s in series),
+             revisions.get(year, "")] for year in years]
+    return Table(title, columns, rows, indicator_note(data, loc, indicator),
+                 numeric=[False, *[True] * (len(columns) - 2), False])
+
+
 def dimension_table(data: ReportData, loc: Localizer, total: str, parts: tuple[str, ...], *,
                     title: str) -> Table | None:
     """The latest year's figure of each code of a dimension (one indicator each, the code
@@ -266,19 +306,24 @@ def dimension_table(data: ReportData, loc: Localizer, total: str, parts: tuple[s
     flow = national_source(parts[0])
     dimension = flow.dimension(next(iter(national_families()[parts[0]].fixed)))
     names = flow.codes(dimension.codelist)
+    shares = flow.additive
     rows = []
     for key in parts:
         value = data.value(key, year)
         if value is None:
             continue
         code = national_families()[key].fixed[dimension.id]
-        share = 100 * value / whole if whole else None
-        rows.append([names[code][loc.language], format_by_unit(value, REGISTRY[key].unit, loc),
-                     loc.percent(share)])
-    columns = [dimension.names[loc.language], loc._("Number"), loc._("Share of total (%)")]
+        row = [names[code][loc.language], format_by_unit(value, REGISTRY[key].unit, loc)]
+        if shares:
+            row.append(loc.percent(100 * value / whole if whole else None))
+        rows.append(row)
+    columns = [dimension.names[loc.language], loc._("Number") if shares else loc._("Value")]
+    if shares:
+        columns.append(loc._("Share of total (%)"))
     return Table(title.format(year=year), columns, rows,
-                 indicator_note(data, loc, total or parts[0]), numeric=[False, True, True],
-                 widths=[4, 2, 2])
+                 indicator_note(data, loc, total or parts[0]),
+                 numeric=[False, *[True] * (len(columns) - 1)],
+                 widths=[4, *[2] * (len(columns) - 1)])
 
 
 def _top_text(data: ReportData, loc: Localizer, indicator: str) -> tuple[str, str]:
@@ -286,7 +331,8 @@ def _top_text(data: ReportData, loc: Localizer, indicator: str) -> tuple[str, st
     if year is None:
         return "", ""
     top = data.top_partners(indicator, year=year, n=3)
-    items = [f"{loc.country(c)} ({loc.integer(v)})"
+    unit = REGISTRY[indicator].unit
+    items = [f"{loc.country(c)} ({format_by_unit(v, unit, loc)})"
              for c, v in zip(top.counterpart_area, top.value, strict=True)]
     return year, format_list(items, locale=loc.locale) if items else ""
 
@@ -319,11 +365,70 @@ def _sentence(data: ReportData, loc: Localizer, indicator: str, words: Words) ->
     return _latest_sentence(data, loc, indicator, words(loc))
 
 
+def _flow_names(data: ReportData, block: PlannedBlock, loc: Localizer) -> tuple[str, str]:
+    """The names of a flow block's two dimensions (province of origin, of destination)."""
+    flow = data.dataflows[block.dataflow]
+    return tuple(flow.dimension(d).names[loc.language] for d in block.flow)
+
+
+def flow_matrix(data: ReportData, loc: Localizer, block: PlannedBlock, *,
+                title: str) -> Table | None:
+    """The latest year's flows, from (rows) and to (columns), with their totals; the
+    ``largest`` origins and destinations where there are more."""
+    matrix = data.flows.get((block.dataflow, block.flow))
+    if matrix is None or not matrix.cells:
+        return None
+    froms, tos = matrix.top_from(block.largest), matrix.top_to(block.largest)
+    rows = [[matrix.name(a), *(loc.integer(matrix.cells.get((a, b))) for b in tos),
+             loc.integer(matrix.from_totals.get(a))] for a in froms]
+    rows.append([loc._("Total"), *(loc.integer(matrix.to_totals.get(b)) for b in tos),
+                 loc.integer(matrix.total)])
+    source, target = _flow_names(data, block, loc)
+    notes = [loc._("Rows: {rows}. Columns: {columns}.").format(rows=source, columns=target)]
+    if len(froms) < len(matrix.from_totals) or len(tos) < len(matrix.to_totals):
+        notes.append(loc._("The {shown} largest of {known} are shown; the totals include "
+                           "all.").format(shown=max(len(froms), len(tos)),
+                                          known=max(len(matrix.from_totals),
+                                                    len(matrix.to_totals))))
+    notes.append(_flow_note(data, loc, block, matrix.revision))
+    columns = [f"{source} \u2192 {target}", *map(matrix.name, tos), loc._("Total")]
+    return Table(title.format(year=matrix.year), columns, rows, " ".join(notes),
+                 numeric=[False, *[True] * (len(columns) - 1)],
+                 widths=[3, *[2] * (len(columns) - 1)])
+
+
+def largest_flows(data: ReportData, loc: Localizer, block: PlannedBlock, *,
+                  title: str) -> Table | None:
+    """The ``largest`` flows of the latest year, largest first, with their share of all."""
+    matrix = data.flows.get((block.dataflow, block.flow))
+    if matrix is None or not matrix.cells:
+        return None
+    source, target = _flow_names(data, block, loc)
+    rows = [[matrix.name(a), matrix.name(b), loc.integer(value),
+             loc.percent(100 * value / matrix.total if matrix.total else None)]
+            for (a, b), value in matrix.largest(block.largest)]
+    columns = [source, target, loc._("Number"), loc._("Share of total (%)")]
+    return Table(title.format(year=matrix.year), columns, rows,
+                 _flow_note(data, loc, block, matrix.revision),
+                 numeric=[False, False, True, True], widths=[3, 3, 2, 2])
+
+
+def _flow_note(data: ReportData, loc: Localizer, block: PlannedBlock, revision: str) -> str:
+    """The source note of a flow block: its indicator's, else the revision used."""
+    if block.indicator:
+        return indicator_note(data, loc, block.indicator)
+    return loc._("Revision {revision}").format(revision=revision) + "."
+
+
 def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
     if block.kind == "special":
         return SPECIAL_BLOCKS[block.special](data, loc)
     name = indicator_name(block.indicator, loc) if block.indicator else ""
     title = block.title(loc).replace("{name}", name)
+    if block.kind == "flow_matrix":
+        return flow_matrix(data, loc, block, title=title)
+    if block.kind == "largest_flows":
+        return largest_flows(data, loc, block, title=title)
     if block.kind == "key_figure":
         return [key_figure(data, loc, block.indicator, label=title or name)]
     if block.kind == "year_bars":
@@ -332,8 +437,9 @@ def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
         extra = (block.extra, block.extra_title(loc)) if block.extra else None
         return year_table(data, loc, block.indicator, title=title, extra=extra)
     if block.kind == "partner_bars":
+        unit = REGISTRY[block.indicator].unit
         return partner_bars(data, loc, block.indicator, title=title,
-                            x_title=_unit_title(REGISTRY[block.indicator].unit, loc))
+                            x_title=_unit_title(unit, loc), value_format=_value_format(unit))
     return dimension_table(data, loc, block.indicator, block.dimension, title=title)
 
 
@@ -343,13 +449,25 @@ def _shown(data: ReportData, plan: SectionPlan) -> bool:
 
 
 def build_plan(plan: SectionPlan, data: ReportData, loc: Localizer) -> Section | None:
-    """The section a plan describes; None when none of its data exist."""
+    """The section a plan describes; None when none of its data exist, or, for a part
+    the template requires (``always``), the section saying so."""
     if not _shown(data, plan):
-        return None
+        return _data_gap(plan, loc) if plan.always else None
     intro = [_sentence(data, loc, key, words) for key, words in plan.intro]
     blocks = [_block(data, loc, b) for b in plan.blocks]
     return Section(plan.id, plan.title(loc), [" ".join(s for s in intro if s)],
                    [b for b in blocks if b is not None and b != []])
+
+
+def _data_gap(plan: SectionPlan, loc: Localizer) -> Section:
+    """A section without data, stating the gap: which figures are missing and why."""
+    headline = [key for key in plan.indicators if not REGISTRY[key].by_partner]
+    totals = [key for key in headline if not national_families()[key].fixed] or headline
+    names = format_list([indicator_name(key, loc) for key in totals], locale=loc.locale)
+    return Section(plan.id, plan.title(loc), [loc._(
+        "Data gap: the profile has no figures yet for {names}. They come from national data "
+        "that have not been imported (see the data gaps in the annex).").format(names=names)],
+        gap=True)
 
 
 # special blocks -------------------------------------------------------------------------

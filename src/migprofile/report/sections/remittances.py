@@ -26,6 +26,7 @@ def intro(data: ReportData, loc: Localizer) -> list[str]:
     if share is not None:
         text += " " + loc._("This was {share} of its gross domestic product.").format(
             share=loc.percent(share))
+        text += " " + loc._("Remittances as a share of GDP are SDG indicator 17.3.2.")
     return [text]
 
 

@@ -921,7 +921,8 @@ def _check_types(result: NationalRead) -> None:
     where = {"path": result.path, "sheet": result.sheet, "headings": heading,
              "messages": _type_messages(dims),
              "shown": {"value": "value_text", "code_time_period": "year_text"}}
-    result.problems += tab.check_schema(table, _value_schema(), **where)
+    result.problems += tab.check_schema(
+        table, _value_schema(whole=result.dataflow.additive), **where)
     if any(all(r.codes.get(d) for d in dims) for r in with_value):
         result.problems += tab.check_schema(table.filter(table["_resolved"]),
                                             _key_schema(dims), **where)
@@ -952,12 +953,16 @@ def _repeated_on_one_row(result: NationalRead, records: list[Record]) -> list[In
     return found
 
 
-def _value_schema() -> pandera.DataFrameSchema:
+def _value_schema(*, whole: bool = True) -> pandera.DataFrameSchema:
+    """Figures are not negative, and counts (``whole``) are whole numbers; rates (a cost
+    in per cent) may have decimals."""
     this_year = dt.date.today().year
+    whole_number = [pandera.Check(lambda d: d.table[d.key] == d.table[d.key].round(),
+                                  name="integer")] if whole else []
     return pandera.DataFrameSchema({
         "value": pandera.Column(dtypes.float64, [
             pandera.Check(lambda d: d.table[d.key] >= 0, name="non_negative"),
-            pandera.Check(lambda d: d.table[d.key] == d.table[d.key].round(), name="integer"),
+            *whole_number,
         ]),
         "code_time_period": pandera.Column(dtypes.string, [
             pandera.Check(lambda d: d.table[d.key].re_search(r"^(\d{4}|_T|)$"),

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migprofile.codes import Dataflow, load_dataflows
+from migprofile.codes import Dataflow
 from migprofile.errors import Message, MigprofileError, ValidationFailed
 from migprofile.profile import Profile
 from migprofile.sources.national.labels import Mapping, read_mapping
@@ -124,7 +124,7 @@ def saved_mapping_path(profile: Profile, dataflow_id: str) -> Path:
 
 def national_dataflow(profile: Profile, dataflow_id: str) -> Dataflow:
     """A national dataflow, built in or declared in the profile's ``dataflows/``."""
-    flows = load_dataflows(profile.root / "dataflows")
+    flows = profile.dataflows
     national = sorted(f for f, flow in flows.items() if flow.national)
     flow = flows.get(dataflow_id.upper())
     if flow is None or not flow.national:
