@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make demo   builds the Viet Nam example profile (examples/viet-nam/out/)
-#   make test   runs the whole test suite
+#   make test   runs ruff, then the whole test suite
 # Both set up everything they need first: system packages (fonts, poppler, Java, and
 # Chromium for the web app's browser tests) and a
 # virtual environment in .venv with exactly the libraries of requirements.lock (checked by
@@ -23,7 +23,7 @@ demo: setup
 	$(BIN)/migprofile build examples/viet-nam
 	@echo "The Viet Nam profile is in examples/viet-nam/out/ (en/profile.pdf, vi/profile.pdf, ...)."
 
-test: setup
+test: lint
 	$(BIN)/python -m pytest
 
 lint: setup

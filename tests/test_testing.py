@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from migprofile.testing import copy_tracked
 
@@ -25,3 +26,12 @@ def test_copy_tracked_leaves_built_and_secret_files_behind(tmp_path):
 
     copied = sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file())
     assert copied == ["narrative.md", "profile.toml", "sources/data.csv"]
+
+
+def test_the_fixtures_are_loaded_by_this_projects_conftest_alone():
+    """Installing migprofile must not add fixtures to another project's pytest runs."""
+    from importlib.metadata import entry_points
+
+    assert not [e for e in entry_points(group="pytest11") if e.value.startswith("migprofile")]
+    conftest = (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8")
+    assert 'pytest_plugins = ["migprofile.testing"]' in conftest
