@@ -4,14 +4,12 @@ a copy of the Viet Nam example and built once, gives its figures and its section
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import pytest
 
-from migprofile.testing import copy_tracked
+from migprofile.testing import copy_tracked, published_figures
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLES = Path(__file__).resolve().parent / "data" / "national"
@@ -60,9 +58,7 @@ def profile(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def published(profile) -> dict[tuple[str, str, str, str], str]:
-    text = (profile / "out" / "indicators.csv").read_text(encoding="utf-8")
-    return {(r["indicator"], r["counterpart_area"], r["time_period"], r["sex"]): r["value"]
-            for r in csv.DictReader(io.StringIO(text))}
+    return published_figures(profile)
 
 
 @pytest.mark.parametrize("dataflow", FLOWS)

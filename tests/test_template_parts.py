@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import random
@@ -21,7 +20,7 @@ import pytest
 
 from migprofile.codes import TOTAL, builtin_dataflows
 from migprofile.codes.totals import Cube
-from migprofile.testing import copy_tracked
+from migprofile.testing import copy_tracked, published_figures
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SAMPLES = Path(__file__).resolve().parent / "data" / "national"
@@ -146,9 +145,7 @@ def profile(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def published(profile) -> dict[tuple[str, str, str, str], str]:
-    text = (profile / "out" / "indicators.csv").read_text(encoding="utf-8")
-    return {(r["indicator"], r["counterpart_area"], r["time_period"], r["sex"]): r["value"]
-            for r in csv.DictReader(io.StringIO(text))}
+    return published_figures(profile)
 
 
 @pytest.fixture(scope="module")

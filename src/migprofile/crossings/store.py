@@ -58,7 +58,7 @@ from migprofile.warehouse import connect
 
 __all__ = ["CROSSINGS_KIND", "CrossingsMeta", "ImportSummary", "all_crossing_imports",
            "crossing_revisions", "crossings_sources", "import_crossings", "load_kept_crossings",
-           "person_key_secret"]
+           "person_key_secret", "recover_crossings"]
 
 SECRET_FILE = "crossings-person-key"
 PERSON_FIELDS = ("citizenship", "sex", "birth_year", "age", "port")

@@ -56,6 +56,16 @@ def copy_tracked(source: Path, target: Path) -> Path:
     return target
 
 
+def published_figures(root: Path) -> dict[tuple[str, str, str, str], str]:
+    """A built profile's ``out/indicators.csv`` as value by (indicator, partner, year, sex)."""
+    import csv
+    import io
+
+    text = (Path(root) / "out" / "indicators.csv").read_text(encoding="utf-8")
+    return {(r["indicator"], r["counterpart_area"], r["time_period"], r["sex"]): r["value"]
+            for r in csv.DictReader(io.StringIO(text))}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def rendering_cache(tmp_path_factory):
     """A rendering cache of the test session's own, empty at its start: no test reads or
