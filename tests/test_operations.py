@@ -102,8 +102,8 @@ def _imported_modules(path: Path) -> set[str]:
 def test_the_command_line_calls_the_application_layer_not_the_layers_below():
     reached = {m for m in _imported_modules(PACKAGE / "cli.py") if m.startswith("migprofile.")}
     below = {m for m in reached if m.startswith(("migprofile.build", "migprofile.warehouse",
-                                                 "migprofile.exchange", "migprofile.web.db",
-                                                 "migprofile.web.accounts",
+                                                 "migprofile.exchange", "migprofile.state.db",
+                                                 "migprofile.state.accounts",
                                                  "migprofile.crossings",
                                                  "migprofile.indicators"))}
     assert below == set()

@@ -22,9 +22,9 @@ from migprofile.exchange.export import export_package
 from migprofile.exchange.keys import init_keys, load_keys
 from migprofile.exchange.partners import add_partner
 from migprofile.profile import Profile, create_profile
+from migprofile.state.accounts import add_user, save_agency
+from migprofile.state.db import User
 from migprofile.web import WebSettings, create_app
-from migprofile.web.accounts import add_user, save_agency
-from migprofile.web.db import User
 from migprofile.web.security import COOKIE, open_session
 from tests.exchange_helpers import CREATED, make_profile, work_permits
 

@@ -196,7 +196,7 @@ def test_the_migrations_make_the_schema_the_models_describe(web):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from migprofile.web.db import Base
+    from migprofile.state.db import Base
 
     with web.db.engine.connect() as connection:
         context = MigrationContext.configure(connection)

@@ -14,8 +14,8 @@ import pytest
 import uvicorn
 
 from migprofile.profile import Profile
+from migprofile.state.accounts import add_user, save_agency
 from migprofile.web import WebSettings, create_app
-from migprofile.web.accounts import add_user, save_agency
 from tests.web.conftest import BAD_CSV, GOOD_CSV, PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -29,8 +29,8 @@ from migprofile.exchange.sync import read_status, sync
 from migprofile.exchange.tokens import issue_token
 from migprofile.profile import Profile
 from migprofile.sources.national.store import Provenance, import_national
+from migprofile.state.audit import read_log
 from migprofile.web import WebSettings, create_app
-from migprofile.web.audit import read_log
 from tests.exchange_helpers import make_profile, register_each_other
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "exchange"
@@ -247,7 +247,7 @@ def test_wrong_tokens_and_other_partners_packages_are_refused_and_logged(pair):
 def test_serve_syncs_on_its_schedule_and_the_exchange_page_shows_it(pair):
     from fastapi.testclient import TestClient
 
-    from migprofile.web.accounts import add_user
+    from migprofile.state.accounts import add_user
     from migprofile.web.security import COOKIE, open_session
 
     update_reconciliation(Profile.load(pair.la))

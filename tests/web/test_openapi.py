@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from migprofile.profile import Profile
+from migprofile.state.accounts import add_user
+from migprofile.state.db import User
 from migprofile.web import WebSettings, create_app
-from migprofile.web.accounts import add_user
-from migprofile.web.db import User
 from migprofile.web.security import COOKIE, open_session
 from tests.web.conftest import PASSWORD
 

@@ -39,9 +39,9 @@ from migprofile.exchange.sdmx_rest import (
 from migprofile.exchange.structure import structure_message
 from migprofile.exchange.tokens import issue_token, partner_for_token, revoke_tokens
 from migprofile.profile import Profile, create_profile
+from migprofile.state.audit import read_log
+from migprofile.state.db import Database
 from migprofile.web import WebSettings
-from migprofile.web.audit import read_log
-from migprofile.web.db import Database
 from tests.exchange_helpers import (
     CREATED,
     make_profile,

@@ -1,8 +1,9 @@
-"""Operations on the web app's accounts, kept in its database (SQLite in the profile's
-``webapp/`` folder, or PostgreSQL): the command line manages them without the server.
+"""Operations on the web app's accounts, kept in the profile's state (SQLite in the
+profile's ``webapp/`` folder, or PostgreSQL): the command line manages them without the
+server.
 
-They use the web app's store only (``web.db``, ``web.accounts``, ``web.audit``), never its
-routes: the store is to accounts what the warehouse is to observations."""
+They use the state (``state.db``, ``state.accounts``, ``state.audit``), never the web app:
+the state is to accounts what the warehouse is to observations."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Account:
 
     @classmethod
     def of(cls, user) -> Account:
-        from migprofile.web.db import now
+        from migprofile.state.db import now
 
         state = "disabled" if user.disabled else (
             "locked" if user.locked_until and user.locked_until > now() else "active")
@@ -40,9 +41,9 @@ class Account:
 def web_state(profile: Profile, database: str | None = None) -> Iterator:
     """A session of the web app's database (``database``, a PostgreSQL URL, or SQLite in
     the profile's ``webapp/``), closed and let go of afterwards."""
-    from migprofile.web import Database, WebSettings
+    from migprofile.state.db import Database, state_url
 
-    db = Database(WebSettings(profile_dir=profile.root, database=database).url)
+    db = Database(state_url(profile.root, database))
     try:
         with db.session() as session:
             yield session
@@ -53,7 +54,7 @@ def web_state(profile: Profile, database: str | None = None) -> Iterator:
 def add_account(profile: Profile, *, email: str, role: str, password: str,
                 agency: str | None = None, database: str | None = None) -> Account:
     """Create an account of the web app (recorded in its audit log)."""
-    from migprofile.web.accounts import add_user
+    from migprofile.state.accounts import add_user
 
     with web_state(profile, database) as session:
         return Account.of(add_user(session, profile, email=email, role=role,
@@ -62,7 +63,7 @@ def add_account(profile: Profile, *, email: str, role: str, password: str,
 
 def list_accounts(profile: Profile, *, database: str | None = None) -> list[Account]:
     """Every account, by email."""
-    from migprofile.web.accounts import list_users
+    from migprofile.state.accounts import list_users
 
     with web_state(profile, database) as session:
         return [Account.of(user) for user in list_users(session)]
@@ -70,7 +71,7 @@ def list_accounts(profile: Profile, *, database: str | None = None) -> list[Acco
 
 def disable_account(profile: Profile, email: str, *, database: str | None = None) -> Account:
     """Disable an account and end its sessions (the account and its history stay)."""
-    from migprofile.web.accounts import disable_user, find_user
+    from migprofile.state.accounts import disable_user, find_user
 
     with web_state(profile, database) as session:
         return Account.of(disable_user(session, find_user(session, email),

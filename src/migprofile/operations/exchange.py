@@ -168,7 +168,7 @@ def audited_sync(profile: Profile, *, partners: list[str] | None = None,
     or SQLite in the profile's ``webapp/``), as when ``serve``'s schedule runs it; an
     error when no partner's server is known."""
     from migprofile.operations.accounts import web_state
-    from migprofile.web.audit import audit_recorder
+    from migprofile.state.audit import audit_recorder
 
     connected_partners(profile)
     with web_state(profile, database) as session:

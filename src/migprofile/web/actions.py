@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from migprofile.errors import Message, MigprofileError, ValidationFailed
-from migprofile.web import audit
+from migprofile.state import audit
+from migprofile.state.db import Agency, Package, Upload
 from migprofile.web.auth import Actor, Forbidden
-from migprofile.web.db import Agency, Package, Upload
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
 from migprofile.web.templating import error_text
@@ -220,7 +220,7 @@ def visible_packages(ctx: Context) -> list[Package]:
 
 def account(ctx: Context, user_id: int):
     """An account by id; an unknown id is not found (404)."""
-    from migprofile.web.db import User
+    from migprofile.state.db import User
 
     user = ctx.db.get(User, user_id)
     if user is None:

@@ -14,9 +14,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import migprofile
 from migprofile.errors import MigprofileError, ValidationFailed
+from migprofile.state.db import Database
 from migprofile.web.actions import TooLarge
 from migprofile.web.auth import Forbidden, NotSignedIn, authorize
-from migprofile.web.db import Database
 from migprofile.web.partner_access import PartnerRefused, refused_answer
 from migprofile.web.routes import api, exchange, pages, sdmx
 from migprofile.web.service import ProfileService

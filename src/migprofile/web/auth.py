@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from migprofile.web.db import Agency, User, UserSession
+from migprofile.state.db import Agency, User, UserSession
 from migprofile.web.security import COOKIE, csrf_matches, session_user
 
 __all__ = ["ALL", "PARTNER_TOKEN", "READERS", "WRITERS", "Actor", "Forbidden", "NotSignedIn",

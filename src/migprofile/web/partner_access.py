@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from migprofile.exchange.partners import public_key_fingerprint
 from migprofile.exchange.tokens import partner_for_token
-from migprofile.web import audit
+from migprofile.state import audit
 from migprofile.web.auth import client_address, get_db
 
 __all__ = ["PartnerRefused", "calling_partner", "identify_partner", "refused_answer"]

@@ -16,8 +16,8 @@ import anyio
 import anyio.to_thread
 
 from migprofile.errors import MigprofileError
-from migprofile.web import audit
-from migprofile.web.audit import SYNC_ACTOR, audit_recorder
+from migprofile.state import audit
+from migprofile.state.audit import SYNC_ACTOR, audit_recorder
 
 __all__ = ["SYNC_ACTOR", "audit_recorder", "due_in", "run_on_schedule", "scheduled_sync"]
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from migprofile.web import audit
-from migprofile.web.accounts import EMAIL, check_password, hash_password
-from migprofile.web.db import LoginAttempt, User, UserSession, now
+from migprofile.state import audit
+from migprofile.state.accounts import EMAIL, check_password, hash_password
+from migprofile.state.db import LoginAttempt, User, UserSession, now
 from migprofile.web.settings import WebSettings
 
 __all__ = ["COOKIE", "CSRF_COOKIE", "LoginRefused", "SignedIn", "csrf_matches", "end_session",

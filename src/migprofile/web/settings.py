@@ -6,13 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migprofile.errors import MigprofileError
 from migprofile.profile import Profile
+from migprofile.state.db import STATE_FOLDER, state_url
 
-__all__ = ["STATE_FOLDER", "WebSettings", "database_url", "default_database_url"]
-
-STATE_FOLDER = "webapp"
-"""The web app's folder in the profile (database, uploads, outbox); never published."""
+__all__ = ["WebSettings"]
 
 
 class WebSettings(BaseModel):
@@ -40,27 +37,4 @@ class WebSettings(BaseModel):
 
     @property
     def url(self) -> str:
-        return database_url(self.database) if self.database else default_database_url(
-            self.profile_dir)
-
-
-def default_database_url(profile_dir: Path) -> str:
-    """SQLite in the profile's web folder (which the profile's .gitignore leaves out)."""
-    folder = Path(profile_dir) / STATE_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# accounts, sessions, uploads: never under version control\n*\n",
-                          encoding="utf-8")
-    return f"sqlite:///{(folder / 'state.sqlite').resolve()}"
-
-
-def database_url(text: str) -> str:
-    """A URL SQLAlchemy can open: ``postgresql://`` (libpq style) uses psycopg 3."""
-    for prefix in ("postgresql://", "postgres://"):
-        if text.startswith(prefix):
-            return "postgresql+psycopg://" + text.removeprefix(prefix)
-    if text.startswith(("postgresql+psycopg://", "sqlite:///")):
-        return text
-    raise MigprofileError(f"--database {text!r}: give a PostgreSQL URL "
-                          "(postgresql://USER@HOST:PORT/DATABASE) or sqlite:///PATH.")
+        return state_url(self.profile_dir, self.database)

@@ -11,8 +11,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from migprofile.web import actions
-from migprofile.web.accounts import (
+from migprofile.state.accounts import (
     add_user,
     disable_user,
     list_agencies,
@@ -20,8 +19,9 @@ from migprofile.web.accounts import (
     save_agency,
     set_role,
 )
+from migprofile.state.audit import read_log
+from migprofile.web import actions
 from migprofile.web.actions import Context
-from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, client_address, get_db
 from migprofile.web.downloads import FORMATS, explorer_download
 from migprofile.web.routes.common import (

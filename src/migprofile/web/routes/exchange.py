@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from migprofile.errors import MigprofileError
 from migprofile.exchange.package import LIMITS
 from migprofile.exchange.remote import API_PREFIX, PACKAGE_ID
-from migprofile.web import audit
+from migprofile.state import audit
 from migprofile.web.auth import PARTNER_TOKEN, client_address, get_db
 from migprofile.web.partner_access import calling_partner, refuse
 from migprofile.web.routes.common import long_action, route

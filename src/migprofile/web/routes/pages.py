@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import MigprofileError
-from migprofile.web import actions
-from migprofile.web.accounts import (
+from migprofile.state.accounts import (
     add_user,
     disable_user,
     list_agencies,
@@ -22,10 +21,11 @@ from migprofile.web.accounts import (
     save_agency,
     set_role,
 )
+from migprofile.state.audit import read_log
+from migprofile.state.db import ROLES, Upload
+from migprofile.web import actions
 from migprofile.web.actions import Context
-from migprofile.web.audit import read_log
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
-from migprofile.web.db import ROLES, Upload
 from migprofile.web.downloads import FORMATS, explorer_download
 from migprofile.web.routes.common import (
     DataUpload,

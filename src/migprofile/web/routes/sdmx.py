@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from migprofile.errors import MigprofileError
 from migprofile.exchange.sdmx_rest import QueryRefused, answer_query
-from migprofile.web import audit
+from migprofile.state import audit
 from migprofile.web.auth import PARTNER_TOKEN, client_address, guard
 from migprofile.web.partner_access import PartnerRefused, identify_partner
 

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from migprofile.web.db import Base
+from migprofile.state.db import Base
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata,

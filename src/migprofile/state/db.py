@@ -1,7 +1,8 @@
-"""The web app's own database: accounts, agencies, sessions, uploads, packages, audit log.
+"""The database kept beside a profile: accounts, agencies, sessions, uploads, packages,
+audit log (the web app's and the ``users`` commands' state).
 
 SQLite (a file in the profile) or PostgreSQL, through SQLAlchemy 2; the schema is created
-and upgraded by the Alembic migrations shipped in ``web/migrations``, never by
+and upgraded by the Alembic migrations shipped in ``state/migrations``, never by
 ``create_all``, so that both databases always have the same, versioned schema.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -29,8 +31,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from migprofile.errors import MigprofileError
 
-__all__ = ["ROLES", "Agency", "AuditEntry", "Base", "Database", "LoginAttempt", "Package",
-           "Upload", "User", "UserSession", "migrate", "now"]
+__all__ = ["ROLES", "STATE_FOLDER", "Agency", "AuditEntry", "Base", "Database",
+           "LoginAttempt", "Package", "Upload", "User", "UserSession", "database_url",
+           "default_database_url", "migrate", "now", "state_url"]
+
+STATE_FOLDER = "webapp"
+"""The state's folder in the profile (database, uploads, outbox); never published."""
 
 ROLES = ("admin", "editor", "viewer", "partner")
 
@@ -148,7 +154,7 @@ class AuditEntry(Base):
 
 @cache
 def _migrations() -> str:
-    return str(resources.files("migprofile").joinpath("web/migrations"))
+    return str(resources.files("migprofile").joinpath("state/migrations"))
 
 
 def migrate(engine: Engine) -> None:
@@ -184,8 +190,6 @@ class Database:
     """An engine and its sessions, migrated to the latest schema when opened."""
 
     def __init__(self, url: str) -> None:
-        from migprofile.web.settings import database_url
-
         url = database_url(url)
         sqlite = url.startswith("sqlite")
         # As many connections as the server has threads for requests (40), so that none
@@ -204,3 +208,31 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def state_url(profile_dir: Path, database: str | None = None) -> str:
+    """The database of a profile's state: ``database`` (a PostgreSQL URL) when given,
+    otherwise SQLite in the profile."""
+    return database_url(database) if database else default_database_url(profile_dir)
+
+
+def default_database_url(profile_dir: Path) -> str:
+    """SQLite in the profile's web folder (which the profile's .gitignore leaves out)."""
+    folder = Path(profile_dir) / STATE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# accounts, sessions, uploads: never under version control\n*\n",
+                          encoding="utf-8")
+    return f"sqlite:///{(folder / 'state.sqlite').resolve()}"
+
+
+def database_url(text: str) -> str:
+    """A URL SQLAlchemy can open: ``postgresql://`` (libpq style) uses psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text.removeprefix(prefix)
+    if text.startswith(("postgresql+psycopg://", "sqlite:///")):
+        return text
+    raise MigprofileError(f"--database {text!r}: give a PostgreSQL URL "
+                          "(postgresql://USER@HOST:PORT/DATABASE) or sqlite:///PATH.")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from migprofile.web.db import AuditEntry
+from migprofile.state.db import AuditEntry
 
 __all__ = ["ACTIONS", "SYNC_ACTOR", "audit_recorder", "read_log", "record"]
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from migprofile.errors import MigprofileError
 from migprofile.profile import Profile
-from migprofile.web import audit
-from migprofile.web.db import ROLES, Agency, User
+from migprofile.state import audit
+from migprofile.state.db import ROLES, Agency, User
 
 __all__ = ["MIN_PASSWORD", "add_user", "check_password", "disable_user", "find_user",
            "hash_password", "list_agencies", "list_users", "save_agency", "set_role"]
@@ -100,7 +100,7 @@ def find_user(db: Session, email: str) -> User:
 
 def disable_user(db: Session, user: User, *, actor: str = "command line") -> User:
     """Disable an account and end its sessions; the account and its history stay."""
-    from migprofile.web.db import UserSession
+    from migprofile.state.db import UserSession
 
     if user.email == actor:
         raise MigprofileError("you cannot disable your own account; ask another admin.")
