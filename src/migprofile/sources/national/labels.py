@@ -418,7 +418,10 @@ class HeadingResolver:
         parts = list(dict.fromkeys(p.strip() for p in heading.split(" / ") if p.strip()))
         if len(parts) <= 1:
             return self._part_readings(heading.strip())
-        return self._part_readings(heading) or self._combined_readings(parts)
+        whole = self._part_readings(heading)
+        if whole and whole[0].kind == IGNORE:  # a share's mark in one part: the parts decide,
+            return self._combined_readings(parts) or whole  # a declared name among them wins
+        return whole or self._combined_readings(parts)
 
     def unit(self, heading: str) -> int | None:
         """The factor of a unit after the heading ("(nghìn người)": 1000), if any."""
@@ -461,14 +464,14 @@ class HeadingResolver:
         own = self.own.get(exact_key(text))
         if own is not None:
             return [own]
+        target = self.index.get_exact(text)
+        if target is not None:  # a name the dataflow declares, even a rate's "(% of ...)"
+            return [self._heading_role(target)]
         if DERIVED_HEADING.search(text):
             return [Role(IGNORE)]
         unit = UNIT_IN_HEADING.match(text)
         if unit and self.unit(text) is not None:
             return self._part_readings(unit.group(1))
-        target = self.index.get_exact(text)
-        if target is not None:
-            return [self._heading_role(target)]
         if exact_key(text) in _TOTAL_KEYS:
             return [Role(TOTAL_COLUMN)]
         found = [self._pivot(text, exact=True), None, self._pivot(text, exact=False)]
