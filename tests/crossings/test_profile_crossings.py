@@ -43,9 +43,11 @@ def imported(profile, tmp_path, cli):
 
 
 def observations(profile, **settings):
+    """The flows, in a fixed order (a query's own order may differ between runs)."""
     con = connect(database=profile.warehouse_path)
     table = crossing_observations(con, country="VNM", settings=CrossingsSettings(**settings))
-    return con.to_pyarrow(table).to_pylist()
+    return sorted(con.to_pyarrow(table).to_pylist(), key=lambda row: sorted(
+        (k, str(v)) for k, v in row.items()))
 
 
 def test_import_stores_keys_never_identifiers(imported):
