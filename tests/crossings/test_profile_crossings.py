@@ -42,6 +42,15 @@ def imported(profile, tmp_path, cli):
     return profile, source, result
 
 
+def import_later(profile, cli, tmp_path):
+    """A second import: one more crossing of a person of the first, in 2022."""
+    later = tmp_path / "later.csv"
+    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
+                     encoding="utf-8")
+    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    return later
+
+
 def observations(profile, **settings):
     """The flows, in a fixed order (a query's own order may differ between runs)."""
     con = connect(database=profile.warehouse_path)
@@ -75,10 +84,7 @@ def test_the_same_file_is_not_imported_twice(imported, cli):
 
 def test_keys_are_stable_across_imports(imported, cli, tmp_path):
     profile, _, _ = imported
-    later = tmp_path / "later.csv"
-    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
-                     encoding="utf-8")
-    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    import_later(profile, cli, tmp_path)
     con = connect(database=profile.warehouse_path)
     stored = con.to_pyarrow(con.table("crossings").order_by("seq")).to_pylist()
     assert stored[-1]["person_key"] == stored[2]["person_key"]
@@ -146,10 +152,7 @@ def test_each_import_is_kept_in_the_profile_without_identifiers(imported):
 
 def test_the_warehouse_is_restored_from_the_kept_imports(imported, cli, tmp_path):
     profile, _, _ = imported
-    later = tmp_path / "later.csv"
-    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
-                     encoding="utf-8")
-    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    later = import_later(profile, cli, tmp_path)
     before = stored_crossings(profile)
     flows = observations(profile, data_end=dt.date(2022, 12, 31))
     profile.warehouse_path.unlink()
@@ -189,10 +192,7 @@ def test_imports_only_in_the_warehouse_are_still_counted(imported, cli, tmp_path
     """Earlier versions kept crossings in the warehouse alone."""
     profile, _, _ = imported
     shutil.rmtree(profile.root / "sources" / "crossings")
-    later = tmp_path / "later.csv"
-    later.write_text("passport,day,dir,nat,gender,yob\nP-BETA-456,2022-01-01,A,LAO,M,1950\n",
-                     encoding="utf-8")
-    assert cli("crossings", "import", profile.root, later, "--columns", MAPPING).exit_code == 0
+    import_later(profile, cli, tmp_path)
     assert sorted(p.name for p in (profile.root / "sources" / "crossings").iterdir()) == [
         "i2-later.meta.toml", "i2-later.parquet"]
     _, imports = stored_crossings(profile)
