@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import ibis
 import ibis.expr.types as ir
 
-from migprofile.indicators.registry import REGISTRY, Inputs, indicator
+from migprofile.indicators.registry import REGISTRY, Inputs, indicator, with_precision
 from migprofile.profile import Profile
 from migprofile.warehouse import Warehouse
 
@@ -25,8 +25,8 @@ def compute_indicators(observations: ir.Table, *, area: str, revisions: Mapping[
     """
     inputs = Inputs(observations=observations, area=area, revisions=revisions,
                     listed=listed or {})
-    parts = [item.values(inputs) for item in REGISTRY.values()]
-    return ibis.union(*parts).order_by(*ORDER)
+    parts = [item.exact_values(inputs) for item in REGISTRY.values()]
+    return with_precision(ibis.union(*parts)).order_by(*ORDER)
 
 
 def stored_values(profile: Profile, *, indicator_id: str | None = None) -> list[dict]:

@@ -108,7 +108,12 @@ class Indicator:
     """An indicator this one is computed from: it should have a value for each of its years."""
 
     def values(self, inputs: Inputs) -> ir.Table:
-        """Computed values in the shape of ``indicator_values``.
+        """Computed values in the shape of ``indicator_values``."""
+        return with_precision(self.exact_values(inputs))
+
+    def exact_values(self, inputs: Inputs) -> ir.Table:
+        """:meth:`values` before :func:`with_precision`, which a union of many indicators
+        applies once rather than once per indicator.
 
         A computation may give each row its own ``revision`` (national data take, for each
         year, the latest revision that covers it); otherwise the revision is the chosen
@@ -123,11 +128,17 @@ class Indicator:
             counterpart_area=rows.counterpart_area,
             time_period=rows.time_period,
             sex=rows.sex,
-            value=float_precision(rows.value.cast("float64")),
+            value=rows.value.cast("float64"),
             unit=ibis.literal(self.unit),
             source=ibis.literal("+".join(self.sources)),
             revision=revision.cast("string"),
         )
+
+
+def with_precision(values: ir.Table) -> ir.Table:
+    """Indicator values with each value to the precision of its inputs
+    (:func:`float_precision`)."""
+    return values.mutate(value=float_precision(values.value))
 
 
 SIGNIFICANT_DIGITS = 15
