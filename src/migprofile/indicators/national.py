@@ -22,9 +22,9 @@ from migprofile.codes.dataflows import RATE_UNITS
 from migprofile.codes.totals import Cube, Share
 from migprofile.indicators.registry import REGISTRY, Inputs
 
-__all__ = ["NationalValues", "RevisedFigure", "adds_up", "latest_revisions", "national_cube",
-           "national_families", "national_rows", "national_source", "national_values",
-           "revised_figures", "with_extra_dimensions", "women_shares"]
+__all__ = ["NationalValues", "RevisedFigure", "adds_up", "in_force", "latest_revisions",
+           "national_cube", "national_families", "national_rows", "national_source",
+           "national_values", "revised_figures", "with_extra_dimensions", "women_shares"]
 
 CANONICAL = ("counterpart_area", "time_period", "sex", "age")
 VALUE_SCHEMA = pa.schema([("counterpart_area", pa.string()), ("time_period", pa.string()),
@@ -32,11 +32,18 @@ VALUE_SCHEMA = pa.schema([("counterpart_area", pa.string()), ("time_period", pa.
                           ("revision", pa.string()), ("ref_area", pa.string())])
 
 
-def latest_revisions(rows: ir.Table) -> ir.Table:
-    """For each year, only the rows of the latest revision (``r2`` after ``r1``) covering it."""
+def in_force(rows: ir.Table) -> ir.BooleanValue:
+    """Whether a row of a national source is in force: of the latest revision (``r2`` after
+    ``r1``) that covers its year for its country. The one rule of revisions, whether the
+    rows are then read in the warehouse or in memory."""
     number = rows.revision.substr(1).cast("int64")
-    latest = number.max().over(group_by=rows.time_period)
-    return rows.filter(number == latest)
+    return number == number.max().over(group_by=[rows.source, rows.ref_area,
+                                                 rows.time_period])
+
+
+def latest_revisions(rows: ir.Table) -> ir.Table:
+    """The rows in force (:func:`in_force`) of national sources' observations."""
+    return rows.filter(in_force(rows))
 
 
 def with_extra_dimensions(rows: ir.Table, extra: list[str]) -> ir.Table:
@@ -63,8 +70,8 @@ def national_rows(observations: ir.Table, *, area: str,
     rows = obs.filter(obs.source.isin(sources) & (obs.ref_area == area)) if sources else \
         obs.filter(ibis.literal(False))
     found: NationalRows = {source: [] for source in sources}
-    for row in rows.select(*CANONICAL, "dims", "value", "revision", "source") \
-            .to_pyarrow().to_pylist():
+    for row in rows.select(*CANONICAL, "dims", "value", "revision", "source",
+                           in_force=in_force(rows)).to_pyarrow().to_pylist():
         found[row["source"]].append(row)
     return found
 
@@ -73,15 +80,11 @@ def _inputs_rows(x: Inputs) -> NationalRows:
     return x.once("national_rows", lambda: national_rows(x.observations, area=x.area))
 
 
-def _in_force(rows: list[dict], revision: str | None) -> list[dict]:
-    """The rows of ``revision``, or for each year those of the latest revision covering it."""
+def _chosen(rows: list[dict], revision: str | None) -> list[dict]:
+    """The rows of ``revision``, or those in force (:func:`in_force`)."""
     if revision is not None:
         return [r for r in rows if r["revision"] == revision]
-    latest: dict[str, int] = {}
-    for r in rows:
-        number = _revision_number(r["revision"])
-        latest[r["time_period"]] = max(latest.get(r["time_period"], number), number)
-    return [r for r in rows if _revision_number(r["revision"]) == latest[r["time_period"]]]
+    return [r for r in rows if r["in_force"]]
 
 
 def _extra_codes(dims: str | None, extra: list[str]) -> dict[str, str | None]:
@@ -126,7 +129,7 @@ def national_cube(rows: NationalRows, flow: Dataflow, *,
     dims = [d.id for d in flow.dimensions]
     extra = [d.id for d in flow.extra_dimensions]
     found = []
-    for row in _in_force(rows.get(flow.source_id, []), revision):
+    for row in _chosen(rows.get(flow.source_id, []), revision):
         row = {**row, **_extra_codes(row["dims"], extra)}
         if all(row[dim] == code for dim, code in (fixed or {}).items()):
             found.append(row)
