@@ -28,6 +28,7 @@ from migprofile.codes import (
     match_country,
     suggest_countries,
 )
+from migprofile.codes.dataflows import RATE_UNITS
 from migprofile.errors import Message, MigprofileError
 from migprofile.sources.table import unit_scale
 
@@ -80,6 +81,9 @@ DERIVED_HEADING = re.compile(
 """Shares, changes and comparisons: figures derived from the others, not data to keep."""
 UNIT_IN_HEADING = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
 """A unit after a heading: "Số lao động (nghìn người)"."""
+RATE_IN_HEADING = re.compile(r"^(.*?\S)\s*(?:\(([^()]*[%‰][^()]*)\)|,?\s*[%‰])$")
+"""A rate's unit after its heading: "Chi phí tuyển dụng (%)", "채용 비용(월 소득 대비 %)",
+"Recruitment cost, %"."""
 LABEL_MARKS = re.compile(
     r"^(?:[-+•·*]\s*|(?:trong đó|of which|riêng|ໃນນັ້ນ|그중)\s*[:：]\s*)+|"
     r"(?:\s*(?:\*+|\(\d+\)|\[\d+\]|[:：]))+$", re.IGNORECASE)
@@ -467,6 +471,9 @@ class HeadingResolver:
         target = self.index.get_exact(text)
         if target is not None:  # a name the dataflow declares, even a rate's "(% of ...)"
             return [self._heading_role(target)]
+        rate = self._rate_readings(text)
+        if rate:
+            return rate
         if DERIVED_HEADING.search(text):
             return [Role(IGNORE)]
         unit = UNIT_IN_HEADING.match(text)
@@ -480,6 +487,15 @@ class HeadingResolver:
             found[1] = self._heading_role(folded)
         readings = list(dict.fromkeys(r for r in found if r is not None))
         return readings or self._worded_readings(text)
+
+    def _rate_readings(self, text: str) -> list[Role]:
+        """A heading of a dataflow of rates with their unit ("Chi phí tuyển dụng (%)",
+        "Nữ (%)"): there the "%" is the unit of the figures, not the mark of a share derived
+        from them, and the heading reads as it would without it."""
+        if self.dataflow.measures[0].unit not in RATE_UNITS:
+            return []
+        found = RATE_IN_HEADING.match(text)
+        return self._part_readings(found.group(1)) if found else []
 
     def _worded_readings(self, text: str) -> list[Role]:
         """Headings that say more than a known heading: with "of which" or a bullet
