@@ -13,6 +13,7 @@ import html
 import io
 import random
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -282,3 +283,15 @@ def test_the_register_names_the_ministry_of_home_affairs(report):
     governance = text_of(section(report, "Migration governance"))
     assert "Ministry of Home Affairs (MOHA)" in governance
     assert "Since 1 March 2025" in governance
+
+
+def test_a_section_after_a_stated_gap_does_not_start_a_page_of_its_own(report):
+    classes = re.findall(r'<section class="section ?([^"]*)" id="([^"]+)"', report)
+    assert any(kind == "data-gap" for kind, _ in classes)
+    for (before, _), (kind, section_id) in pairwise(classes):
+        expected = "data-gap" if kind == "data-gap" else (
+            "after-gap" if before == "data-gap" else "")
+        assert kind == expected, section_id
+    css = (Path(__file__).resolve().parents[1] / "src" / "migprofile" / "report" / "templates"
+           / "report.css").read_text(encoding="utf-8")
+    assert ".section.data-gap, .section.after-gap { page-break-before: auto;" in css
