@@ -17,7 +17,7 @@ SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 
   chromium
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-.PHONY: demo test lint lock catalogs setup system-packages clean
+.PHONY: demo test lint lock catalogs docs setup system-packages clean
 
 demo: setup
 	$(BIN)/migprofile build examples/viet-nam
@@ -43,6 +43,11 @@ catalogs: setup
 	    --init-missing --no-wrap --no-fuzzy-matching --ignore-obsolete \
 	    --ignore-pot-creation-date; \
 	done
+
+# Rewrite the catalogue of indicators (docs/indicators.md) from their declarations, after
+# adding or changing a dataflow or an indicator (the tests check that it is current).
+docs: setup
+	$(BIN)/python -m migprofile.indicators.catalogue > docs/indicators.md
 
 setup: system-packages $(VENV)/.installed
 
