@@ -44,10 +44,10 @@ catalogs: setup
 	    --ignore-pot-creation-date; \
 	done
 
-# Rewrite the catalogue of indicators (docs/indicators.md) from their declarations, after
+# Rewrite the catalogue of dataflows and indicators (docs/catalogue.md) from their declarations, after
 # adding or changing a dataflow or an indicator (the tests check that it is current).
 docs: setup
-	$(BIN)/python -m migprofile.indicators.catalogue > docs/indicators.md
+	$(BIN)/python -m migprofile.indicators.catalogue > docs/catalogue.md
 
 setup: system-packages $(VENV)/.installed
 

@@ -1,5 +1,5 @@
 """Every command, option and setting is documented in the README, every indicator in the
-catalogue written from the declarations (docs/indicators.md)."""
+catalogue written from the declarations (docs/catalogue.md)."""
 
 import re
 from pathlib import Path
@@ -74,5 +74,5 @@ def test_every_sidecar_field_is_documented(field):
 
 
 def test_the_catalogue_of_indicators_is_current():
-    path = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+    path = Path(__file__).resolve().parents[1] / "docs" / "catalogue.md"
     assert path.read_text(encoding="utf-8") == catalogue(), "run `make docs`"
