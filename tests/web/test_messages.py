@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_bad_workbooks import BAD_WORKBOOKS
+from tests.sources.test_bad_workbooks import BAD_WORKBOOKS
 from tests.web.conftest import BAD_CSV
 
 NAME = "Báo cáo DOLAB 2023.csv"

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from migprofile.codes import builtin_dataflows
 from migprofile.sources.national.reader import read_national
-from tests.test_layout_corpus import observed
-from tests.test_table_reader import windows_1258
+from tests.sources.test_layout_corpus import observed
+from tests.sources.test_table_reader import windows_1258
 
 
 @dataclass(frozen=True)

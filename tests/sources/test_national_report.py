@@ -14,7 +14,7 @@ from migprofile.indicators import compute_indicators
 from migprofile.sources.national.reader import read_national
 from migprofile.warehouse import Warehouse
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "viet-nam" / "sources"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "viet-nam" / "sources"
 DOLAB = EXAMPLE / "dolab-lao-dong-di-lam-viec-o-nuoc-ngoai-2017-2023.xlsx"
 DOLAB_2019 = EXAMPLE / "dolab-tong-ket-2019.csv"
 DIASPORA = "Năm,Quốc gia cư trú,Khái niệm,Số lượng\n2023,Hoa Kỳ,Người Việt Nam ở nước ngoài," \

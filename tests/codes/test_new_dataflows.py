@@ -11,8 +11,8 @@ import pytest
 
 from migprofile.testing import copy_tracked, published_figures
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-SAMPLES = Path(__file__).resolve().parent / "data" / "national"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "national"
 
 FLOWS = {
     # dataflow: (sample, {(indicator, partner, year, sex): value}, {language: title})

@@ -15,7 +15,7 @@ import sdmx
 from migprofile.errors import MigprofileError
 from migprofile.profile import Profile
 
-DECLARATION = (Path(__file__).parent / "data" / "RESIDENCE_GRANTS.toml").read_text(
+DECLARATION = (Path(__file__).parents[1] / "data" / "RESIDENCE_GRANTS.toml").read_text(
     encoding="utf-8")
 
 DATA = """Year,Citizenship,Sex,Reason,Persons granted residence
@@ -177,7 +177,7 @@ def test_a_declaration_naming_an_unknown_block_is_refused(tmp_path):
 
 def readme_declaration() -> str:
     """The README's example declaration: the dataflow, then its indicators and section."""
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```toml\n(# dataflows/VOLUNTARY_RETURNS\.toml.*?)```", readme, re.S)
     assert len(blocks) == 2
     top, tables = [], []

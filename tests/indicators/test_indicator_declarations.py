@@ -140,7 +140,7 @@ def test_every_key_and_computation_is_documented():
 
     from migprofile.indicators.declarations import TopicIndicator
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     part = readme[readme.index("### How an indicator is declared"):]
     for key in TopicIndicator.model_fields:
         assert f"`{key}`" in part, key

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from migprofile.report.i18n import catalog_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ("src/migprofile/report/templates/**.j2", "src/migprofile/web/templates/**.j2")
 METHODS = [("src/migprofile/**.py", "python"), *((t, "jinja2") for t in TEMPLATES)]
 OPTIONS = {t: {"extensions": "jinja2.ext.i18n"} for t in TEMPLATES}

@@ -18,7 +18,7 @@ from migprofile.codes import builtin_dataflows
 from migprofile.profile import Profile
 from migprofile.sources.national.labels import Mapping
 from migprofile.sources.national.reader import NationalRead, read_national
-from tests.test_table_reader import windows_1258
+from tests.sources.test_table_reader import windows_1258
 
 SHOWN = ("time_period", "counterpart_area", "sex")
 
@@ -568,7 +568,7 @@ def test_an_ambiguous_heading_leaves_its_readings_for_the_mapping(tmp_path):
 
 # every code a template offers -------------------------------------------------------------
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NATIONAL = sorted(flow.id for flow in builtin_dataflows().values() if flow.national)
 
 

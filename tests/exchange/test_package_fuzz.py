@@ -11,7 +11,7 @@ nothing at all for a package it refuses.
 The run is bounded for the test suite; a longer one is a setting away (see the README,
 "Development")::
 
-    MIGPROFILE_FUZZ_EXAMPLES=100000 pytest tests/test_package_fuzz.py
+    MIGPROFILE_FUZZ_EXAMPLES=100000 pytest tests/exchange/test_package_fuzz.py
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import pytest
 
 from migprofile.warehouse import Warehouse
 
-DATA = Path(__file__).parent / "data" / "national"
+DATA = Path(__file__).parents[1] / "data" / "national"
 HEADER = "Năm,Thị trường,Giới tính,Số lao động\n"
 GOOD = HEADER + "2022,Nhật Bản,Nữ,10\n2022,Nhật Bản,Nam,20\n2022,Hàn Quốc,Nữ,3\n" \
     "2022,Hàn Quốc,Nam,4\n2022,Tổng cộng,Nữ,13\n2022,Tổng cộng,Nam,24\n"
@@ -57,7 +57,7 @@ def protected_xlsx(path):
 
 
 def windows_1258_bad_country(path):
-    from tests.test_table_reader import windows_1258
+    from tests.sources.test_table_reader import windows_1258
 
     target = path.with_suffix(".csv")
     target.write_bytes(windows_1258("Năm;Thị trường;Số lao động\n2022;Nhật Bảm;12\n"))

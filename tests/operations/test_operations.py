@@ -15,7 +15,7 @@ from migprofile.errors import MigprofileError
 from migprofile.profile import CrossingsSettings, Profile, RuleParameters, create_profile
 
 PACKAGE = Path(operations.__file__).parent.parent
-DECLARATION = (Path(__file__).parent / "data" / "RESIDENCE_GRANTS.toml").read_text(
+DECLARATION = (Path(__file__).parents[1] / "data" / "RESIDENCE_GRANTS.toml").read_text(
     encoding="utf-8")
 
 

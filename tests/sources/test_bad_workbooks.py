@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-DATA = Path(__file__).parent / "data" / "national"
+DATA = Path(__file__).parents[1] / "data" / "national"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from migprofile.testing import copy_tracked
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-FIXTURES = Path(__file__).resolve().parent / "data" / "exchange"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "exchange"
 
 pytestmark = pytest.mark.slow
 

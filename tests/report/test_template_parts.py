@@ -23,8 +23,8 @@ from migprofile.codes import TOTAL, builtin_dataflows
 from migprofile.codes.totals import Cube
 from migprofile.testing import copy_tracked, published_figures
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-SAMPLES = Path(__file__).resolve().parent / "data" / "national"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "national"
 
 PROVINCES = ["Hà Nội", "Hồ Chí Minh", "Bình Dương", "Đồng Nai", "Thanh Hóa", "Nghệ An",
              "Hải Phòng", "Đà Nẵng", "Cần Thơ", "An Giang", "Bắc Ninh", "Long An"]
@@ -113,7 +113,7 @@ def test_a_flow_block_naming_wrong_dimensions_is_refused(tmp_path, flow, words):
     from migprofile.codes import load_dataflows
     from migprofile.errors import MigprofileError
 
-    text = (Path(__file__).resolve().parents[1] / "src" / "migprofile" / "codes" / "dataflows"
+    text = (Path(__file__).resolve().parents[2] / "src" / "migprofile" / "codes" / "dataflows"
             / "INTERNAL_MIGRATION.toml").read_text(encoding="utf-8")
     text = text.replace('id = "INTERNAL_MIGRATION"', 'id = "PROVINCE_MOVES"', 1).replace(
         'flow = ["origin", "destination"]\nlargest = 8', f"flow = {flow}\nlargest = 8", 1)
