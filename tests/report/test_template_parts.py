@@ -292,6 +292,6 @@ def test_a_section_after_a_stated_gap_does_not_start_a_page_of_its_own(report):
         expected = "data-gap" if kind == "data-gap" else (
             "after-gap" if before == "data-gap" else "")
         assert kind == expected, section_id
-    css = (Path(__file__).resolve().parents[1] / "src" / "migprofile" / "report" / "templates"
+    css = (Path(__file__).resolve().parents[2] / "src" / "migprofile" / "report" / "templates"
            / "report.css").read_text(encoding="utf-8")
     assert ".section.data-gap, .section.after-gap { page-break-before: auto;" in css
