@@ -63,6 +63,9 @@ DATAFLOW_BLOCKS = ("dimension_table", *FLOW_BLOCKS)
 """Blocks of a dataflow's own dimensions: only the section of a national dataflow shows
 them."""
 
+INTERNATIONAL_BLOCKS = ("sex_bars", "lines", "partner_table")
+"""Blocks only the sections of the international sources show so far."""
+
 Names = dict[str, str]
 
 
@@ -446,7 +449,14 @@ class Dataflow(_Declared):
     def _check_section(self, section: SectionDeclaration) -> None:
         if section.title:
             self._complete(section.title, f"section {section.id or self.source_id}")
-        check_section_parts(section, section.id or self.source_id)
+        name = section.id or self.source_id
+        check_section_parts(section, name)
+        shown = sorted({b.kind for b in section.blocks} & set(INTERNATIONAL_BLOCKS))
+        if shown or any(s.special for s in section.intro) or any(
+                b.detail or b.women_share for b in section.blocks):
+            raise ValueError(f"section {name}: special sentences, details, shares of women "
+                             f"and {', '.join(INTERNATIONAL_BLOCKS)} blocks are shown in the "
+                             "sections of the international sources only")
         for block in section.blocks:
             if block.kind in FLOW_BLOCKS:
                 self._check_flow(section, block)
