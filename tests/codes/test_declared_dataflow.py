@@ -175,6 +175,21 @@ def test_a_declaration_naming_an_unknown_block_is_refused(tmp_path):
         load_dataflows(folder)
 
 
+def test_a_block_only_international_sections_show_is_refused(tmp_path):
+    from migprofile.codes import load_dataflows
+
+    folder = tmp_path / "dataflows"
+    folder.mkdir()
+    (folder / "RESIDENCE_GRANTS.toml").write_text(
+        DECLARATION + '\n[section]\ntitle = { en = "A", vi = "B", lo = "C", ko = "D" }\n'
+        '[[section.blocks]]\nkind = "sex_bars"\nindicator = "residence_grants"\n'
+        'title = { en = "A", vi = "B", lo = "C", ko = "D" }\n', encoding="utf-8")
+    with pytest.raises(MigprofileError, match=r"RESIDENCE_GRANTS.toml.*sex_bars, lines, "
+                                              r"partner_table blocks are shown in the sections "
+                                              r"of the international sources only"):
+        load_dataflows(folder)
+
+
 def readme_declaration() -> str:
     """The README's example declaration: the dataflow, then its indicators and section."""
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")

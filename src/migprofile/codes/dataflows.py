@@ -37,6 +37,7 @@ __all__ = [
     "SectionBlock",
     "SectionDeclaration",
     "SectionSentence",
+    "TopicSectionDeclaration",
     "TotalsRule",
     "builtin_dataflows",
     "codelist",
@@ -49,13 +50,21 @@ CANONICAL_DIMENSIONS = ("ref_area", "counterpart_area", "time_period", "sex", "a
 
 BUILTIN_CODELISTS = ("CL_AREA", "CL_SEX", "CL_AGE")
 
-BLOCK_KINDS = ("key_figure", "year_bars", "year_table", "partner_bars", "dimension_table",
-               "flow_matrix", "largest_flows", "special")
-"""What a section declaration may show (see ``report/sections/national.py``)."""
+BLOCK_KINDS = ("key_figure", "year_bars", "sex_bars", "lines", "year_table", "partner_bars",
+               "partner_table", "dimension_table", "flow_matrix", "largest_flows", "special")
+"""What a section declaration may show, a national section and one of the international
+sources alike (see ``report/sections/national.py`` and ``report/sections/topics.py``)."""
 
 FLOW_BLOCKS = ("flow_matrix", "largest_flows")
 """Blocks of flows between two dimensions of one dataflow (province of origin and of
 destination), computed from its observations."""
+
+DATAFLOW_BLOCKS = ("dimension_table", *FLOW_BLOCKS)
+"""Blocks of a dataflow's own dimensions: only the section of a national dataflow shows
+them."""
+
+INTERNATIONAL_BLOCKS = ("sex_bars", "lines", "partner_table")
+"""Blocks only the sections of the international sources show so far."""
 
 Names = dict[str, str]
 
@@ -208,23 +217,45 @@ class SectionSentence(_Declared):
 
     With an indicator that is not by partner, ``{year}``, ``{number}``, ``{country}`` and
     ``{women}`` are its latest figure; with one by partner, ``{year}`` and ``{partners}``
-    (its largest three). Without an indicator it is said as written.
+    (its largest three). Without an indicator it is said as written. With ``special``, the
+    sentences are computed in code.
     """
 
-    text: Names
+    text: Names = Field(default_factory=dict)
     indicator: str = ""
+    special: str = Field(default="", description="the id of sentences computed in code")
 
 
 class SectionBlock(_Declared):
     """A chart, table or special block of a section, in the declared order."""
 
-    kind: str = Field(description="key_figure, year_bars, year_table, partner_bars, "
-                                  "dimension_table or special")
+    kind: str = Field(description="one of BLOCK_KINDS")
     indicator: str = ""
     title: Names = Field(default_factory=dict,
-                         description="partner bars and dimension tables may say {year}")
+                         description="partner bars and tables may say {year}; a key "
+                                     "figure's title is its label")
     extra: str = Field(default="", description="a year table's extra column: an indicator")
     extra_title: Names = Field(default_factory=dict)
+    women_share: str = Field(
+        default="", description="a year table's share of women: an indicator of it, "
+                                "instead of the share computed from national data")
+    sex: str = Field(default="_T", description="the sex of a key figure's value")
+    detail: str = Field(default="", description="an indicator of percent whose latest value "
+                                                "a key figure says beside its own")
+    detail_text: Names = Field(default_factory=dict, description="says {value} and {year}")
+    indicators: list[str] = Field(default_factory=list,
+                                  description="the indicators of a lines chart, one line each")
+    y_title: Names = Field(default_factory=dict, description="a lines chart's value axis")
+    x_title: Names = Field(
+        default_factory=dict,
+        description="partner bars' value axis (default: the unit's name in a national section, "
+                    "persons in another)")
+    scale: float = Field(default=1.0, gt=0, description="values are divided by it (1e6: "
+                                                       "millions)")
+    value_format: str = Field(default="", description="how a chart writes its values, e.g. "
+                                                      "\",.1f\" (default: by the unit)")
+    partner_heading: Names = Field(default_factory=dict,
+                                   description="a partner table's first column")
     special: str = Field(default="", description="the id of a block computed in code")
     dimension: str = Field(default="", description="a dimension table's dimension")
     flow: list[str] = Field(
@@ -255,6 +286,72 @@ class SectionDeclaration(_Declared):
         default=False,
         description="a part of the Migration Profile template: shown even without data, "
                     "saying in plain words that its figures are a data gap")
+
+
+class TopicSectionDeclaration(_Declared):
+    """A section of the international sources, declared beside its indicators
+    (``[[sections]]`` of ``indicators/TOPIC.toml``) in the shape of a dataflow's section."""
+
+    id: str
+    title: Names
+    after: str = Field(description="the section this one follows in the report; empty for "
+                                   "the first")
+    intro: list[SectionSentence] = Field(default_factory=list)
+    blocks: list[SectionBlock] = Field(default_factory=list)
+    empty: Names = Field(default_factory=dict,
+                         description="the paragraph said when no sentence of the "
+                                     "introduction is")
+
+    @model_validator(mode="after")
+    def _complete_parts(self) -> TopicSectionDeclaration:
+        self._complete(self.title, f"section {self.id}")
+        if self.empty:
+            self._complete(self.empty, f"the empty paragraph of section {self.id}")
+        check_section_parts(self, self.id)
+        national = sorted({b.kind for b in self.blocks} & set(DATAFLOW_BLOCKS))
+        if national:
+            raise ValueError(f"section {self.id}: {', '.join(national)} blocks show the "
+                             "dimensions of a national dataflow only")
+        if any(b.kind == "year_table" and not (b.women_share and b.extra) for b in self.blocks):
+            raise ValueError(f"section {self.id}: a year table of the international sources "
+                             "names its `women_share` and `extra` indicators")
+        return self
+
+
+def check_section_parts(section: SectionDeclaration | TopicSectionDeclaration,
+                        name: str) -> None:
+    """Each sentence and block of a section is of a known kind and says its texts in every
+    language, with the same placeholders."""
+    for sentence in section.intro:
+        if sentence.special:
+            if sentence.text or sentence.indicator:
+                raise ValueError(f"section {name}: special sentences "
+                                 f"({sentence.special}) have no text or indicator")
+            continue
+        _Declared._complete(sentence.text, f"a sentence of section {name}")
+        _same_placeholders(sentence.text)
+    for block in section.blocks:
+        if block.kind not in BLOCK_KINDS:
+            raise ValueError(f"section {name}: unknown block kind {block.kind!r} "
+                             f"(known: {', '.join(BLOCK_KINDS)})")
+        _check_block_texts(block, name)
+
+
+def _check_block_texts(block: SectionBlock, name: str) -> None:
+    what = f"a {block.kind} block of {name}"
+    if block.kind == "special" and not block.special:
+        raise ValueError(f"section {name}: a special block names its `special`")
+    if block.kind == "lines" and not block.indicators:
+        raise ValueError(f"section {name}: a lines block names its `indicators`")
+    needed = {"title": block.kind != "special", "extra_title": bool(block.extra),
+              "detail_text": bool(block.detail),
+              "partner_heading": block.kind == "partner_table"}
+    for key in ("title", "extra_title", "detail_text", "partner_heading", "x_title",
+                "y_title"):
+        words = getattr(block, key)
+        if words or needed.get(key):
+            _Declared._complete(words, f"{key} of {what}")
+            _same_placeholders(words)
 
 
 class Dataflow(_Declared):
@@ -352,18 +449,15 @@ class Dataflow(_Declared):
     def _check_section(self, section: SectionDeclaration) -> None:
         if section.title:
             self._complete(section.title, f"section {section.id or self.source_id}")
-        for sentence in section.intro:
-            self._complete(sentence.text, f"a sentence of section {section.id}")
-            _same_placeholders(sentence.text)
+        name = section.id or self.source_id
+        check_section_parts(section, name)
+        shown = sorted({b.kind for b in section.blocks} & set(INTERNATIONAL_BLOCKS))
+        if shown or any(s.special for s in section.intro) or any(
+                b.detail or b.women_share for b in section.blocks):
+            raise ValueError(f"section {name}: special sentences, details, shares of women "
+                             f"and {', '.join(INTERNATIONAL_BLOCKS)} blocks are shown in the "
+                             "sections of the international sources only")
         for block in section.blocks:
-            _same_placeholders(block.title)
-            if block.kind not in BLOCK_KINDS:
-                raise ValueError(f"section {section.id}: unknown block kind {block.kind!r} "
-                                 f"(known: {', '.join(BLOCK_KINDS)})")
-            if block.kind != "special":
-                self._complete(block.title, f"title of a {block.kind} block of {section.id}")
-            if block.extra:
-                self._complete(block.extra_title, f"title of column {block.extra}")
             if block.kind in FLOW_BLOCKS:
                 self._check_flow(section, block)
 

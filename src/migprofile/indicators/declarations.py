@@ -13,6 +13,11 @@ indicator is by partner) and ``ratio`` (one figure divided by another, scaled). 
 module registers only the few that are neither, by id (:func:`computation`). A declaration
 naming an unknown computation, parameter, section, unit, note or indicator, or lacking a
 language, is refused with its file and key, before anything is registered.
+
+A topic's file also declares the sections of the report that show its indicators
+(``[[sections]]``, in the shape of a national dataflow's ``[section]``: title, introduction
+and blocks, each text in every report language); the report shows them
+(``report/sections/topics.py``).
 """
 
 from __future__ import annotations
@@ -31,16 +36,18 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from migprofile.codes import REPORT_LANGUAGES
+from migprofile.codes.dataflows import TopicSectionDeclaration
 from migprofile.errors import MigprofileError
 from migprofile.indicators.ops import per, summed
 from migprofile.indicators.registry import REGISTRY, UNITS, Indicator, Inputs, register
 
-__all__ = ["COMPUTATIONS", "TOPIC_SECTIONS", "DeclaredComputation", "Operand", "computation",
-           "indicator_rows", "register_topic", "shared_notes", "topic_indicators"]
+__all__ = ["CODED_SECTIONS", "COMPUTATIONS", "TOPIC_SECTIONS", "DeclaredComputation",
+           "DeclaredSection", "Operand", "computation", "indicator_rows", "register_topic",
+           "shared_notes", "topic_declarations", "topic_indicators"]
 
-TOPIC_SECTIONS = ("key_figures", "immigration", "emigration", "context", "undesa_revisions",
-                  "border", "remittances", "forced_migration")
-"""The sections of the report (built in code) an international indicator may belong to."""
+CODED_SECTIONS = ("context", "undesa_revisions", "border")
+"""The sections of the international sources computed in code; the others are declared in
+the topics' files."""
 
 Names = dict[str, str]
 Country = Literal["ref_area", "counterpart_area"]
@@ -164,6 +171,19 @@ class TopicFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     indicators: list[TopicIndicator]
+    sections: list[TopicSectionDeclaration] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeclaredSection:
+    """A section of the international sources and the file declaring it."""
+
+    path: str
+    declaration: TopicSectionDeclaration
+
+
+TOPIC_SECTIONS: dict[str, DeclaredSection] = {}
+"""The sections the registered topics declare, by id, in their order."""
 
 
 def _parameter_fields(function: Callable[..., ir.Table]) -> dict[str, tuple[Any, Any]]:
@@ -224,14 +244,14 @@ def _definition(item: TopicIndicator, key: str) -> Names:
             for lang in REPORT_LANGUAGES}
 
 
-def _indicator(item: TopicIndicator, key: str) -> Indicator:
+def _indicator(item: TopicIndicator, key: str, sections: set[str]) -> Indicator:
     _complete(item.names, f"{key}.names")
     _complete(item.definition, f"{key}.definition")
     if item.unit not in UNITS:
         raise _Refused(f"{key}.unit", f"unknown unit {item.unit!r} (known: {', '.join(UNITS)})")
-    if item.section not in TOPIC_SECTIONS:
+    if item.section not in sections:
         raise _Refused(f"{key}.section", f"unknown section {item.section!r} (known: "
-                                         f"{', '.join(TOPIC_SECTIONS)})")
+                                         f"{', '.join(sorted(sections))})")
     return Indicator(id=item.id, name=dict(item.names), definition=_definition(item, key),
                      unit=item.unit, sources=tuple(item.sources),
                      compute=_computation(item, key), reference=item.reference,
@@ -246,6 +266,15 @@ def _named_indicators(item: Indicator) -> dict[str, str]:
         if isinstance(value, Operand):
             named[f"parameters.{name}.indicator"] = value.indicator
     return {key: value for key, value in named.items() if value}
+
+
+def _check_sections(sections: list[TopicSectionDeclaration]) -> None:
+    """Each section declared once."""
+    seen: set[str] = set()
+    for section in sections:
+        if section.id in seen or section.id in TOPIC_SECTIONS or section.id in CODED_SECTIONS:
+            raise _Refused(f"sections.{section.id}", "declared twice")
+        seen.add(section.id)
 
 
 def _check_names(items: list[Indicator]) -> None:
@@ -263,26 +292,28 @@ def _check_names(items: list[Indicator]) -> None:
 
 def _problems(exc: ValidationError, data: Mapping | None = None) -> str:
     """'key: problem' for each problem pydantic found; an entry of ``data``'s
-    ``indicators`` is named by its id (``indicators.ID.key``)."""
+    ``indicators`` or ``sections`` is named by its id (``indicators.ID.key``)."""
     parts = []
     for error in exc.errors():
         loc = list(error["loc"])
-        if data is not None and len(loc) > 1 and loc[0] == "indicators" and isinstance(
-                loc[1], int):
-            loc[:2] = [_entry_key(loc[1], data)]
+        if data is not None and len(loc) > 1 and loc[0] in ("indicators", "sections") and \
+                isinstance(loc[1], int):
+            loc[:2] = [_entry_key(loc[0], loc[1], data)]
         parts.append(f"{'.'.join(map(str, loc)) or '(top level)'}: {error['msg']}")
     return "; ".join(parts)
 
 
-def _entry_key(index: int, data: Mapping) -> str:
-    entries = data.get("indicators")
+def _entry_key(table: str, index: int, data: Mapping) -> str:
+    entries = data.get(table)
     entry = entries[index] if isinstance(entries, list) and index < len(entries) else {}
-    return f"indicators.{entry.get('id', index) if isinstance(entry, dict) else index}"
+    return f"{table}.{entry.get('id', index) if isinstance(entry, dict) else index}"
 
 
-def topic_indicators(path: Path | str, text: str) -> list[Indicator]:
-    """The indicators a topic's TOML text declares; any problem is a
-    :class:`MigprofileError` naming ``path`` and the key."""
+def topic_declarations(path: Path | str, text: str) -> tuple[list[Indicator],
+                                                             list[TopicSectionDeclaration]]:
+    """The indicators and the sections a topic's TOML text declares; any problem is a
+    :class:`MigprofileError` naming ``path`` and the key. An indicator's section is
+    computed in code or declared here or in a topic registered before."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -292,19 +323,30 @@ def topic_indicators(path: Path | str, text: str) -> list[Indicator]:
     except ValidationError as exc:
         raise MigprofileError(f"invalid indicator declaration: {_problems(exc, data)}",
                               path=path) from exc
+    sections = {*CODED_SECTIONS, *TOPIC_SECTIONS, *(s.id for s in declared.sections)}
     try:
-        items = [_indicator(item, f"indicators.{item.id}") for item in declared.indicators]
+        _check_sections(declared.sections)
+        items = [_indicator(item, f"indicators.{item.id}", sections)
+                 for item in declared.indicators]
         _check_names(items)
     except _Refused as exc:
         raise MigprofileError(f"invalid indicator declaration: {exc}", path=path) from exc
-    return items
+    return items, declared.sections
+
+
+def topic_indicators(path: Path | str, text: str) -> list[Indicator]:
+    """The indicators a topic's TOML text declares (see :func:`topic_declarations`)."""
+    return topic_declarations(path, text)[0]
 
 
 def register_topic(topic: str) -> list[Indicator]:
-    """Register the indicators shipped in ``indicators/TOPIC.toml``, in their order."""
+    """Register the indicators and the sections shipped in ``indicators/TOPIC.toml``, in
+    their order."""
     name = f"indicators/{topic}.toml"
     text = resources.files("migprofile").joinpath(name).read_text(encoding="utf-8")
-    items = topic_indicators(name, text)
+    items, sections = topic_declarations(name, text)
     for item in items:
         register(item)
+    for section in sections:
+        TOPIC_SECTIONS[section.id] = DeclaredSection(name, section)
     return items

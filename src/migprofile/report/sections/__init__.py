@@ -1,10 +1,11 @@
 """The sections of the report, in the order of the IOM Migration Profile template.
 
-Key figures, immigration, emigration, remittances and forced migration are declared in
-``topics.py``, the sections of national data beside their dataflows (shipped or the
-profile's own, each placed after the section its declaration names); the world and its
-region, UN DESA's revisions, border data, mirror statistics, governance, findings and
-the annex are computed in code.
+Key figures, immigration, emigration, remittances and forced migration are declared beside
+their indicators (``indicators/TOPIC.toml``, shown by ``topics.py``), the sections of
+national data beside their dataflows (shipped or the profile's own); each declared section
+is placed after the section its declaration names. The world and its region, UN DESA's
+revisions, border data, mirror statistics, governance, findings and the annex are computed
+in code.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 from migprofile.codes import Dataflow
+from migprofile.errors import MigprofileError
+from migprofile.indicators.declarations import DeclaredSection
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Section
@@ -31,29 +34,55 @@ from migprofile.report.sections import (  # noqa: F401
     world,
 )
 
-__all__ = ["SECTIONS", "build_sections", "section_builders"]
+__all__ = ["CODED_SECTIONS", "SECTIONS", "build_sections", "international_sections",
+           "section_builders"]
 
 SectionBuilder = Callable[[ReportData, Localizer], Section | None]
 
-_DECLARED = topics.topic_builders()
-
-SECTIONS: dict[str, SectionBuilder] = {
-    "key_figures": _DECLARED["key_figures"],
-    "immigration": _DECLARED["immigration"],
-    "emigration": _DECLARED["emigration"],
+CODED_SECTIONS: dict[str, SectionBuilder] = {
     "context": world.build_context,
     "undesa_revisions": world.build_revisions,
     "border": border.build,
-    "remittances": _DECLARED["remittances"],
-    "forced_migration": _DECLARED["forced_migration"],
     "mirror_statistics": mirror.build,
     "governance": governance.build,
     "findings_recommendations": findings.build,
     "annex": annex.build,
 }
+"""Section id -> builder of the sections computed in code, in their order."""
+
+
+def international_sections(
+        declared: Mapping[str, DeclaredSection]) -> dict[str, SectionBuilder]:
+    """The sections of :data:`CODED_SECTIONS` with the ``declared`` ones, each after the
+    section it names (after those placed there before it), one naming none first."""
+    order = list(CODED_SECTIONS)
+    builders = dict(CODED_SECTIONS)
+    placed: dict[str, str] = {}
+    pending = list(declared.values())
+    while pending:
+        for item in pending:
+            after = item.declaration.after
+            if after and after not in builders:
+                continue
+            at = order.index(after) + 1 if after else 0
+            while at < len(order) and placed.get(order[at]) == after:
+                at += 1
+            order.insert(at, item.declaration.id)
+            placed[item.declaration.id] = after
+            builders[item.declaration.id] = partial(topics.build_topic, item.declaration)
+        waiting = [item for item in pending if item.declaration.id not in builders]
+        if len(waiting) == len(pending):
+            raise MigprofileError(f"section {waiting[0].declaration.id!r} follows "
+                                  f"{waiting[0].declaration.after!r}, which is no section "
+                                  "of the report", path=waiting[0].path)
+        pending = waiting
+    return {key: builders[key] for key in order}
+
+
+SECTIONS: dict[str, SectionBuilder] = international_sections(topics.declared_sections())
 """Section id -> builder of the sections of the international sources, in their order:
-those declared in ``topics.py`` (one generic section each) and those computed in code. A
-builder returns None when the section has nothing to show."""
+those declared beside their indicators (one generic section each) and those computed in
+code. A builder returns None when the section has nothing to show."""
 
 
 def section_builders(flows: Mapping[str, Dataflow]) -> dict[str, SectionBuilder]:

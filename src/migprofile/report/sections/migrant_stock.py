@@ -1,4 +1,5 @@
-"""Immigration and emigration: what their declared sections (``topics.py``) compute in code.
+"""Immigration and emigration: what their declared sections (``indicators/migrant_stock.toml``)
+compute in code.
 
 The introduction of each says the latest stock with the share of women, the rate of the
 same year or before, and the largest partners; immigration adds what UN DESA's estimates
@@ -14,7 +15,13 @@ from babel.lists import format_list
 
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.sections.topics import N_, special_intro
+from migprofile.report.sections.national import special_intro
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs (``make catalogs`` extracts it); it is translated
+    where it is said."""
+    return message
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,9 @@ from migprofile.report.sections.common import (
     partner_bars,
 )
 
-__all__ = ["DEFAULT_PLACE", "SPECIAL_BLOCKS", "SectionPlan", "build_plan", "people_noun",
-           "section_plans", "special_block", "women_text", "year_bars", "year_table"]
+__all__ = ["DEFAULT_PLACE", "SPECIAL_BLOCKS", "SPECIAL_INTROS", "SectionPlan", "build_plan",
+           "people_noun", "section_plans", "special_block", "special_intro", "unit_title",
+           "unit_value_format", "women_text", "year_bars", "year_table"]
 
 DEFAULT_PLACE = "support_centres"
 """The section a dataflow's own section follows when its declaration names no other."""
@@ -59,6 +60,18 @@ def special_block(name: str):
     """Register a block a section declaration can show with ``kind = "special"``."""
     def register(function: Callable[[ReportData, Localizer], Block]):
         SPECIAL_BLOCKS[name] = function
+        return function
+    return register
+
+
+SPECIAL_INTROS: dict[str, Callable[[ReportData, Localizer], list[str]]] = {}
+"""Sentences computed in code, by the name a section declaration gives (``special``)."""
+
+
+def special_intro(name: str):
+    """Register sentences a section declaration can say with ``special = NAME``."""
+    def register(function: Callable[[ReportData, Localizer], list[str]]):
+        SPECIAL_INTROS[name] = function
         return function
     return register
 
@@ -203,17 +216,17 @@ def year_bars(data: ReportData, loc: Localizer, indicator: str, *,
         return None
     df = pd.DataFrame({"label": list(series.index), "value": series.to_numpy()})
     unit = REGISTRY[indicator].unit
-    return Figure(title, charts.bar_chart(df, x_title=_unit_title(unit, loc),
-                                          value_format=_value_format(unit)),
+    return Figure(title, charts.bar_chart(df, x_title=unit_title(unit, loc),
+                                          value_format=unit_value_format(unit)),
                   indicator_note(data, loc, indicator))
 
 
-def _value_format(unit: str) -> str:
+def unit_value_format(unit: str) -> str:
     """How a chart writes values of ``unit``: rates with one decimal, counts whole."""
     return ",.1f" if unit in RATE_UNITS else ",d"
 
 
-def _unit_title(unit: str, loc: Localizer) -> str:
+def unit_title(unit: str, loc: Localizer) -> str:
     known = {"persons": loc._("persons"), "consultations": loc._("consultations"),
              "associations": loc._("associations")}
     return known.get(unit) or UNITS[unit][loc.language]
@@ -439,7 +452,7 @@ def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
     if block.kind == "partner_bars":
         unit = REGISTRY[block.indicator].unit
         return partner_bars(data, loc, block.indicator, title=title,
-                            x_title=_unit_title(unit, loc), value_format=_value_format(unit))
+                            x_title=unit_title(unit, loc), value_format=unit_value_format(unit))
     return dimension_table(data, loc, block.indicator, block.dimension, title=title)
 
 

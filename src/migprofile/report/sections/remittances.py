@@ -1,6 +1,6 @@
-"""Remittances: what the declared section (``topics.py``) computes in code: the
-introduction, and why the two sources give different totals (shown side by side, never
-merged)."""
+"""Remittances: what the declared section (``indicators/remittances.toml``) computes in
+code: the introduction, and why the two sources give different totals (shown side by side,
+never merged)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.model import Callout, Table
 from migprofile.report.sections.common import indicator_note
-from migprofile.report.sections.national import special_block
-from migprofile.report.sections.topics import special_intro
+from migprofile.report.sections.national import special_block, special_intro
 
 
 @special_intro("remittances")

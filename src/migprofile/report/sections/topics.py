@@ -1,24 +1,28 @@
 """Sections of the international sources, one generic section per declaration.
 
-Key figures, immigration, emigration, remittances and forced migration are each declared
-here as data (:class:`TopicSection`): a title, the paragraphs of the introduction (a
-sentence said as written, or one on an indicator's latest figure) and the blocks, charts
-and tables of declared indicators, in their order. Their texts are messages of the
-catalogs (marked with :func:`N_`, translated when shown). One builder shows every one
-(:func:`build_topic`); a paragraph or block that is not one of these is computed in code
-and registered by name (:func:`special_intro`; blocks with
-:func:`~migprofile.report.sections.national.special_block`, as national sections do).
+Key figures, immigration, emigration, remittances and forced migration are declared beside
+their indicators, in the ``[[sections]]`` of ``indicators/TOPIC.toml``
+(:mod:`migprofile.indicators.declarations`), in the shape and with the block kinds of a
+national dataflow's section, each text in every report language. One builder shows every
+one (:func:`build_topic`); a paragraph or block that is not one of these is computed in
+code and registered by name (:func:`~migprofile.report.sections.national.special_intro`
+and :func:`~migprofile.report.sections.national.special_block`, as national sections do).
+A declaration naming an unknown indicator or special part is refused with its file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Iterator
+from functools import cache
+from itertools import groupby
 
+from migprofile.codes.dataflows import SectionBlock, SectionSentence, TopicSectionDeclaration
+from migprofile.errors import MigprofileError
+from migprofile.indicators import REGISTRY
+from migprofile.indicators.declarations import TOPIC_SECTIONS, DeclaredSection
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Section, Table
+from migprofile.report.model import KeyFigure, Section, Table
 from migprofile.report.sections.common import (
     indicator_note,
     key_figure,
@@ -27,176 +31,82 @@ from migprofile.report.sections.common import (
     partner_table,
     sex_bars,
 )
-from migprofile.report.sections.national import SPECIAL_BLOCKS
+from migprofile.report.sections.national import (
+    SPECIAL_BLOCKS,
+    SPECIAL_INTROS,
+    unit_title,
+    unit_value_format,
+    year_bars,
+)
 
-__all__ = [
-    "DECLARED_SECTIONS",
-    "N_",
-    "KeyFigure",
-    "KeyFigures",
-    "Latest",
-    "Lines",
-    "PartnerBars",
-    "PartnerTable",
-    "Said",
-    "SexBars",
-    "Special",
-    "SpecialIntro",
-    "TopicSection",
-    "YearTable",
-    "build_topic",
-    "special_intro",
-    "topic_builders",
-]
+__all__ = ["build_topic", "declared_sections"]
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogs (``make catalogs`` extracts it); it is translated
-    where it is shown."""
-    return message
+@cache
+def declared_sections() -> dict[str, DeclaredSection]:
+    """The sections the topics declare, by id, in their order, each naming only indicators
+    and special parts that exist."""
+    for declared in TOPIC_SECTIONS.values():
+        try:
+            _check_references(declared.declaration)
+        except ValueError as exc:
+            raise MigprofileError(str(exc), path=declared.path) from exc
+    return dict(TOPIC_SECTIONS)
 
 
-SPECIAL_INTROS: dict[str, Callable[[ReportData, Localizer], list[str]]] = {}
-"""Paragraphs computed in code, by the name a declaration gives (:class:`SpecialIntro`)."""
+def _named_indicators(section: TopicSectionDeclaration) -> Iterator[str]:
+    yield from (sentence.indicator for sentence in section.intro)
+    for block in section.blocks:
+        yield from (block.indicator, block.extra, block.women_share, block.detail)
+        yield from block.indicators
 
 
-def special_intro(name: str):
-    """Register paragraphs a declaration can show with :class:`SpecialIntro`."""
-    def register(function: Callable[[ReportData, Localizer], list[str]]):
-        SPECIAL_INTROS[name] = function
-        return function
-    return register
+def _check_references(section: TopicSectionDeclaration) -> None:
+    unknown = sorted({key for key in _named_indicators(section) if key and key not in REGISTRY})
+    if unknown:
+        raise ValueError(f"section {section.id!r} names unknown indicators: "
+                         f"{', '.join(unknown)}")
+    for kind, known, names in (
+            ("sentences", SPECIAL_INTROS, [s.special for s in section.intro]),
+            ("block", SPECIAL_BLOCKS, [b.special for b in section.blocks])):
+        for name in names:
+            if name and name not in known:
+                raise ValueError(f"section {section.id!r}: no special {kind} {name!r} "
+                                 f"(known: {', '.join(sorted(known))})")
 
 
-# paragraphs of the introduction -----------------------------------------------------------
+# the introduction -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Said:
-    """A paragraph said as written."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Latest:
-    """A paragraph on an indicator's latest figure (``{year}``, ``{number}``,
-    ``{country}``); left out when there is none, or it is zero."""
-
-    indicator: str
-    text: str
-
-
-@dataclass(frozen=True)
-class SpecialIntro:
-    """Paragraphs computed in code (registered with :func:`special_intro`)."""
-
-    name: str
-
-
-Paragraphs = Said | Latest | SpecialIntro
-
-
-def _paragraphs(data: ReportData, loc: Localizer, item: Paragraphs) -> list[str]:
-    if isinstance(item, Said):
-        return [loc._(item.text)]
-    if isinstance(item, SpecialIntro):
-        return SPECIAL_INTROS[item.name](data, loc)
+def _paragraphs(data: ReportData, loc: Localizer, item: SectionSentence) -> list[str]:
+    """A paragraph said as written, the paragraphs computed in code, or one on an
+    indicator's latest figure (``{year}``, ``{number}``, ``{country}``), left out when
+    there is none, or it is zero."""
+    if item.special:
+        return SPECIAL_INTROS[item.special](data, loc)
+    text = item.text[loc.language]
+    if not item.indicator:
+        return [text]
     latest = data.latest(item.indicator)
     if latest is None or latest[1] == 0:
         return []
-    return [loc._(item.text).format(year=latest[0], number=loc.integer(latest[1]),
-                                    country=loc.country(data.country))]
+    return [text.format(year=latest[0], number=loc.integer(latest[1]),
+                        country=loc.country(data.country))]
 
 
 # blocks ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class KeyFigure:
-    """An indicator's latest value; ``detail`` names an indicator of percent whose latest
-    value is said beside it, with ``detail_text`` (``{value}``, ``{year}``)."""
-
-    indicator: str
-    label: str
-    sex: str = "_T"
-    detail: str = ""
-    detail_text: str = ""
+def _key_figure(data: ReportData, loc: Localizer, block: SectionBlock) -> KeyFigure:
+    """An indicator's latest value; its ``detail``, an indicator of percent, said beside."""
+    latest = data.latest(block.detail) if block.detail else None
+    detail = "" if latest is None else block.detail_text[loc.language].format(
+        value=loc.percent(latest[1]), year=latest[0])
+    return key_figure(data, loc, block.indicator, label=block.title[loc.language],
+                      sex=block.sex, detail=detail)
 
 
-@dataclass(frozen=True)
-class KeyFigures:
-    figures: tuple[KeyFigure, ...]
-
-
-@dataclass(frozen=True)
-class SexBars:
-    """Women and men over time, stacked."""
-
-    indicator: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Lines:
-    """One line per indicator over time. Titles are messages; a symbol (``%``) is shown as
-    it is in every language."""
-
-    indicators: tuple[str, ...]
-    title: str
-    y_title: str
-    scale: float = 1.0
-    value_format: str = ",d"
-
-
-@dataclass(frozen=True)
-class PartnerBars:
-    """The largest partners in the latest year (``{year}`` in the title)."""
-
-    indicator: str
-    title: str
-    scale: float = 1.0
-    x_title: str = ""
-    value_format: str = ",d"
-
-
-@dataclass(frozen=True)
-class PartnerTable:
-    """The largest partners in the latest year, with women, men and the share of women."""
-
-    indicator: str
-    title: str
-    partner_heading: str
-
-
-@dataclass(frozen=True)
-class YearTable:
+def _year_table(data: ReportData, loc: Localizer, block: SectionBlock) -> Table | None:
     """By year: total, women, men, the share of women (an indicator of it) and one more
     column of percent (``extra``)."""
-
-    indicator: str
-    women_share: str
-    extra: str
-    title: str
-    extra_title: str
-
-
-@dataclass(frozen=True)
-class Special:
-    """A block computed in code (registered with ``special_block``)."""
-
-    name: str
-
-
-Block = KeyFigures | SexBars | Lines | PartnerBars | PartnerTable | YearTable | Special
-
-
-def _detail(data: ReportData, loc: Localizer, figure: KeyFigure) -> str:
-    latest = data.latest(figure.detail) if figure.detail else None
-    if latest is None:
-        return ""
-    return loc._(figure.detail_text).format(value=loc.percent(latest[1]), year=latest[0])
-
-
-def _year_table(data: ReportData, loc: Localizer, block: YearTable) -> Table | None:
     totals = data.series(block.indicator)
     if totals.empty:
         return None
@@ -207,158 +117,54 @@ def _year_table(data: ReportData, loc: Localizer, block: YearTable) -> Table | N
              loc.integer(men.get(year)), loc.percent(share.get(year)),
              loc.percent(extra.get(year))] for year in totals.index]
     columns = [loc._("Year"), loc._("Total"), loc._("Women"), loc._("Men"),
-               loc._("Women (%)"), loc._(block.extra_title)]
-    return Table(loc._(block.title), columns, rows,
+               loc._("Women (%)"), block.extra_title[loc.language]]
+    return Table(block.title[loc.language], columns, rows,
                  indicator_note(data, loc, block.indicator, block.extra),
                  numeric=[False, True, True, True, True, True])
 
 
-def _block(data: ReportData, loc: Localizer, block: Block):
-    if isinstance(block, KeyFigures):
-        return [key_figure(data, loc, f.indicator, label=loc._(f.label), sex=f.sex,
-                           detail=_detail(data, loc, f)) for f in block.figures]
-    if isinstance(block, SexBars):
-        return sex_bars(data, loc, block.indicator, title=loc._(block.title))
-    if isinstance(block, Lines):
-        return line_figure(data, loc, list(block.indicators), title=loc._(block.title),
-                           y_title=loc._(block.y_title), scale=block.scale,
-                           value_format=block.value_format)
-    if isinstance(block, PartnerBars):
-        return partner_bars(data, loc, block.indicator, title=loc._(block.title),
-                            scale=block.scale,
-                            x_title=loc._(block.x_title) if block.x_title else None,
-                            value_format=block.value_format)
-    if isinstance(block, PartnerTable):
-        return partner_table(data, loc, block.indicator, title=loc._(block.title),
-                             partner_heading=loc._(block.partner_heading))
-    if isinstance(block, YearTable):
-        return _year_table(data, loc, block)
-    return SPECIAL_BLOCKS[block.name](data, loc)
+def _axis(words: dict[str, str], indicator: str, loc: Localizer) -> str:
+    """A chart's declared axis title, or the name of its indicator's unit."""
+    return words[loc.language] if words else unit_title(REGISTRY[indicator].unit, loc)
 
 
-# the sections -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TopicSection:
-    """What a section of the international sources shows, in its order."""
-
-    id: str
-    title: str
-    intro: tuple[Paragraphs, ...]
-    blocks: tuple[Block, ...]
-    empty: str = ""
-    """The paragraph said when no other is."""
+def _value_format(block: SectionBlock, indicator: str) -> str:
+    return block.value_format or unit_value_format(REGISTRY[indicator].unit)
 
 
-def build_topic(section: TopicSection, data: ReportData, loc: Localizer) -> Section:
+def _block(data: ReportData, loc: Localizer, block: SectionBlock):
+    if block.kind == "special":
+        return SPECIAL_BLOCKS[block.special](data, loc)
+    title = block.title[loc.language]
+    if block.kind == "sex_bars":
+        return sex_bars(data, loc, block.indicator, title=title)
+    if block.kind == "year_bars":
+        return year_bars(data, loc, block.indicator, title=title)
+    if block.kind == "lines":
+        first = block.indicators[0]
+        return line_figure(data, loc, block.indicators, title=title,
+                           y_title=_axis(block.y_title, first, loc), scale=block.scale,
+                           value_format=_value_format(block, first))
+    if block.kind == "partner_bars":
+        return partner_bars(data, loc, block.indicator, title=title, scale=block.scale,
+                            x_title=_axis(block.x_title, block.indicator, loc),
+                            value_format=_value_format(block, block.indicator))
+    if block.kind == "partner_table":
+        return partner_table(data, loc, block.indicator, title=title,
+                             partner_heading=block.partner_heading[loc.language])
+    return _year_table(data, loc, block)
+
+
+def build_topic(section: TopicSectionDeclaration, data: ReportData, loc: Localizer) -> Section:
+    """The section as declared: its paragraphs (or the one said when none is), then its
+    blocks, consecutive key figures side by side."""
     intro = [p for item in section.intro for p in _paragraphs(data, loc, item)]
     if not intro and section.empty:
-        intro = [loc._(section.empty)]
-    blocks = [_block(data, loc, block) for block in section.blocks]
-    return Section(section.id, loc._(section.title), intro, [b for b in blocks if b])
-
-
-KEY_FIGURES = TopicSection(
-    "key_figures", N_("Key figures"),
-    intro=(Said(N_("The latest value of each headline indicator, with the year it refers "
-                   "to. Figures from different sources refer to different years and "
-                   "definitions; the annex gives every definition and source.")),),
-    blocks=(KeyFigures((
-        KeyFigure("population", N_("Population")),
-        KeyFigure("immigrant_stock", N_("Immigrants"), detail="immigrants_pct_population",
-                  detail_text=N_("{value} of the population in {year}")),
-        KeyFigure("emigrant_stock", N_("Emigrants"), detail="emigration_rate",
-                  detail_text=N_("emigration rate {value} in {year}")),
-        KeyFigure("female_share_emigrants", N_("Women among emigrants"), sex="F"),
-        KeyFigure("remittance_inflows_usd", N_("Remittance inflows"),
-                  detail="remittance_inflows_pct_gdp",
-                  detail_text=N_("{value} of GDP in {year}")),
-        KeyFigure("net_migration", N_("Net migration")),
-        KeyFigure("net_migration_rate", N_("Net migration rate (per 1,000 population)")),
-        KeyFigure("refugees_abroad", N_("Refugees from the country")),
-        KeyFigure("refugees_hosted_total", N_("Refugees hosted")),
-    )),),
-)
-
-IMMIGRATION = TopicSection(
-    "immigration", N_("Immigration"),
-    intro=(SpecialIntro("immigration"), SpecialIntro("undesa_data_types")),
-    blocks=(
-        SexBars("immigrant_stock", N_("Immigrant stock by sex")),
-        PartnerBars("immigrant_stock_by_origin",
-                    N_("Main countries of origin of immigrants, {year}")),
-        YearTable("immigrant_stock", "female_share_immigrants", "immigrants_pct_population",
-                  N_("Immigrant stock"), N_("Share of the population (%)")),
-        PartnerTable("immigrant_stock_by_origin",
-                     N_("Immigrants by country of origin and sex, {year}"),
-                     N_("Country of origin")),
-    ),
-)
-
-EMIGRATION = TopicSection(
-    "emigration", N_("Emigration"),
-    intro=(SpecialIntro("emigration"),),
-    blocks=(
-        SexBars("emigrant_stock", N_("Emigrant stock by sex")),
-        PartnerBars("emigrant_stock_by_destination",
-                    N_("Main countries of destination of emigrants, {year}")),
-        YearTable("emigrant_stock", "female_share_emigrants", "emigration_rate",
-                  N_("Emigrant stock"), N_("Emigration rate (%)")),
-        PartnerTable("emigrant_stock_by_destination",
-                     N_("Emigrants by country of destination and sex, {year}"),
-                     N_("Country of destination")),
-    ),
-)
-
-REMITTANCES = TopicSection(
-    "remittances", N_("Remittances"),
-    intro=(SpecialIntro("remittances"),),
-    blocks=(
-        Lines(("remittance_inflows_usd", "remittance_outflows_usd"),
-              N_("Personal remittances, US$ million"), N_("US$ million"), scale=1e6),
-        Lines(("remittance_inflows_pct_gdp",), N_("Remittance inflows as a share of GDP (%)"),
-              "%", value_format=",.1f"),
-        PartnerBars("remittance_inflows_by_sender_usd",
-                    N_("Main sending countries of remittances (KNOMAD estimate), {year}, "
-                       "US$ million"),
-                    scale=1e6, x_title=N_("US$ million"), value_format=",.1f"),
-        Special("remittance_sources"),
-    ),
-)
-
-FORCED_MIGRATION = TopicSection(
-    "forced_migration", N_("Forced migration"),
-    intro=(
-        Latest("refugees_abroad", N_("At the end of {year}, {number} refugees from {country} "
-                                     "were hosted in other countries.")),
-        Latest("asylum_seekers_abroad", N_("{number} asylum-seekers from {country} awaited a "
-                                           "decision at the end of {year}.")),
-        Latest("refugees_hosted_total",
-               N_("{country} hosted {number} refugees at the end of {year}.")),
-        Latest("internally_displaced",
-               N_("UNHCR counted {number} internally displaced persons in {year}.")),
-        Latest("stateless_persons",
-               N_("UNHCR counted {number} stateless persons in {country} in {year}.")),
-    ),
-    empty=N_("UNHCR reports no refugees, asylum-seekers, internally displaced or stateless "
-             "persons for the country."),
-    blocks=(
-        Lines(("refugees_abroad", "asylum_seekers_abroad"),
-              N_("Refugees and asylum-seekers from the country"), N_("persons")),
-        PartnerBars("refugees_by_origin",
-                    N_("Main countries of asylum of refugees from the country, {year}")),
-        Lines(("refugees_hosted_total",), N_("Refugees hosted by the country"),
-              N_("persons")),
-        PartnerBars("refugees_hosted", N_("Main countries of origin of refugees hosted, "
-                                          "{year}")),
-    ),
-)
-
-DECLARED_SECTIONS = {section.id: section for section in (
-    KEY_FIGURES, IMMIGRATION, EMIGRATION, REMITTANCES, FORCED_MIGRATION)}
-"""The declared sections, by id."""
-
-
-def topic_builders() -> dict[str, Callable[[ReportData, Localizer], Section]]:
-    """A section builder of each declared section, by id."""
-    return {key: partial(build_topic, section) for key, section in DECLARED_SECTIONS.items()}
+        intro = [section.empty[loc.language]]
+    blocks = []
+    for figures, run in groupby(section.blocks, key=lambda b: b.kind == "key_figure"):
+        if figures:
+            blocks.append([_key_figure(data, loc, b) for b in run])
+        else:
+            blocks += [_block(data, loc, b) for b in run]
+    return Section(section.id, section.title[loc.language], intro, [b for b in blocks if b])
