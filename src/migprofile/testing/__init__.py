@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from migprofile.cli import main
+from migprofile.profile import Profile
 
 
 class CliResult:
@@ -56,12 +57,12 @@ def copy_tracked(source: Path, target: Path) -> Path:
     return target
 
 
-def published_figures(root: Path) -> dict[tuple[str, str, str, str], str]:
+def published_figures(profile: Profile) -> dict[tuple[str, str, str, str], str]:
     """A built profile's ``out/indicators.csv`` as value by (indicator, partner, year, sex)."""
     import csv
     import io
 
-    text = (Path(root) / "out" / "indicators.csv").read_text(encoding="utf-8")
+    text = (profile.out_dir / "indicators.csv").read_text(encoding="utf-8")
     return {(r["indicator"], r["counterpart_area"], r["time_period"], r["sex"]): r["value"]
             for r in csv.DictReader(io.StringIO(text))}
 
