@@ -103,8 +103,7 @@ def built_profile(tmp_path_factory):
     from migprofile.profile import create_profile
 
     root = tmp_path_factory.mktemp("built") / "viet-nam"
-    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
-    build_profile(root)
+    build_profile(create_profile("VNM", root, languages=["en", "vi"], edition="2026"))
     return root
 
 
@@ -175,8 +174,8 @@ def border_profile(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("border")
     root = folder / "viet-nam"
-    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
+    profile = create_profile("VNM", root, languages=["en", "vi"], edition="2026")
     synthetic_crossings(folder / "crossings.csv")
-    import_crossings(root, folder / "crossings.csv")
-    build_profile(root)
+    import_crossings(profile, folder / "crossings.csv")
+    build_profile(profile)
     return root
