@@ -77,16 +77,17 @@ def make_profile(root: Path, iso3: str, rows: list[dict]) -> Profile:
     create_profile(iso3, root, languages=languages, edition="2026")
     with (root / "profile.toml").open("a", encoding="utf-8") as handle:
         handle.write(f'\n[agency]\nid = "{agency_id}"\nname = "{name}"\ncountry = "{iso3}"\n')
-    init_keys(root)
+    profile = Profile.load(root)
+    init_keys(profile)
     store(root, rows)
-    return Profile.load(root)
+    return profile
 
 
 def register_each_other(first: Path, second: Path, **extra) -> None:
     for here, there in ((first, second), (second, first)):
         profile = Profile.load(there)
         agency = profile.settings.agency
-        add_partner(here, agency.id, country=agency.country,
+        add_partner(Profile.load(here), agency.id, country=agency.country,
                     public_key=load_keys(profile).public_key, name=agency.name, **extra)
 
 

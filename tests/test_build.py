@@ -115,6 +115,7 @@ def test_a_bad_source_fails_clearly_and_leaves_outputs_untouched(cli, copy_profi
 
 def test_a_failure_while_writing_leaves_outputs_untouched(copy_profile, monkeypatch):
     from migprofile.build import build_profile
+    from migprofile.profile import Profile
     from migprofile.report import outputs
 
     before = snapshot(copy_profile / "out")
@@ -124,7 +125,7 @@ def test_a_failure_while_writing_leaves_outputs_untouched(copy_profile, monkeypa
 
     monkeypatch.setattr(outputs, "indicators_workbook", broken)
     with pytest.raises(RuntimeError):
-        build_profile(copy_profile, force=True)
+        build_profile(Profile.load(copy_profile), force=True)
     assert snapshot(copy_profile / "out") == before
     assert not list((copy_profile / "out").glob(".staging-*"))
 

@@ -84,3 +84,30 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     path = tmp_path / "sample.py"
     path.write_text("def f():\n    from migprofile.web.app import create_app\n")
     assert list(_imports(path)) == [("migprofile.web.app", 2)]
+
+
+LOADERS = {"cli", "operations", "web"}
+"""Where a profile is read from its folder: the command line, the operations and the web app
+(and ``profile`` itself, which defines it); everything below is given the ``Profile``."""
+
+
+def _loads_a_profile(path: Path):
+    """The lines of ``path`` that call ``Profile.load``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "load" and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "Profile"):
+            yield node.lineno
+
+
+def test_only_the_edges_load_a_profile_from_its_folder():
+    wrong = [f"{path.relative_to(PACKAGE)}:{line}"
+             for path, module in _modules() if _top(module) not in LOADERS | {"profile"}
+             for line in _loads_a_profile(path)]
+    assert not wrong, "take the Profile as a parameter instead:\n" + "\n".join(wrong)
+
+
+def test_the_check_sees_a_profile_loaded_in_a_function(tmp_path):
+    path = tmp_path / "sample.py"
+    path.write_text("def f(root):\n    return Profile.load(root)\n")
+    assert list(_loads_a_profile(path)) == [2]

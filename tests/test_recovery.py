@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from migprofile.files import remove_stale_staging, staging_directory
+from migprofile.profile import Profile
 
 SRC = Path(__file__).parents[1] / "src"
 CSV = "Năm,Thị trường,Giới tính,Số lao động\n2022,Nhật Bản,Nữ,10\n2022,Nhật Bản,Nam,20\n"
@@ -46,6 +47,7 @@ def test_an_import_killed_between_its_writes_is_finished_by_the_next_command(
     killed(f"""
         import os
         from migprofile.sources import revisions
+        from migprofile.profile import Profile
         from migprofile.sources.national.store import Provenance, import_national
 
         real = os.replace
@@ -54,7 +56,7 @@ def test_an_import_killed_between_its_writes_is_finished_by_the_next_command(
                 os._exit(9)
             real(source, target)
         revisions.os.replace = replace
-        import_national({str(copy_profile)!r}, {str(agency_file)!r},
+        import_national(Profile.load({str(copy_profile)!r}), {str(agency_file)!r},
                         dataflow_id="LABOUR_DEPLOYMENTS", provenance=Provenance(provider="DOLAB"))
         """, cwd=copy_profile)
     assert not (copy_profile / REVISION).exists()
@@ -71,12 +73,13 @@ def test_an_import_killed_before_it_kept_the_file_leaves_nothing(cli, copy_profi
     killed(f"""
         import os
         from migprofile.sources import revisions
+        from migprofile.profile import Profile
         from migprofile.sources.national.store import Provenance, import_national
 
         def replace(source, target):
             os._exit(9)
         revisions.os.replace = replace
-        import_national({str(copy_profile)!r}, {str(agency_file)!r},
+        import_national(Profile.load({str(copy_profile)!r}), {str(agency_file)!r},
                         dataflow_id="LABOUR_DEPLOYMENTS", provenance=Provenance(provider="DOLAB"))
         """, cwd=copy_profile)
     folder = copy_profile / REVISION.parent
@@ -146,7 +149,7 @@ def test_a_package_without_sidecar_is_set_aside_and_imported_again(cli, tmp_path
     vn = make_profile(tmp_path / "vn", "VNM", deployments({"2022": 900})).root
     la = make_profile(tmp_path / "la", "LAO", deployments({"2022": 5})).root
     register_each_other(vn, la)
-    export_package(vn, to="LA_MOLSW", out=tmp_path / "vn-to-la.zip", now=CREATED)
+    export_package(Profile.load(vn), to="LA_MOLSW", out=tmp_path / "vn-to-la.zip", now=CREATED)
     assert cli("exchange", "import", la, tmp_path / "vn-to-la.zip").exit_code == 0
     package = next((la / "sources" / "partners" / "VN_DOLAB").glob("*.zip"))
     package.with_name(package.stem + ".meta.toml").unlink()
@@ -178,7 +181,7 @@ def test_a_killed_build_leaves_no_staging_folder_after_the_next_build(copy_profi
             os._exit(9)
         """, cwd=copy_profile)
     assert len(list(out.glob(".staging-*"))) == 1
-    build_profile(copy_profile, force=True)
+    build_profile(Profile.load(copy_profile), force=True)
     assert not list(out.glob(".staging-*"))
 
 

@@ -112,11 +112,10 @@ def _outputs_current(profile: Profile, stamp: str) -> bool:
     )
 
 
-def build_profile(root: Path | str, *, force: bool = False,
+def build_profile(profile: Profile, *, force: bool = False,
                   progress: Progress = _quiet) -> BuildResult:
-    """Build the profile in ``root``: ingest, compute indicators, write all outputs."""
+    """Build ``profile``: ingest, compute indicators, write all outputs."""
     started = time.perf_counter()
-    profile = Profile.load(root)
     load_register(profile)  # a mistake in the governance register stops the build first
     found = find_sources(profile)
     stamp = build_stamp(profile, [s for sources in found.values() for s in sources],

@@ -46,7 +46,7 @@ def profile(built_profile, tmp_path_factory):
     data.write_text(DATA, encoding="utf-8")
     assert main(["import", str(root), str(data), "--dataflow", "RESIDENCE_GRANTS",
                  "--provider", "Immigration Department", "--citation", "Permits 2022-2023"]) == 0
-    build_profile(root)
+    build_profile(Profile.load(root))
     return root
 
 
@@ -154,7 +154,7 @@ def test_its_template_and_sdmx_structure_carry_its_codes(profile, tmp_path):
 def test_the_web_app_explores_and_shows_it(profile):
     from migprofile.web.service import ExplorerFilter, ProfileService
 
-    service = ProfileService(profile)
+    service = ProfileService(Profile.load(profile))
     total, rows = service.explorer_table(ExplorerFilter(indicator="residence_grants_by_partner"),
                                          "vi", limit=50)
     assert total == 15

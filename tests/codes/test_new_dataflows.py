@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from migprofile.profile import Profile
 from migprofile.testing import copy_tracked, published_figures
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -52,13 +53,13 @@ def profile(tmp_path_factory):
     for dataflow, (sample, _, _) in FLOWS.items():
         assert main(["import", str(root), str(SAMPLES / sample), "--dataflow", dataflow,
                      "--provider", "Test sample", "--citation", sample]) == 0, dataflow
-    build_profile(root)
+    build_profile(Profile.load(root))
     return root
 
 
 @pytest.fixture(scope="module")
 def published(profile) -> dict[tuple[str, str, str, str], str]:
-    return published_figures(profile)
+    return published_figures(Profile.load(profile))
 
 
 @pytest.mark.parametrize("dataflow", FLOWS)

@@ -73,7 +73,7 @@ def import_and_compute(folder, rows, *, name="dolab.csv"):
     """Import the file into a new profile, read the kept revision back as the build does,
     and compute the national indicators and shares from it."""
     profile = create_profile("VNM", folder / "profile", languages=["en"], edition="2026")
-    result = import_national(profile.root, write_file(folder, rows, name),
+    result = import_national(profile, write_file(folder, rows, name),
                              dataflow_id="LABOUR_DEPLOYMENTS",
                              provenance=Provenance(provider="DOLAB"))
     observations = ibis.memtable(read_revision(profile, result.revision, FLOW)

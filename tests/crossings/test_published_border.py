@@ -29,7 +29,7 @@ from migprofile.indicators.disclosure import (
     protect_observations,
     published_values,
 )
-from migprofile.profile import Profile, create_profile
+from migprofile.profile import create_profile
 from migprofile.warehouse import Warehouse
 
 BASE, THRESHOLD = 3, 5
@@ -118,9 +118,8 @@ def published(tmp_path, seed: int):
     source = tmp_path / "crossings.csv"
     synthetic_crossings(source, seed=seed)
     root = tmp_path / "viet-nam"
-    create_profile("VNM", root, languages=["en"], edition="2026")
-    import_crossings(root, source)
-    profile = Profile.load(root)
+    profile = create_profile("VNM", root, languages=["en"], edition="2026")
+    import_crossings(profile, source)
     inputs = crossings_inputs(profile)
     with Warehouse.open(profile.warehouse_path) as warehouse:
         assert sync_crossings(warehouse, profile, inputs)

@@ -49,8 +49,8 @@ def pair(tmp_path_factory):
     with (la / "profile.toml").open("a", encoding="utf-8") as handle:
         handle.write("\n[disclosure.dataflows.WORK_PERMITS_FOREIGNERS]\nenabled = true\n")
     register_each_other(vn, la)
-    export_package(vn, to="LA_MOLSW", out=root / "vn-to-la.zip", now=CREATED)
-    export_package(la, to="VN_DOLAB", out=root / "la-to-vn.zip", now=CREATED)
+    export_package(Profile.load(vn), to="LA_MOLSW", out=root / "vn-to-la.zip", now=CREATED)
+    export_package(Profile.load(la), to="VN_DOLAB", out=root / "la-to-vn.zip", now=CREATED)
     return root
 
 
@@ -124,8 +124,8 @@ def test_package_has_the_fixed_layout_and_a_complete_manifest(pair):
 
 
 def test_export_is_reproducible(pair, tmp_path):
-    again = export_package(pair / "la", to="VN_DOLAB", out=tmp_path / "again.zip",
-                           now=CREATED)
+    again = export_package(Profile.load(pair / "la"), to="VN_DOLAB",
+                           out=tmp_path / "again.zip", now=CREATED)
     assert again.path.read_bytes() == (pair / "la-to-vn.zip").read_bytes()
 
 
@@ -201,7 +201,7 @@ def test_disclosure_control_is_applied_to_the_package(pair):
 
 
 def test_period_and_dataflow_choices(pair, tmp_path, cli):
-    result = export_package(pair / "vn", to="LA_MOLSW", out=tmp_path / "p.zip",
+    result = export_package(Profile.load(pair / "vn"), to="LA_MOLSW", out=tmp_path / "p.zip",
                             period="2023:", now=CREATED)
     assert result.manifest.dataflows[0].periods == ["2023"]
     unknown = cli("exchange", "export", pair / "vn", "--to", "LA_MOLSW", "--out",
@@ -237,8 +237,9 @@ def test_build_reads_the_partners_data_with_provenance(pair, receiver):
     from migprofile.exchange.importing import import_package
     from migprofile.warehouse import Warehouse
 
-    import_package(receiver, pair / "vn-to-la.zip")
-    partner = [s for s in resolve_sources(Profile.load(receiver))
+    profile = Profile.load(receiver)
+    import_package(profile, pair / "vn-to-la.zip")
+    partner = [s for s in resolve_sources(profile)
                if s.name.startswith("partners/")]
     assert [s.kind.kind for s in partner] == ["partner_vn_dolab"]
     with Warehouse.open(receiver / "warehouse.duckdb") as warehouse:

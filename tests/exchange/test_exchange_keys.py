@@ -54,7 +54,7 @@ def la(pair, tmp_path):
 
 
 def _export(vn, tmp_path, name, now=CREATED):
-    return export_package(vn, to="LA_MOLSW", out=tmp_path / name, now=now).path
+    return export_package(Profile.load(vn), to="LA_MOLSW", out=tmp_path / name, now=now).path
 
 
 def _partner(la):
@@ -92,6 +92,18 @@ def test_a_rotated_key_is_announced_and_registered_by_the_receiver(cli, vn, la, 
     assert snapshot(la) == before
     listed = cli("partners", "list", la).stdout
     assert f"retired on {dt.date.today().isoformat()}" in listed
+
+
+def test_the_profile_given_to_an_import_holds_the_key_it_registered(cli, vn, la, tmp_path):
+    """A sync imports a partner's packages one after another with one profile: what the
+    first one registered is in it for the next."""
+    from migprofile.exchange.importing import import_package
+
+    assert cli("keys", "rotate", vn).exit_code == 0
+    profile = Profile.load(la)
+    import_package(profile, _export(vn, tmp_path, "new.zip", now=LATER))
+    new_key = load_keys(Profile.load(vn)).public_key
+    assert profile.partner("VN_DOLAB").public_key == new_key == _partner(la).public_key
 
 
 def test_a_key_the_registered_key_did_not_announce_is_refused(cli, vn, la, tmp_path):

@@ -73,7 +73,8 @@ def world(tmp_path_factory):
     sender = make_profile(root / "vn", "VNM", deployments({"2022": 900, "2023": 1100})).root
     receiver = make_profile(parent / "la", "LAO", work_permits({("2023", "VNM", "F"): 9})).root
     register_each_other(sender, receiver)
-    package = export_package(sender, to="LA_MOLSW", out=root / "vn-to-la.zip", now=CREATED)
+    package = export_package(Profile.load(sender), to="LA_MOLSW", out=root / "vn-to-la.zip",
+                             now=CREATED)
     return {"sender": sender, "receiver": receiver, "parent": parent,
             "package": package.path.read_bytes()}
 
@@ -169,7 +170,7 @@ def test_the_importer_refuses_every_mutation_cleanly(world, data):
     incoming.write_bytes(package)
     before = snapshot(world["parent"])
     try:
-        result = import_package(world["receiver"], incoming)
+        result = import_package(Profile.load(world["receiver"]), incoming)
     except MigprofileError:
         assert snapshot(world["parent"]) == before
         return
@@ -189,6 +190,6 @@ def test_the_unchanged_package_is_accepted(world, tmp_path):
     """The mutations start from a package the importer accepts."""
     incoming = tmp_path / "package.zip"
     incoming.write_bytes(world["package"])
-    result = import_package(world["receiver"], incoming)
+    result = import_package(Profile.load(world["receiver"]), incoming)
     assert not result.already and zipfile.is_zipfile(result.path)
     shutil.rmtree(result.path.parent)

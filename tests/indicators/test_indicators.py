@@ -73,13 +73,13 @@ def test_knomad_remittances_for_viet_nam(warehouse):
 def test_pinning_the_2020_revision(tmp_path):
     """profile.toml can pin UN DESA 2020; its figures then come from the 2020 file."""
     from migprofile.build import build_profile
-    from migprofile.profile import create_profile
+    from migprofile.profile import Profile, create_profile
 
     root = tmp_path / "lao"
     create_profile("LAO", root, languages=["en"])
     text = (root / "profile.toml").read_text().replace('revision = "2024"', 'revision = "2020"')
     (root / "profile.toml").write_text(text)
-    build_profile(root)
+    build_profile(Profile.load(root))
     rows = (root / "out" / "indicators.csv").read_text().splitlines()
     assert "emigrant_stock,LAO,_Z,2020,_T,1296051,persons,undesa_ims,2020,F" in rows
     assert not any(r.startswith("emigrant_stock,LAO,_Z,2024,") for r in rows)

@@ -21,6 +21,7 @@ import pytest
 
 from migprofile.codes import TOTAL, builtin_dataflows
 from migprofile.codes.totals import Cube
+from migprofile.profile import Profile
 from migprofile.testing import copy_tracked, published_figures
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -140,13 +141,13 @@ def profile(tmp_path_factory):
                            ("INTERNAL_MIGRATION", internal)):
         assert main(["import", str(root), str(path), "--dataflow", dataflow,
                      "--provider", "Test sample", "--citation", path.name]) == 0, dataflow
-    build_profile(root)
+    build_profile(Profile.load(root))
     return root
 
 
 @pytest.fixture(scope="module")
 def published(profile) -> dict[tuple[str, str, str, str], str]:
-    return published_figures(profile)
+    return published_figures(Profile.load(profile))
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +202,6 @@ def expected_flows() -> pd.DataFrame:
 
 def test_the_matrix_is_computed_from_the_observations(profile, expected_flows):
     from migprofile.indicators.flow_matrix import profile_flow_matrices
-    from migprofile.profile import Profile
     from migprofile.warehouse import Warehouse
 
     with Warehouse.open(profile / "warehouse.duckdb", read_only=True) as warehouse:

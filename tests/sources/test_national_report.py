@@ -32,6 +32,7 @@ def dolab_profile(built_profile, tmp_path_factory):
     """The built Viet Nam profile with DOLAB's deployments (r1, r2) and a diaspora table."""
     from migprofile.build import build_profile
     from migprofile.cli import main
+    from migprofile.profile import Profile
 
     root = tmp_path_factory.mktemp("national") / "profile"
     shutil.copytree(built_profile, root)
@@ -42,7 +43,7 @@ def dolab_profile(built_profile, tmp_path_factory):
                                  (diaspora, "DIASPORA", "Test diaspora table")):
         assert main(["import", str(root), str(path), "--dataflow", flow, "--provider",
                      "DOLAB", "--citation", citation]) == 0
-    build_profile(root)
+    build_profile(Profile.load(root))
     return root
 
 
@@ -131,12 +132,13 @@ def test_sections_without_data_are_left_out(built_profile):
 
 def test_the_warehouse_is_a_cache_the_folder_restores(dolab_profile, tmp_path):
     from migprofile.build import build_profile
+    from migprofile.profile import Profile
 
     copy = tmp_path / "profile"
     shutil.copytree(dolab_profile, copy)
     before = values(copy, "labour_deployments")
     (copy / "warehouse.duckdb").unlink()
-    build_profile(copy, force=True)
+    build_profile(Profile.load(copy), force=True)
     assert values(copy, "labour_deployments") == before
 
 

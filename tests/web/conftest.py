@@ -52,8 +52,7 @@ def partner_profiles(tmp_path_factory):
     lao = folder / "lao"
     make_profile(lao, "LAO", work_permits({("2022", "VNM", "_T"): 120.0,
                                           ("2023", "VNM", "_T"): 150.0}))
-    korea = folder / "korea"
-    create_profile("KOR", korea, languages=["en", "ko"], edition="2026")
+    korea = create_profile("KOR", folder / "korea", languages=["en", "ko"], edition="2026")
     return lao, load_keys(Profile.load(lao)).public_key, init_keys(korea).public_key
 
 
@@ -117,14 +116,15 @@ def web(built_profile, partner_profiles, database, tmp_path_factory) -> WebApp:
     with (root / "profile.toml").open("a", encoding="utf-8") as handle:
         handle.write('\n[agency]\nid = "VN_DOLAB"\nname = "Department of Overseas Labour"\n'
                      'country = "VNM"\n')
-    vn_key = init_keys(root).public_key
-    add_partner(root, "LA_MOLSW", country="LAO", public_key=lao_key)
-    add_partner(root, "KR_MOIS", country="KOR", public_key=korea_key)
-    if "VN_DOLAB" not in Profile.load(lao).settings.partners:
-        add_partner(lao, "VN_DOLAB", country="VNM", public_key=vn_key)
+    profile = Profile.load(root)
+    vn_key = init_keys(profile).public_key
+    add_partner(profile, "LA_MOLSW", country="LAO", public_key=lao_key)
+    add_partner(profile, "KR_MOIS", country="KOR", public_key=korea_key)
+    lao_profile = Profile.load(lao)
+    if "VN_DOLAB" not in lao_profile.settings.partners:
+        add_partner(lao_profile, "VN_DOLAB", country="VNM", public_key=vn_key)
     settings = WebSettings(profile_dir=root, database=database, attempts_per_minute=1000)
     app = create_app(settings)
-    profile = Profile.load(root)
     with app.state.db.session() as db:
         save_agency(db, profile, agency_id="VN_DOLAB", name="Department of Overseas Labour",
                     dataflows=["LABOUR_DEPLOYMENTS"], actor="test")
@@ -147,5 +147,5 @@ def web(built_profile, partner_profiles, database, tmp_path_factory) -> WebApp:
 def lao_package(web, tmp_path_factory) -> Path:
     """A package Lao PDR made for Viet Nam."""
     out = tmp_path_factory.mktemp("lao-package") / "la-to-vn.zip"
-    export_package(web.lao, to="VN_DOLAB", out=out, now=CREATED)
+    export_package(Profile.load(web.lao), to="VN_DOLAB", out=out, now=CREATED)
     return out

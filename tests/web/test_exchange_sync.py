@@ -75,7 +75,7 @@ def server_profile(root: Path, iso3: str) -> Path:
 
 
 def import_file(root: Path, file: Path, dataflow: str) -> None:
-    import_national(root, file, dataflow_id=dataflow,
+    import_national(Profile.load(root), file, dataflow_id=dataflow,
                     provenance=Provenance(provider="Test fixture"))
 
 
@@ -117,8 +117,8 @@ def pair(tmp_path):
     import_file(la, FIXTURES / "lao-labour-deployments.csv", "LABOUR_DEPLOYMENTS")
     with serving(vn) as (vn_url, vn_app), serving(la) as (la_url, la_app):
         to_la = issue_token(Profile.load(vn), "LA_MOLSW").token
-        connect_partner(la, "VN_DOLAB", url=vn_url, token=to_la)
-        connect_partner(vn, "LA_MOLSW", url=la_url,
+        connect_partner(Profile.load(la), "VN_DOLAB", url=vn_url, token=to_la)
+        connect_partner(Profile.load(vn), "LA_MOLSW", url=la_url,
                         token=issue_token(Profile.load(la), "VN_DOLAB").token)
         yield Pair(vn, la, vn_url, la_url, vn_app, la_app, to_la)
 
@@ -182,13 +182,13 @@ def test_a_partner_that_is_down_is_retried_then_recorded_and_the_others_still_sy
     from migprofile.exchange.keys import load_keys
     from migprofile.exchange.partners import add_partner
 
-    add_partner(pair.vn, "KR_MOIS", country="KOR",
+    add_partner(profile, "KR_MOIS", country="KOR",
                 public_key=load_keys(Profile.load(korea)).public_key)
-    connect_partner(pair.vn, "KR_MOIS", url=f"http://127.0.0.1:{down}", token="mpt_x_y")
+    connect_partner(profile, "KR_MOIS", url=f"http://127.0.0.1:{down}", token="mpt_x_y")
     update_reconciliation(Profile.load(pair.la))
     pair.la_app.state.service.export(to="VN_DOLAB", dataflows=[], period=None)
     slept, events = [], []
-    result = sync(Profile.load(pair.vn), refresh=update_reconciliation, sleep=slept.append,
+    result = sync(profile, refresh=update_reconciliation, sleep=slept.append,
                   record=events.append)
     by_partner = {r.partner: r for r in result.partners}
     assert slept == [1.0, 2.0]

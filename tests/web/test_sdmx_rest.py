@@ -40,8 +40,7 @@ from migprofile.exchange.structure import structure_message
 from migprofile.exchange.tokens import issue_token, partner_for_token, revoke_tokens
 from migprofile.profile import Profile, create_profile
 from migprofile.state.audit import read_log
-from migprofile.state.db import Database
-from migprofile.web import WebSettings
+from migprofile.state.db import Database, state_url
 from tests.exchange_helpers import (
     CREATED,
     make_profile,
@@ -95,7 +94,7 @@ class Endpoint:
         return requests.get(f"{self.url}/{path}", headers=headers, params=params, timeout=60)
 
     def audit(self) -> list:
-        database = Database(WebSettings(profile_dir=self.root).url)
+        database = Database(state_url(Profile.load(self.root)))
         try:
             with database.session() as db:
                 return read_log(db, limit=20)
@@ -113,17 +112,16 @@ def endpoint(tmp_path_factory):
         handle.write(f"\n[disclosure.dataflows.{FLOW}]\nenabled = true\n")
     la = make_profile(folder / "la", "LAO", []).root
     register_each_other(vn, la)
-    korea = folder / "korea"
-    create_profile("KOR", korea, languages=["en", "ko"], edition="2026")
+    korea = create_profile("KOR", folder / "korea", languages=["en", "ko"], edition="2026")
     from migprofile.exchange.keys import init_keys
 
-    add_partner(vn, "KR_MOIS", country="KOR", public_key=init_keys(korea).public_key,
-                valid_until=CREATED.date().replace(year=2025))
-    labour = folder / "korea-labour"
-    create_profile("KOR", labour, languages=["en", "ko"], edition="2026")
-    add_partner(vn, "KR_MOEL", country="KOR", public_key=init_keys(labour).public_key)
-    revoke_partner_key(vn, "KR_MOEL")
     profile = Profile.load(vn)
+    add_partner(profile, "KR_MOIS", country="KOR", public_key=init_keys(korea).public_key,
+                valid_until=CREATED.date().replace(year=2025))
+    labour = create_profile("KOR", folder / "korea-labour", languages=["en", "ko"],
+                            edition="2026")
+    add_partner(profile, "KR_MOEL", country="KOR", public_key=init_keys(labour).public_key)
+    revoke_partner_key(profile, "KR_MOEL")
     revoked = issue_token(profile, "LA_MOLSW")
     revoke_tokens(profile, "LA_MOLSW", revoked.record.id)
     tokens = {"LA_MOLSW": issue_token(profile, "LA_MOLSW").token, "revoked": revoked.token,
@@ -153,7 +151,7 @@ def endpoint(tmp_path_factory):
 def package(endpoint, tmp_path_factory) -> dict[str, bytes]:
     """The package the same partner would get, for comparing the numbers."""
     out = tmp_path_factory.mktemp("package") / "vn-to-la.zip"
-    export_package(endpoint.root, to="LA_MOLSW", out=out, now=CREATED)
+    export_package(Profile.load(endpoint.root), to="LA_MOLSW", out=out, now=CREATED)
     return unzip(out.read_bytes())
 
 

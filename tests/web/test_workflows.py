@@ -201,10 +201,12 @@ def test_the_exchange_page_warns_of_a_partner_key_about_to_expire(web, partner_p
     import datetime as dt
 
     from migprofile.exchange.partners import add_partner
+    from migprofile.profile import Profile
 
     _, _, korea_key = partner_profiles
     soon = dt.date.today() + dt.timedelta(days=10)
-    add_partner(web.root, "KR_MOIS", country="KOR", public_key=korea_key, valid_until=soon,
+    profile = Profile.load(web.root)
+    add_partner(profile, "KR_MOIS", country="KOR", public_key=korea_key, valid_until=soon,
                 replace=True)
     try:
         admin = web.client("admin")
@@ -215,4 +217,4 @@ def test_the_exchange_page_warns_of_a_partner_key_about_to_expire(web, partner_p
         assert soon.isoformat() in translated and "The key of KR_MOIS" not in translated
         assert "KR_MOIS expires" not in web.client("viewer").get("/exchange").text
     finally:
-        add_partner(web.root, "KR_MOIS", country="KOR", public_key=korea_key, replace=True)
+        add_partner(profile, "KR_MOIS", country="KOR", public_key=korea_key, replace=True)

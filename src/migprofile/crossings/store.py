@@ -115,15 +115,15 @@ def _person_keys(identifiers: pa.ChunkedArray, secret: bytes) -> pa.Array:
     return pc.take(keys, pc.index_in(text, value_set=distinct))
 
 
-def import_crossings(profile_dir: Path | str, path: Path | str, *,
+def import_crossings(profile: Profile, path: Path | str, *,
                      columns: CrossingColumns | None = None) -> ImportSummary:
     """Keep a crossings file's rows, identifiers replaced by keys, as the profile's next
     import (``sources/crossings/``), and load them into its warehouse (table ``crossings``).
 
     Parameters
     ----------
-    profile_dir
-        The profile folder.
+    profile
+        The profile to import into.
     path
         CSV or Parquet crossings; besides person, date and direction, the optional
         ``citizenship`` (ISO alpha-3), ``sex`` (F/M), ``birth_year`` or ``age`` and
@@ -137,7 +137,6 @@ def import_crossings(profile_dir: Path | str, path: Path | str, *,
     ImportSummary
         The import's number and counts. The same file content is never imported twice.
     """
-    profile = Profile.load(profile_dir)
     path = Path(path)
     columns = columns or CrossingColumns()
     data = read_crossings_file(path)

@@ -222,15 +222,15 @@ def shared_data(profile: Profile, partner_id: str, *, dataflows: Sequence[str] =
         obtained={(s["kind"], s["revision"]): s["obtained"] for s in sources})
 
 
-def export_package(root: Path | str, *, to: str, out: Path | str,
+def export_package(profile: Profile, *, to: str, out: Path | str,
                    dataflows: Sequence[str] = (), period: str | None = None,
                    now: dt.datetime | None = None) -> ExportResult:
     """Write a signed exchange package of the profile's data for a partner.
 
     Parameters
     ----------
-    root
-        The profile folder (built: the data are read from its warehouse).
+    profile
+        The profile (built: the data are read from its warehouse).
     to
         The partner's id, as registered with ``migprofile partners add``.
     out
@@ -247,7 +247,6 @@ def export_package(root: Path | str, *, to: str, out: Path | str,
     MigprofileError
         No ``[agency]``, an unknown partner, no signing key, nothing to send.
     """
-    profile = Profile.load(root)
     agency = require_agency(profile)
     partner = profile.partner(to)
     keys = load_keys(profile)

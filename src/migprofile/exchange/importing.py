@@ -405,7 +405,7 @@ def _meta(verified: VerifiedPackage, *, public_key: str, provider: str) -> Partn
         fingerprint=public_key_fingerprint(public_key))
 
 
-def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
+def import_package(profile: Profile, file: Path | str) -> ImportedPackage:
     """Verify a partner's package and keep it in the profile as the record of its data.
 
     Raises
@@ -413,7 +413,6 @@ def import_package(root: Path | str, file: Path | str) -> ImportedPackage:
     MigprofileError
         The package is refused; the reason says which check failed. Nothing is written.
     """
-    profile = Profile.load(root)
     file = Path(file)
     if not file.is_file():
         raise MigprofileError(Message("no such file."), path=file)

@@ -73,7 +73,7 @@ def _key_path(profile: Profile) -> Path:
     return profile.secrets_dir / PRIVATE_KEY_FILE
 
 
-def init_keys(root: Path | str) -> KeyPair:
+def init_keys(profile: Profile) -> KeyPair:
     """Create the profile's key pair; an existing key is never replaced.
 
     Raises
@@ -82,7 +82,6 @@ def init_keys(root: Path | str) -> KeyPair:
         The profile already has a key (replacing it would make every partner's copy of
         the public key useless).
     """
-    profile = Profile.load(root)
     path = _key_path(profile)
     if path.exists():
         raise MigprofileError(
@@ -162,7 +161,8 @@ class KeyChange(BaseModel):
                 and verify(previous_key, self.statement(), signature))
 
 
-def rotate_keys(root: Path | str, *, agency: str, today: dt.date | None = None) -> KeyChange:
+def rotate_keys(profile: Profile, *, agency: str,
+                today: dt.date | None = None) -> KeyChange:
     """Replace the profile's signing key by a new one, announced by the old one.
 
     The old key is kept as ``previous-signing-key.pem`` (an older previous key is
@@ -175,7 +175,6 @@ def rotate_keys(root: Path | str, *, agency: str, today: dt.date | None = None) 
     MigprofileError
         The profile has no key yet.
     """
-    profile = Profile.load(root)
     old = load_keys(profile)
     new = Ed25519PrivateKey.generate()
     new_keys = KeyPair(new, old.path)

@@ -76,13 +76,12 @@ def _temporary(profile: Profile) -> Path:
     return folder / f".export-{os.getpid()}-{secrets.token_hex(4)}.zip"
 
 
-def publish(root: Path | str, *, to: str, dataflows: Sequence[str] = (),
+def publish(profile: Profile, *, to: str, dataflows: Sequence[str] = (),
             period: str | None = None, now: dt.datetime | None = None) -> ExportResult:
     """Export a package for a partner (see :func:`export_package`) into its outbox."""
-    profile = Profile.load(root)
     temporary = _temporary(profile)
     try:
-        result = export_package(profile.root, to=to, out=temporary, dataflows=dataflows,
+        result = export_package(profile, to=to, out=temporary, dataflows=dataflows,
                                 period=period, now=now)
         final = outbox_dir(profile, to) / f"{result.manifest.package_id}.zip"
         final.parent.mkdir(exist_ok=True)
@@ -96,13 +95,13 @@ def _unchanged(profile: Profile, to: str, latest: Published) -> bool:
     """Whether exporting now, dated as ``latest``, gives ``latest`` byte for byte."""
     probe = _temporary(profile)
     try:
-        export_package(profile.root, to=to, out=probe, now=latest.created)
+        export_package(profile, to=to, out=probe, now=latest.created)
         return sha256(probe.read_bytes()) == latest.sha256
     finally:
         probe.unlink(missing_ok=True)
 
 
-def publish_if_changed(root: Path | str, *, to: str,
+def publish_if_changed(profile: Profile, *, to: str,
                        now: dt.datetime | None = None) -> ExportResult | None:
     """Publish a package of every dataflow of our own for ``to``, unless the latest
     package published for it holds the same data; None when it does.
@@ -112,7 +111,6 @@ def publish_if_changed(root: Path | str, *, to: str,
     MigprofileError
         What :func:`export_package` raises: no agency or key, nothing of our own to send.
     """
-    profile = Profile.load(root)
     packages = published_packages(profile, to)
     now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     if packages:
@@ -120,4 +118,4 @@ def publish_if_changed(root: Path | str, *, to: str,
         if _unchanged(profile, to, latest):
             return None
         now = max(now, latest.created + dt.timedelta(seconds=1))
-    return publish(profile.root, to=to, now=now)
+    return publish(profile, to=to, now=now)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import tomlkit
 from pydantic import ValidationError
@@ -58,15 +57,15 @@ def list_partners(profile: Profile) -> list[Partner]:
     return [Partner(key, value) for key, value in profile.settings.partners.items()]
 
 
-def add_partner(root: Path | str, partner_id: str, *, country: str, public_key: str,
+def add_partner(profile: Profile, partner_id: str, *, country: str, public_key: str,
                 name: str = "", agency: str = "", valid_until: dt.date | None = None,
                 replace: bool = False) -> Partner:
     """Register a partner agency and its public key in ``profile.toml``.
 
     Parameters
     ----------
-    root
-        The profile folder.
+    profile
+        The profile to register the partner in.
     partner_id
         The partner's agency id, as its own profile names it (``[agency] id``).
     country
@@ -85,7 +84,6 @@ def add_partner(root: Path | str, partner_id: str, *, country: str, public_key: 
     MigprofileError
         A bad id, country or key, our own agency, or a partner already registered.
     """
-    profile = Profile.load(root)
     own = profile.settings.agency
     if own is not None and own.id == partner_id:
         raise MigprofileError(f"{partner_id} is this profile's own agency, not a partner.",
@@ -119,10 +117,10 @@ def add_partner(root: Path | str, partner_id: str, *, country: str, public_key: 
         document["partners"][partner_id] = table
 
     _edit_partners(profile, write)
-    return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
+    return Partner(partner_id, profile.partner(partner_id))
 
 
-def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
+def set_partner_url(profile: Profile, partner_id: str, url: str) -> Partner:
     """Say where a registered partner's server is (``[partners.ID] url``), keeping the
     rest of ``profile.toml`` as written.
 
@@ -131,14 +129,13 @@ def set_partner_url(root: Path | str, partner_id: str, url: str) -> Partner:
     MigprofileError
         An unknown partner, or an address that is not ``http(s)://HOST[:PORT][/PATH]``.
     """
-    profile = Profile.load(root)
     profile.partner(partner_id)  # registered, or an error
 
     def set_url(document: tomlkit.TOMLDocument) -> None:
         document["partners"][partner_id]["url"] = url.strip()
 
     _edit_partners(profile, set_url)
-    return next(p for p in list_partners(Profile.load(root)) if p.id == partner_id)
+    return Partner(partner_id, profile.partner(partner_id))
 
 
 def _key_records(records: list[KeyRecord]):
@@ -151,7 +148,7 @@ def _key_records(records: list[KeyRecord]):
     return array.multiline(True)
 
 
-def revoke_partner_key(root: Path | str, partner_id: str, *,
+def revoke_partner_key(profile: Profile, partner_id: str, *,
                        on: dt.date | None = None) -> KeyRecord:
     """Mark the partner's registered key as revoked: its packages are refused from now.
 
@@ -160,7 +157,6 @@ def revoke_partner_key(root: Path | str, partner_id: str, *,
     MigprofileError
         An unknown partner, or a key already revoked.
     """
-    profile = Profile.load(root)
     partner = profile.partner(partner_id)
     record = KeyRecord(fingerprint=public_key_fingerprint(partner.public_key),
                        public_key=partner.public_key, on=on or dt.date.today())
@@ -243,7 +239,9 @@ def key_warnings(profile: Profile, *, today: dt.date | None = None) -> list[Mess
 
 def _edit_partners(profile: Profile, change: Callable[[tomlkit.TOMLDocument], None]) -> None:
     """Apply ``change`` to ``profile.toml``'s document (``[partners]`` made if missing),
-    check the result with the settings model, and write it atomically."""
+    check the result with the settings model, and write it atomically; ``profile`` then
+    holds the settings written, so that what follows sees them (the next package of a
+    sync, signed with the key a partner announced in the one before)."""
     path = profile.settings_path
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     if "partners" not in document:
@@ -252,7 +250,8 @@ def _edit_partners(profile: Profile, change: Callable[[tomlkit.TOMLDocument], No
     change(document)
     text = tomlkit.dumps(document)
     try:
-        type(profile.settings).model_validate(tomlkit.parse(text).unwrap())
+        settings = type(profile.settings).model_validate(tomlkit.parse(text).unwrap())
     except ValidationError as exc:
         raise MigprofileError(describe_validation_error(exc), path=path) from exc
     write_if_changed(path, text.encode("utf-8"))
+    profile.settings = settings

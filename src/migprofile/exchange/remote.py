@@ -17,7 +17,6 @@ import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 import migprofile
 from migprofile.errors import MigprofileError
@@ -62,7 +61,7 @@ def partner_token(profile: Profile, partner: str) -> str | None:
     return _tokens(profile).get(partner)
 
 
-def connect_partner(root: Path | str, partner: str, *, url: str, token: str) -> Partner:
+def connect_partner(profile: Profile, partner: str, *, url: str, token: str) -> Partner:
     """Record where a registered partner's server is (``profile.toml``) and the access
     token it issued to this agency (the private folder).
 
@@ -75,8 +74,7 @@ def connect_partner(root: Path | str, partner: str, *, url: str, token: str) -> 
     if not token or any(c.isspace() for c in token):
         raise MigprofileError("the token is empty or has spaces in it: paste the token the "
                               "partner's `migprofile partners token` printed, alone.")
-    registered = set_partner_url(root, partner, url)
-    profile = Profile.load(root)
+    registered = set_partner_url(profile, partner, url)
     tokens = _tokens(profile) | {partner: token}
     profile.write_secret(SERVERS_FILE, json.dumps(tokens, indent=1, sort_keys=True).encode())
     return registered

@@ -167,7 +167,7 @@ class _Exchange:
             data = self.server.download(package_id, item["sha256"])
             with _downloaded(package_id, data) as path, self.lock():
                 try:
-                    imported = import_package(self.profile.root, path)
+                    imported = import_package(self.profile, path)
                 except MigprofileError as exc:
                     raise Refused(f"package {package_id} refused: {exc}") from exc
             sender = imported.verified.manifest.sender.agency
@@ -192,7 +192,7 @@ def _publish(profile: Profile, partner: str, lock: Lock, record: Record,
              result: PartnerResult) -> None:
     with lock():
         try:
-            published = publish_if_changed(profile.root, to=partner)
+            published = publish_if_changed(profile, to=partner)
         except MigprofileError as exc:
             result.note = f"nothing published: {exc.message}"
             return

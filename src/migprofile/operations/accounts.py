@@ -43,7 +43,7 @@ def web_state(profile: Profile, database: str | None = None) -> Iterator:
     the profile's ``webapp/``), closed and let go of afterwards."""
     from migprofile.state.db import Database, state_url
 
-    db = Database(state_url(profile.root, database))
+    db = Database(state_url(profile, database))
     try:
         with db.session() as session:
             yield session

@@ -45,4 +45,4 @@ def crossings_import(profile: Profile, file: Path, *, columns: str | None = None
     from migprofile.crossings import import_crossings
     from migprofile.crossings.reading import parse_columns
 
-    return import_crossings(profile.root, file, columns=parse_columns(columns))
+    return import_crossings(profile, file, columns=parse_columns(columns))

@@ -25,7 +25,7 @@ def create_keys(profile: Profile):
     """Create the profile's Ed25519 key pair; the private key stays in ``.secret/``."""
     from migprofile.exchange.keys import init_keys
 
-    return init_keys(profile.root)
+    return init_keys(profile)
 
 
 def show_keys(profile: Profile):
@@ -40,7 +40,7 @@ def rotate_keys(profile: Profile):
     from migprofile.exchange.export import require_agency
     from migprofile.exchange.keys import rotate_keys as rotate
 
-    return rotate(profile.root, agency=require_agency(profile).id)
+    return rotate(profile, agency=require_agency(profile).id)
 
 
 # partners ---------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def add_partner(profile: Profile, partner_id: str, *, country: str, public_key: 
     """Register a partner agency and its public key in ``profile.toml``."""
     from migprofile.exchange.partners import add_partner as add
 
-    return add(profile.root, partner_id, country=country, public_key=public_key, name=name,
+    return add(profile, partner_id, country=country, public_key=public_key, name=name,
                agency=agency, valid_until=valid_until, replace=replace)
 
 
@@ -73,7 +73,7 @@ def revoke_partner_key(profile: Profile, partner_id: str, *, on: dt.date | None 
     """Revoke a partner's registered key: packages signed with it are refused."""
     from migprofile.exchange.partners import revoke_partner_key as revoke
 
-    return revoke(profile.root, partner_id, on=on)
+    return revoke(profile, partner_id, on=on)
 
 
 def issue_partner_token(profile: Profile, partner_id: str):
@@ -96,7 +96,7 @@ def connect_partner(profile: Profile, partner_id: str, *, url: str, token: str):
     """Say where a partner's server is and keep the token it issued to this agency."""
     from migprofile.exchange.remote import connect_partner as connect
 
-    return connect(profile.root, partner_id, url=url, token=token)
+    return connect(profile, partner_id, url=url, token=token)
 
 
 # packages ---------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def package_export(profile: Profile, *, to: str, dataflows: Sequence[str] = (),
     from migprofile.exchange.outbox import publish
     from migprofile.files import write_if_changed
 
-    result = publish(profile.root, to=to, dataflows=dataflows, period=period)
+    result = publish(profile, to=to, dataflows=dataflows, period=period)
     written = [result.path]
     if out is not None:
         write_if_changed(out, result.path.read_bytes())
@@ -134,7 +134,7 @@ def package_import(profile: Profile, file: Path):
     :class:`~migprofile.exchange.importing.ImportedPackage`."""
     from migprofile.exchange.importing import import_package
 
-    return import_package(profile.root, file)
+    return import_package(profile, file)
 
 
 def refresh_reconciliation(profile: Profile) -> list[str]:

@@ -33,7 +33,7 @@ def build(profile: Profile, *, force: bool = False,
     unless ``force``."""
     from migprofile.build import build_profile
 
-    return build_profile(profile.root, force=force, progress=progress)
+    return build_profile(profile, force=force, progress=progress)
 
 
 def profile_sources(profile: Profile) -> list:
@@ -57,7 +57,7 @@ def national_import(profile: Profile, file: Path | str, *, dataflow: str, proven
     file raises :class:`~migprofile.errors.ValidationFailed` with every problem."""
     from migprofile.sources.national.store import import_national
 
-    return import_national(profile.root, file, dataflow_id=dataflow, provenance=provenance,
+    return import_national(profile, file, dataflow_id=dataflow, provenance=provenance,
                            sheet=sheet, mapping_file=mapping_file,
                            accept_warnings=accept_warnings)
 
@@ -66,7 +66,7 @@ def national_history(profile: Profile, dataflow: str):
     """A national dataflow and its revisions, each with what it changed."""
     from migprofile.sources.national.history import dataflow_history
 
-    return dataflow_history(profile.root, dataflow)
+    return dataflow_history(profile, dataflow)
 
 
 def recover(profile: Profile) -> list:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from migprofile.errors import MigprofileError
+from migprofile.profile import Profile
 
 __all__ = ["ROLES", "STATE_FOLDER", "Agency", "AuditEntry", "Base", "Database",
            "LoginAttempt", "Package", "Upload", "User", "UserSession", "database_url",
@@ -210,15 +210,15 @@ class Database:
         self.engine.dispose()
 
 
-def state_url(profile_dir: Path, database: str | None = None) -> str:
+def state_url(profile: Profile, database: str | None = None) -> str:
     """The database of a profile's state: ``database`` (a PostgreSQL URL) when given,
     otherwise SQLite in the profile."""
-    return database_url(database) if database else default_database_url(profile_dir)
+    return database_url(database) if database else default_database_url(profile)
 
 
-def default_database_url(profile_dir: Path) -> str:
+def default_database_url(profile: Profile) -> str:
     """SQLite in the profile's web folder (which the profile's .gitignore leaves out)."""
-    folder = Path(profile_dir) / STATE_FOLDER
+    folder = profile.root / STATE_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from migprofile.cli import main
+from migprofile.profile import Profile
 
 
 class CliResult:
@@ -56,12 +57,12 @@ def copy_tracked(source: Path, target: Path) -> Path:
     return target
 
 
-def published_figures(root: Path) -> dict[tuple[str, str, str, str], str]:
+def published_figures(profile: Profile) -> dict[tuple[str, str, str, str], str]:
     """A built profile's ``out/indicators.csv`` as value by (indicator, partner, year, sex)."""
     import csv
     import io
 
-    text = (Path(root) / "out" / "indicators.csv").read_text(encoding="utf-8")
+    text = (profile.out_dir / "indicators.csv").read_text(encoding="utf-8")
     return {(r["indicator"], r["counterpart_area"], r["time_period"], r["sex"]): r["value"]
             for r in csv.DictReader(io.StringIO(text))}
 
@@ -102,8 +103,7 @@ def built_profile(tmp_path_factory):
     from migprofile.profile import create_profile
 
     root = tmp_path_factory.mktemp("built") / "viet-nam"
-    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
-    build_profile(root)
+    build_profile(create_profile("VNM", root, languages=["en", "vi"], edition="2026"))
     return root
 
 
@@ -174,8 +174,8 @@ def border_profile(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("border")
     root = folder / "viet-nam"
-    create_profile("VNM", root, languages=["en", "vi"], edition="2026")
+    profile = create_profile("VNM", root, languages=["en", "vi"], edition="2026")
     synthetic_crossings(folder / "crossings.csv")
-    import_crossings(root, folder / "crossings.csv")
-    build_profile(root)
+    import_crossings(profile, folder / "crossings.csv")
+    build_profile(profile)
     return root

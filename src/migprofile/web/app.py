@@ -14,7 +14,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import migprofile
 from migprofile.errors import MigprofileError, ValidationFailed
-from migprofile.state.db import Database
+from migprofile.profile import Profile
+from migprofile.state.db import Database, state_url
 from migprofile.web.actions import TooLarge
 from migprofile.web.auth import Forbidden, NotSignedIn, authorize
 from migprofile.web.partner_access import PartnerRefused, refused_answer
@@ -142,7 +143,7 @@ async def _lifespan(app: FastAPI):
 
 def create_app(settings: WebSettings) -> FastAPI:
     """The web app over ``settings.profile_dir``; migrates its database first."""
-    settings.profile  # noqa: B018 -- refuse a folder that is not a profile, at once
+    profile = Profile.load(settings.profile_dir)  # refuse a folder that is not a profile
     app = FastAPI(title="migprofile", lifespan=_lifespan, version=migprofile.__version__,
                   description="The Migration Profile's web API: the same accounts, roles and "
                               "checks as the pages. Sign in with POST /api/session; send "
@@ -150,8 +151,8 @@ def create_app(settings: WebSettings) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(authorize)])
     app.state.settings = settings
-    app.state.db = Database(settings.url)
-    app.state.service = ProfileService(settings.profile_dir)
+    app.state.db = Database(state_url(profile, settings.database))
+    app.state.service = ProfileService(profile)
     _install_handlers(app)
     app.include_router(api.router)
     app.include_router(api.schema_router)

@@ -55,19 +55,24 @@ class DashboardSection:
 class ProfileService:
     """The profile behind the web app."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+    def __init__(self, profile: Profile) -> None:
+        self.root = profile.root
         self.lock = threading.RLock()
         """Held while the warehouse is open: builds write it, dashboards read it."""
         self._cache: dict[tuple, object] = {}
-        self._profile: tuple[tuple, Profile] | None = None
+        self._profile = (self._settings_key(), profile)
+
+    def _settings_key(self) -> tuple:
+        """Changes whenever profile.toml is written."""
+        stat = (self.root / "profile.toml").stat()
+        return stat.st_mtime_ns, stat.st_size
 
     @property
     def profile(self) -> Profile:
-        """The profile's settings, read again whenever profile.toml changes."""
-        stat = (self.root / "profile.toml").stat()
-        key = (stat.st_mtime_ns, stat.st_size)
-        if self._profile is None or self._profile[0] != key:
+        """The profile's settings, read again whenever profile.toml changes (an officer
+        may edit it while the app runs)."""
+        key = self._settings_key()
+        if self._profile[0] != key:
             self._profile = (key, Profile.load(self.root))
         return self._profile[1]
 

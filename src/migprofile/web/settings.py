@@ -6,8 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migprofile.profile import Profile
-from migprofile.state.db import STATE_FOLDER, state_url
+from migprofile.state.db import STATE_FOLDER
 
 __all__ = ["WebSettings"]
 
@@ -28,13 +27,5 @@ class WebSettings(BaseModel):
                                      description="login attempts one address may make")
 
     @property
-    def profile(self) -> Profile:
-        return Profile.load(self.profile_dir)
-
-    @property
     def state_dir(self) -> Path:
         return self.profile_dir / STATE_FOLDER
-
-    @property
-    def url(self) -> str:
-        return state_url(self.profile_dir, self.database)

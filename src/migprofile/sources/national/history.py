@@ -9,7 +9,6 @@ figures removed, figures changed (old and new value).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from migprofile.codes import TOTAL, Dataflow, codelist
 from migprofile.profile import Profile
@@ -67,10 +66,9 @@ def _compare(before: dict[Key, float], after: dict[Key, float]) -> tuple[list[Ch
     return changes, unchanged
 
 
-def dataflow_history(root: Path | str, dataflow_id: str) -> tuple[Dataflow,
-                                                                  list[RevisionChanges]]:
+def dataflow_history(profile: Profile, dataflow_id: str) -> tuple[Dataflow,
+                                                                   list[RevisionChanges]]:
     """Every revision of a dataflow with its changes, oldest first."""
-    profile = Profile.load(root)
     dataflow = national_dataflow(profile, dataflow_id)
     in_force: dict[str, dict[Key, float]] = {}
     history = []

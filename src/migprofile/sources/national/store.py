@@ -223,7 +223,7 @@ def _resolved(profile: Profile, dataflow: Dataflow, revision: Revision) -> Resol
 
 # importing ------------------------------------------------------------------------------
 
-def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
+def import_national(profile: Profile, file: Path | str, *, dataflow_id: str,
                     provenance: Provenance, sheet: str | None = None,
                     mapping_file: Path | None = None,
                     accept_warnings: bool = False) -> ImportResult:
@@ -231,8 +231,8 @@ def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
 
     Parameters
     ----------
-    root
-        The profile folder.
+    profile
+        The profile to import into.
     file
         The CSV or XLSX file as the agency sent it.
     dataflow_id
@@ -254,7 +254,6 @@ def import_national(root: Path | str, file: Path | str, *, dataflow_id: str,
     MigprofileError
         The file or the arguments cannot be used.
     """
-    profile = Profile.load(root)
     file = Path(file)
     dataflow = national_dataflow(profile, dataflow_id)
     mapping = _mapping(profile, dataflow, mapping_file)
