@@ -458,7 +458,13 @@ class Profile:
 
     @property
     def out_dir(self) -> Path:
+        """The build's outputs: written by the build (and its reconciliation) alone."""
         return self.root / "out"
+
+    @property
+    def validation_dir(self) -> Path:
+        """The reports of imports that found problems, with the mappings they suggest."""
+        return self.root / "validation"
 
     @property
     def secrets_dir(self) -> Path:

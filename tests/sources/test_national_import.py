@@ -126,7 +126,7 @@ def test_a_broken_file_gets_its_precise_report_and_changes_nothing(cli, national
         assert f"row {row}, column {column!r}" in result.stderr
         assert f"(value {value!r}) [{rule}]" in result.stderr
         assert "nothing was imported" in result.stderr
-        reports = sorted((national_profile / "out" / "validation").glob(f"{case}-*"))
+        reports = sorted((national_profile / "validation").glob(f"{case}-*"))
         text = next(p for p in reports if p.suffix == ".txt").read_text(encoding="utf-8")
         assert f"[{rule}]" in text
     assert warehouse_rows(national_profile) == tables
@@ -141,7 +141,7 @@ def test_unknown_labels_suggest_codes_and_a_mapping_makes_the_next_import_work(
     result = cli(*import_args(national_profile, path))
     assert result.exit_code == 1
     assert "column 'Số LĐ xuất cảnh': not a column of LABOUR_DEPLOYMENTS" in result.stderr
-    mapping = next((national_profile / "out" / "validation").glob("dolab-*.mapping.toml"))
+    mapping = next((national_profile / "validation").glob("dolab-*.mapping.toml"))
     text = mapping.read_text(encoding="utf-8")
     assert '"Năm" = "time_period"' in text and '"Số LĐ xuất cảnh" = ""' in text
     filled = text.replace('"Số LĐ xuất cảnh" = ""', '"Số LĐ xuất cảnh" = "value"')
@@ -150,7 +150,7 @@ def test_unknown_labels_suggest_codes_and_a_mapping_makes_the_next_import_work(
     assert result.exit_code == 1
     assert "(value 'Japon') [unknown_code]" in result.stderr and "closest: JPN (Japan)" \
         in result.stderr
-    second = sorted((national_profile / "out" / "validation").glob("dolab-*.mapping.toml"))[-1]
+    second = sorted((national_profile / "validation").glob("dolab-*.mapping.toml"))[-1]
     labels = second.read_text(encoding="utf-8").replace('"Japon" = ""', '"Japon" = "JPN"')
     second.write_text(labels, encoding="utf-8")
     result = cli(*import_args(national_profile, path, "--mapping", second))
@@ -209,7 +209,7 @@ def test_an_ambiguous_heading_is_resolved_by_the_mapping_it_writes(cli, national
                     encoding="utf-8")
     result = cli(*import_args(national_profile, path))
     assert result.exit_code == 1 and "[ambiguous_column]" in result.stderr
-    mapping = next((national_profile / "out" / "validation").glob("nam-*.mapping.toml"))
+    mapping = next((national_profile / "validation").glob("nam-*.mapping.toml"))
     text = mapping.read_text(encoding="utf-8")
     assert '"Nam" = ""  # one of: sex=M, time_period, value, ignore' in text
     mapping.write_text(text.replace('"Nam" = ""', '"Nam" = "time_period"'), encoding="utf-8")

@@ -250,7 +250,7 @@ def import_national(profile: Profile, file: Path | str, *, dataflow_id: str,
     ------
     ValidationFailed
         The file has problems (or warnings not accepted); nothing was written except the
-        validation report in ``out/validation/``.
+        validation report in ``validation/``.
     MigprofileError
         The file or the arguments cannot be used.
     """
@@ -298,7 +298,7 @@ def _refuse_problems(profile: Profile, read: NationalRead, when: dt.datetime,
     problems = read.problems + read.warnings
     if not problems:
         return []
-    reports = write_validation_report(profile.out_dir / "validation", read, problems,
+    reports = write_validation_report(profile.validation_dir, read, problems,
                                       when=when)
     shown = [str(p.relative_to(profile.root)) for p in reports]
     footer = "Full report: " + ", ".join(shown)

@@ -1,6 +1,6 @@
 """The validation report of an import: every problem, in text and CSV, and a mapping to fill.
 
-Written to ``out/validation/`` of the profile whenever an import finds problems or
+Written to ``validation/`` of the profile whenever an import finds problems or
 warnings, named after the file and the time of the import, so that earlier reports stay.
 """
 
