@@ -170,6 +170,12 @@ class ReportSettings(_Settings):
                     "recommendations), in the order printed: any of "
                     + ", ".join(NARRATIVE_SECTIONS) + ".",
     )
+    map_boundaries: str | None = Field(
+        default=None,
+        description="A TopoJSON file of country boundaries for the report's maps, relative "
+                    "to the profile folder, its ids ISO 3166 numeric or alpha-3 codes; "
+                    "empty means the bundled Natural Earth boundaries.",
+    )
 
     @field_validator("narrative_sections")
     @classmethod

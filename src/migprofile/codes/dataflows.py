@@ -51,7 +51,8 @@ CANONICAL_DIMENSIONS = ("ref_area", "counterpart_area", "time_period", "sex", "a
 BUILTIN_CODELISTS = ("CL_AREA", "CL_SEX", "CL_AGE")
 
 BLOCK_KINDS = ("key_figure", "year_bars", "sex_bars", "lines", "year_table", "partner_bars",
-               "partner_table", "dimension_table", "flow_matrix", "largest_flows", "special")
+               "partner_table", "map", "dimension_table", "flow_matrix", "largest_flows",
+               "special")
 """What a section declaration may show, a national section and one of the international
 sources alike (see ``report/sections/national.py`` and ``report/sections/topics.py``)."""
 
@@ -232,7 +233,7 @@ class SectionBlock(_Declared):
     kind: str = Field(description="one of BLOCK_KINDS")
     indicator: str = ""
     title: Names = Field(default_factory=dict,
-                         description="partner bars and tables may say {year}; a key "
+                         description="partner bars, tables and maps may say {year}; a key "
                                      "figure's title is its label")
     extra: str = Field(default="", description="a year table's extra column: an indicator")
     extra_title: Names = Field(default_factory=dict)
@@ -250,6 +251,9 @@ class SectionBlock(_Declared):
         default_factory=dict,
         description="partner bars' value axis (default: the unit's name in a national section, "
                     "persons in another)")
+    legend_title: Names = Field(
+        default_factory=dict,
+        description="a map's legend of values (default: the name of its indicator's unit)")
     scale: float = Field(default=1.0, gt=0, description="values are divided by it (1e6: "
                                                        "millions)")
     value_format: str = Field(default="", description="how a chart writes its values, e.g. "
@@ -343,11 +347,14 @@ def _check_block_texts(block: SectionBlock, name: str) -> None:
         raise ValueError(f"section {name}: a special block names its `special`")
     if block.kind == "lines" and not block.indicators:
         raise ValueError(f"section {name}: a lines block names its `indicators`")
+    if block.kind == "map" and not block.indicator:
+        raise ValueError(f"section {name}: a map block names its `indicator`, one by "
+                         "partner country")
     needed = {"title": block.kind != "special", "extra_title": bool(block.extra),
               "detail_text": bool(block.detail),
               "partner_heading": block.kind == "partner_table"}
     for key in ("title", "extra_title", "detail_text", "partner_heading", "x_title",
-                "y_title"):
+                "y_title", "legend_title"):
         words = getattr(block, key)
         if words or needed.get(key):
             _Declared._complete(words, f"{key} of {what}")

@@ -19,7 +19,7 @@ from migprofile.report.cache import rendered
 from migprofile.report.i18n import Localizer
 
 __all__ = ["bar_chart", "grouped_bars", "line_chart", "monthly_chart", "render_png",
-           "stacked_bars", "timeline_chart"]
+           "stacked_bars", "timeline_chart", "world_map"]
 
 # Specifications are not validated against the Vega-Lite schema when built (it costs a
 # tenth of a second per chart); vl-convert rejects an invalid one when rendering, and the
@@ -33,6 +33,10 @@ MIN_PANEL = 120
 BREAK_COLOR = "#b5443b"
 SCALE = 2
 """Charts are rasterised at twice their nominal size, sharp in print."""
+MAP_HEIGHT = 250
+NO_DATA_COLOR = "#e4e4e4"
+OWN_COLOR = PALETTE[1]
+"""The profile's own country on a map: apart from the blues of the values."""
 
 
 def _base(df: pd.DataFrame, *, height: int = HEIGHT) -> alt.Chart:
@@ -167,6 +171,41 @@ def grouped_bars(df: pd.DataFrame, *, y_title: str, value_format: str = ",d") ->
         tooltip=["group:N", "series:N", alt.Tooltip("value:Q", format=value_format)],
     )
     return chart.to_dict(validate=False)
+
+
+def world_map(df: pd.DataFrame, *, topology: dict, feature: str, own: str, own_label: str,
+              no_data_label: str, legend_title: str, value_format: str = ",d") -> dict:
+    """A choropleth of the countries of ``topology``'s object ``feature`` (ids: alpha-3
+    codes); ``df`` has ``code``, ``label`` and ``value`` (above zero) for some of them.
+
+    Values are coloured on a logarithmic scale (a country's emigrants range from tens to
+    millions by destination); the profile's own country (``own``) and the countries
+    without a value are a layer below, each in a colour of its own named in a legend.
+    """
+    shapes = alt.InlineData(values=topology,
+                            format=alt.TopoDataFormat(type="topojson", feature=feature))
+    own_code = json.dumps(own)
+    base = alt.Chart(shapes).mark_geoshape(stroke="white", strokeWidth=0.4).project(
+        "equalEarth").properties(width=WIDTH, height=MAP_HEIGHT)
+    others = base.transform_calculate(
+        status=f"datum.id === {own_code} ? {json.dumps(own_label)} : "
+               f"{json.dumps(no_data_label)}").encode(
+        color=alt.Color("status:N", title=None,
+                        scale=alt.Scale(domain=[own_label, no_data_label],
+                                        range=[OWN_COLOR, NO_DATA_COLOR]),
+                        legend=alt.Legend(orient="bottom", symbolType="square")))
+    values = alt.LookupData(alt.InlineData(values=df[["code", "label", "value"]].to_dict(
+        "records")), key="code", fields=["label", "value"])
+    shown = base.transform_lookup(lookup="id", from_=values).transform_filter(
+        f"isValid(datum.value) && datum.id !== {own_code}").encode(
+        color=alt.Color("value:Q", title=legend_title,
+                        scale=alt.Scale(type="log", scheme=alt.SchemeParams("blues",
+                                                                           extent=[0.2, 1])),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          format=value_format, gradientLength=260,
+                                          titleFontWeight="normal")),
+        tooltip=["label:N", alt.Tooltip("value:Q", format=value_format)])
+    return alt.layer(others, shown).resolve_scale(color="independent").to_dict(validate=False)
 
 
 def themed(spec: dict, loc: Localizer) -> dict:

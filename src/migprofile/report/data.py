@@ -186,12 +186,16 @@ class ReportData:
 
     def top_partners(self, indicator: str, *, year: str, n: int,
                      sex: str = TOTAL) -> pd.DataFrame:
-        """The ``n`` countries with the largest values in ``year`` (largest first); groups
-        such as "unknown origin", "other countries" or "stateless" are never ranked."""
+        """The ``n`` countries with the largest values in ``year`` (largest first)."""
+        return self.partners(indicator, year=year, sex=sex).head(n)
+
+    def partners(self, indicator: str, *, year: str, sex: str = TOTAL) -> pd.DataFrame:
+        """Every country with a value above zero in ``year``, largest first; groups such as
+        "unknown origin", "other countries" or "stateless" are never ranked."""
         df = self.rows(indicator, sex=sex, partner=None)
         df = df[(df.time_period == year) & (df.value > 0)]
         df = df[df.counterpart_area.map(is_country).astype(bool)]
-        return df.sort_values(["value", "counterpart_area"], ascending=[False, True]).head(n)
+        return df.sort_values(["value", "counterpart_area"], ascending=[False, True])
 
     def breaks(self, indicator: str) -> list[SeriesBreak]:
         """Where a count series changes from one value to the next by more than the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Callout", "Figure", "KeyFigure", "Narrative", "Section", "Table"]
+__all__ = ["Callout", "Figure", "KeyFigure", "Map", "Narrative", "Section", "Table"]
 
 
 @dataclass
@@ -16,6 +16,18 @@ class Figure:
     """Vega-Lite specification (rendered to PNG for the report, interactive on the web)."""
     note: str
     png: bytes | None = None
+
+
+@dataclass
+class Map(Figure):
+    """A world map: a figure that needs words under it, since a map shows neither the
+    smallest countries nor exact values, and its boundaries are not the United Nations'."""
+
+    description: str = ""
+    """The text alternative of the picture: the largest values."""
+    unmapped: str = ""
+    """The countries with a value that the map cannot show, with their values."""
+    disclaimer: str = ""
 
 
 @dataclass

@@ -16,7 +16,7 @@ from migprofile.report.charts import render_png
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
 from migprofile.report.markdown import markdown_html
-from migprofile.report.model import Callout, Figure, KeyFigure, Narrative, Section, Table
+from migprofile.report.model import Callout, Figure, KeyFigure, Map, Narrative, Section, Table
 from migprofile.report.sections import build_sections
 
 __all__ = ["environment", "render_html", "render_pdf", "report_title"]
@@ -47,7 +47,7 @@ def environment(loc: Localizer) -> jinja2.Environment:
 def _block_kind(block: object) -> str:
     if isinstance(block, list):
         return "key_figures"
-    return {Figure: "figure", Table: "table", KeyFigure: "key_figure",
+    return {Figure: "figure", Map: "map", Table: "table", KeyFigure: "key_figure",
             Callout: "callout", Narrative: "narrative"}[type(block)]
 
 

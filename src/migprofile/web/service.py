@@ -12,7 +12,7 @@ import csv
 import io
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -185,7 +185,7 @@ class ProfileService:
         with self.registry():
             built = build_sections(self._report_data, loc)
         for section in built:
-            blocks = [Figure(b.title, themed(b.chart, loc), b.note) if isinstance(b, Figure)
+            blocks = [replace(b, chart=themed(b.chart, loc)) if isinstance(b, Figure)
                       else b for b in section.blocks]
             sections.append(DashboardSection(section.id, section.title, blocks))
         return sections

@@ -12,8 +12,9 @@ from migprofile.indicators.national import national_source
 from migprofile.report import charts
 from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
+from migprofile.report.maps import map_boundaries
 from migprofile.report.markdown import markdown_html
-from migprofile.report.model import Figure, KeyFigure, Narrative, Table
+from migprofile.report.model import Figure, KeyFigure, Map, Narrative, Table
 
 __all__ = [
     "cite_source",
@@ -25,6 +26,7 @@ __all__ = [
     "line_figure",
     "narrative_part",
     "partner_bars",
+    "partner_map",
     "partner_table",
     "series_breaks",
     "sex_bars",
@@ -146,6 +148,46 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
                        "value": top.value / scale})
     spec = charts.bar_chart(df, x_title=x_title or loc._("persons"), value_format=value_format)
     return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator))
+
+
+MAP_DESCRIBED = 5
+"""How many of the largest values the text alternative of a map says."""
+
+
+def partner_map(data: ReportData, loc: Localizer, indicator: str, *, title: str,
+                scale: float = 1.0, legend_title: str | None = None,
+                value_format: str = ",d") -> Map | None:
+    """Every partner country's value in the latest year on a world map; the partners the
+    boundaries cannot show are listed under it, largest first, so that no figure is lost."""
+    year = data.latest_year(indicator)
+    partners = None if year is None else data.partners(indicator, year=year)
+    if partners is None or partners.empty:
+        return None
+    boundaries = map_boundaries(data.profile)
+    unit = REGISTRY[indicator].unit
+    said = [f"{loc.country(code)} ({format_by_unit(value, unit, loc)})"
+            for code, value in zip(partners.counterpart_area, partners.value, strict=True)]
+    shown = partners.counterpart_area.isin(boundaries.codes).to_numpy()
+    df = pd.DataFrame({"code": partners.counterpart_area[shown],
+                       "label": [loc.country(c) for c in partners.counterpart_area[shown]],
+                       "value": partners.value[shown] / scale})
+    spec = charts.world_map(df, topology=boundaries.topology, feature=boundaries.feature,
+                            own=data.country, own_label=loc.country(data.country),
+                            no_data_label=loc._("no data"),
+                            legend_title=legend_title or loc._("persons"),
+                            value_format=value_format)
+    unmapped = [text for text, on_map in zip(said, shown, strict=True) if not on_map]
+    note = " ".join([indicator_note(data, loc, indicator), loc._(
+        "Boundaries: {boundaries}.").format(boundaries=boundaries.citation)])
+    return Map(
+        title.format(year=year), spec, note,
+        description=" ".join([title.format(year=year) + ".", loc._(
+            "Largest values: {partners}.").format(partners="; ".join(said[:MAP_DESCRIBED]))]),
+        unmapped=loc._("Not on the map (no boundary at this scale): {places}.").format(
+            places="; ".join(unmapped)) if unmapped else "",
+        disclaimer=loc._("The boundaries and names shown and the designations used on this "
+                         "map do not imply official endorsement or acceptance by the United "
+                         "Nations."))
 
 
 def series_breaks(data: ReportData, loc: Localizer, indicator: str) -> list[str]:

@@ -38,11 +38,12 @@ from migprofile.report.sections.common import (
     indicator_note,
     key_figure,
     partner_bars,
+    partner_map,
 )
 
 __all__ = ["DEFAULT_PLACE", "SPECIAL_BLOCKS", "SPECIAL_INTROS", "SectionPlan", "build_plan",
-           "people_noun", "section_plans", "special_block", "special_intro", "unit_title",
-           "unit_value_format", "women_text", "year_bars", "year_table"]
+           "check_maps", "people_noun", "section_plans", "special_block", "special_intro",
+           "unit_title", "unit_value_format", "women_text", "year_bars", "year_table"]
 
 DEFAULT_PLACE = "support_centres"
 """The section a dataflow's own section follows when its declaration names no other."""
@@ -94,6 +95,8 @@ class PlannedBlock:
     flow: tuple[str, ...] = ()
     """A flow block's two dimensions (from, to)."""
     largest: int = 10
+    legend_title: Mapping[str, str] = field(default_factory=dict)
+    """A map's declared legend of values; by default, its unit's name."""
 
 
 @dataclass
@@ -120,7 +123,7 @@ def _planned(block: SectionBlock, flow: Dataflow) -> PlannedBlock:
                       if set(item.compute.fixed) == {block.dimension})
     return PlannedBlock(block.kind, block.indicator, _declared(block.title), block.extra,
                         _declared(block.extra_title), block.special, codes, flow.id,
-                        tuple(block.flow), block.largest)
+                        tuple(block.flow), block.largest, block.legend_title)
 
 
 def default_plan(flow: Dataflow) -> SectionPlan:
@@ -187,8 +190,10 @@ def section_plans(flows: Mapping[str, Dataflow]) -> list[SectionPlan]:
 
 def _check_references(plans: Iterable[SectionPlan], flows: Mapping[str, Dataflow]) -> None:
     """Every indicator and special block a section names exists."""
-    known = set(REGISTRY) | {i.id for flow in national_dataflows(flows)
-                             for i in dataflow_indicators(flow)}
+    declared = [i for flow in national_dataflows(flows) for i in dataflow_indicators(flow)]
+    known = set(REGISTRY) | {i.id for i in declared}
+    by_partner = {key for key, item in REGISTRY.items() if item.by_partner} | {
+        i.id for i in declared if i.by_partner}
     for plan in plans:
         named = [key for key, _ in plan.intro] + [
             key for b in plan.blocks for key in (b.indicator, b.extra)]
@@ -196,6 +201,11 @@ def _check_references(plans: Iterable[SectionPlan], flows: Mapping[str, Dataflow
         if unknown:
             raise MigprofileError(f"section {plan.id!r} names unknown indicators: "
                                   f"{', '.join(unknown)}")
+        try:
+            check_maps(plan.id, [b.indicator for b in plan.blocks if b.kind == "map"],
+                       by_partner)
+        except ValueError as exc:
+            raise MigprofileError(str(exc)) from exc
         for block in plan.blocks:
             if block.kind == "special" and block.special not in SPECIAL_BLOCKS:
                 raise MigprofileError(
@@ -204,6 +214,14 @@ def _check_references(plans: Iterable[SectionPlan], flows: Mapping[str, Dataflow
             if block.kind == "dimension_table" and not block.dimension:
                 raise MigprofileError(f"section {plan.id!r}: a dimension table names no "
                                       "dimension with an indicator for each of its codes")
+
+
+def check_maps(section: str, indicators: Iterable[str], by_partner: set[str]) -> None:
+    """A map shows an indicator by partner country: one value per country."""
+    wrong = sorted(set(indicators) - by_partner)
+    if wrong:
+        raise ValueError(f"section {section!r}: a map shows an indicator by partner country, "
+                         f"not {', '.join(wrong)}")
 
 
 # the parts ------------------------------------------------------------------------------
@@ -449,6 +467,11 @@ def _block(data: ReportData, loc: Localizer, block: PlannedBlock) -> Block:
     if block.kind == "year_table":
         extra = (block.extra, block.extra_title(loc)) if block.extra else None
         return year_table(data, loc, block.indicator, title=title, extra=extra)
+    if block.kind == "map":
+        unit = REGISTRY[block.indicator].unit
+        legend = block.legend_title.get(loc.language) or unit_title(unit, loc)
+        return partner_map(data, loc, block.indicator, title=title, legend_title=legend,
+                           value_format=unit_value_format(unit))
     if block.kind == "partner_bars":
         unit = REGISTRY[block.indicator].unit
         return partner_bars(data, loc, block.indicator, title=title,

@@ -28,12 +28,14 @@ from migprofile.report.sections.common import (
     key_figure,
     line_figure,
     partner_bars,
+    partner_map,
     partner_table,
     sex_bars,
 )
 from migprofile.report.sections.national import (
     SPECIAL_BLOCKS,
     SPECIAL_INTROS,
+    check_maps,
     unit_title,
     unit_value_format,
     year_bars,
@@ -66,6 +68,8 @@ def _check_references(section: TopicSectionDeclaration) -> None:
     if unknown:
         raise ValueError(f"section {section.id!r} names unknown indicators: "
                          f"{', '.join(unknown)}")
+    check_maps(section.id, [b.indicator for b in section.blocks if b.kind == "map"],
+               {key for key, item in REGISTRY.items() if item.by_partner})
     for kind, known, names in (
             ("sentences", SPECIAL_INTROS, [s.special for s in section.intro]),
             ("block", SPECIAL_BLOCKS, [b.special for b in section.blocks])):
@@ -149,6 +153,10 @@ def _block(data: ReportData, loc: Localizer, block: SectionBlock):
         return partner_bars(data, loc, block.indicator, title=title, scale=block.scale,
                             x_title=_axis(block.x_title, block.indicator, loc),
                             value_format=_value_format(block, block.indicator))
+    if block.kind == "map":
+        return partner_map(data, loc, block.indicator, title=title, scale=block.scale,
+                           legend_title=_axis(block.legend_title, block.indicator, loc),
+                           value_format=_value_format(block, block.indicator))
     if block.kind == "partner_table":
         return partner_table(data, loc, block.indicator, title=title,
                              partner_heading=block.partner_heading[loc.language])
