@@ -8,6 +8,8 @@
 #   make lock   resolves the newest set that pyproject.toml allows into requirements.lock;
 #               then run make test to learn whether that set works. After changing a range
 #               in pyproject.toml, `make lock UPGRADE=` changes only what the range forces.
+#   make vendor fetches the third-party files of vendor.toml (Pico CSS, axe-core) again from
+#               the npm registry at their pinned versions, checking their integrity.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -17,7 +19,7 @@ SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 
   chromium
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-.PHONY: demo test lint lock catalogs docs setup system-packages clean
+.PHONY: demo test lint lock catalogs docs vendor setup system-packages clean
 
 demo: setup
 	$(BIN)/migprofile build examples/viet-nam
@@ -27,7 +29,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 LOCALES := src/migprofile/report/locales
 REPORT_LANGUAGES := vi lo ko
@@ -48,6 +50,11 @@ catalogs: setup
 # adding or changing a dataflow or an indicator (the tests check that it is current).
 docs: setup
 	$(BIN)/python -m migprofile.indicators.catalogue > docs/catalogue.md
+
+# After changing a version in vendor.toml (and its integrity: npm view NAME@VERSION
+# dist.integrity), copy the files again; a tarball that does not match is refused.
+vendor:
+	$(PYTHON) scripts/vendor.py
 
 setup: system-packages $(VENV)/.installed
 
