@@ -1,5 +1,6 @@
 """Every page, in every language, at a phone's and a desktop's width: no serious or
-critical violation that axe-core finds, and no horizontal scrolling of the page.
+critical violation that axe-core finds, and no horizontal scrolling of the page. The
+upload page is also seen with a validation report (an error and its table).
 
 axe-core (vendor.toml) is injected into each page as the browser opens it. Screenshots of
 each page go to test-artifacts/web/ (accessibility-LANGUAGE-PAGE-WIDTH.png).
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import ACCOUNTS, PASSWORD, shot
+from tests.web.conftest import ACCOUNTS, BAD_CSV, PASSWORD, shot
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +56,8 @@ def problems_of(page, name: str, language: str) -> list[str]:
 
 
 @pytest.mark.parametrize("language", ["en", "vi", "lo", "ko"])
-def test_every_page_is_accessible_and_fits_the_screen(browser, live_server, language):
+def test_every_page_is_accessible_and_fits_the_screen(browser, live_server, language,
+                                                        tmp_path):
     context = browser.new_context(base_url=live_server)
     context.add_init_script(path=AXE)
     page = context.new_page()
@@ -71,6 +73,13 @@ def test_every_page_is_accessible_and_fits_the_screen(browser, live_server, lang
         if name == "dashboard":
             page.wait_for_function(CHARTS_DRAWN)
         found += problems_of(page, name, language)
+    draft = tmp_path / "dolab-2023.csv"
+    draft.write_text(BAD_CSV, encoding="utf-8")
+    page.goto("/upload?dataflow=LABOUR_DEPLOYMENTS")
+    page.set_input_files("input[name=file]", str(draft))
+    page.click("form[action='/upload'] button[type=submit]")
+    page.wait_for_selector("#problems")
+    found += problems_of(page, "validation-report", language)
     context.close()
     assert not found, "\n".join(found)
 
