@@ -8,6 +8,8 @@
 #   make lock   resolves the newest set that pyproject.toml allows into requirements.lock;
 #               then run make test to learn whether that set works. After changing a range
 #               in pyproject.toml, `make lock UPGRADE=` changes only what the range forces.
+#   make vendor fetches the third-party files of vendor.toml (Pico CSS, axe-core) again from
+#               the npm registry at their pinned versions, checking their integrity.
 
 PYTHON ?= python3.11
 VENV := .venv
@@ -17,7 +19,7 @@ SYSTEM_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-lao libharfbuzz-subset0 
   chromium
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-.PHONY: demo test lint lock catalogs docs vendor-maps setup system-packages clean
+.PHONY: demo test lint lock catalogs docs vendor setup system-packages clean
 
 demo: setup
 	$(BIN)/migprofile build examples/viet-nam
@@ -27,7 +29,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 LOCALES := src/migprofile/report/locales
 REPORT_LANGUAGES := vi lo ko
@@ -49,23 +51,10 @@ catalogs: setup
 docs: setup
 	$(BIN)/python -m migprofile.indicators.catalogue > docs/catalogue.md
 
-# Fetch the boundaries of the report's maps again (Natural Earth, from the npm package
-# world-atlas) into $(MAPS): the tarball must have the sha512 the registry and
-# $(MAPS)/manifest.toml give. After changing WORLD_ATLAS, update the manifest first.
-WORLD_ATLAS := world-atlas@2.0.2
-MAPS := src/migprofile/data/maps
-
-vendor-maps:
-	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	tarball=$$(cd "$$tmp" && npm pack --silent $(WORLD_ATLAS)); \
-	registry=$$(npm view $(WORLD_ATLAS) dist.integrity); \
-	actual="sha512-$$(openssl dgst -sha512 -binary "$$tmp/$$tarball" | base64 -w0)"; \
-	test "$$actual" = "$$registry" || { echo "$$tarball is $$actual, the registry says $$registry"; exit 1; }; \
-	grep -qF "integrity = \"$$actual\"" $(MAPS)/manifest.toml || \
-	  { echo "$(MAPS)/manifest.toml does not name $$actual"; exit 1; }; \
-	tar -xzf "$$tmp/$$tarball" -C "$$tmp" package/countries-110m.json package/LICENSE; \
-	cp "$$tmp/package/countries-110m.json" "$$tmp/package/LICENSE" $(MAPS)/; \
-	echo "$(WORLD_ATLAS) checked ($$actual) and copied into $(MAPS)."
+# After changing a version in vendor.toml (and its integrity: npm view NAME@VERSION
+# dist.integrity), copy the files again; a tarball that does not match is refused.
+vendor:
+	$(PYTHON) scripts/vendor.py
 
 setup: system-packages $(VENV)/.installed
 

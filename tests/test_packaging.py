@@ -53,7 +53,7 @@ def test_sdist_and_wheel_carry_every_file_of_the_package(distributions):
     assert "migprofile/data/international/undesa_ims2024_bilateral_by_sex.csv" in files
     assert [f for f in files if f not in wheel] == []
     assert [f for f in files if f"migprofile-{__version__}/src/{f}" not in sdist] == []
-    for extra in ("CHANGELOG.md", "README.md", "requirements.lock"):
+    for extra in ("CHANGELOG.md", "README.md", "requirements.lock", "vendor.toml"):
         assert f"migprofile-{__version__}/{extra}" in sdist, extra
 
 

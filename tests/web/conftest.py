@@ -4,6 +4,8 @@ Each database gets its own copy of the profile and, on PostgreSQL, its own schem
 runs never meet. The profile has an agency, a signing key and two registered partners
 (Lao PDR, with a real profile that makes packages, and Korea); the app has one account of
 each role, and packages to and from the partners.
+
+The browser tests get the app on a loopback port instead (``live_server``) and Chromium.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import socket
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
@@ -43,6 +49,8 @@ ACCOUNTS = {
 BAD_CSV = ("Năm,Thị trường,Số lao động\n2022,Nhật Bản,1000\n2022,Japon,5\n"
            "2023,Hàn Quốc,abc\n")
 GOOD_CSV = "Năm,Thị trường,Số lao động\n2022,Nhật Bản,1000\n2022,Pháp,5\n2023,Hàn Quốc,300\n"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
 @pytest.fixture(scope="session")
@@ -149,3 +157,53 @@ def lao_package(web, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("lao-package") / "la-to-vn.zip"
     export_package(Profile.load(web.lao), to="VN_DOLAB", out=out, now=CREATED)
     return out
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_profile, tmp_path_factory):
+    """The app on a loopback port, over its own copy of the built profile, with an admin
+    and an editor of the agency VN_DOLAB."""
+    root = tmp_path_factory.mktemp("browser") / "viet-nam"
+    shutil.copytree(built_profile, root)
+    app = create_app(WebSettings(profile_dir=root))
+    with app.state.db.session() as db:
+        profile = Profile.load(root)
+        save_agency(db, profile, agency_id="VN_DOLAB", name="Department of Overseas Labour",
+                    dataflows=["LABOUR_DEPLOYMENTS"], actor="test")
+        for who in ("admin", "editor"):
+            email, role, agency = ACCOUNTS[who]
+            add_user(db, profile, email=email, role=role, agency=agency, password=PASSWORD)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    """A screenshot of the whole page, kept in test-artifacts/web/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

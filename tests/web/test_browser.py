@@ -4,67 +4,15 @@ switches language and downloads the PDF. Screenshots go to test-artifacts/web/."
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from migprofile.profile import Profile
-from migprofile.state.accounts import add_user, save_agency
-from migprofile.web import WebSettings, create_app
-from tests.web.conftest import BAD_CSV, GOOD_CSV, PASSWORD
+from tests.web.conftest import ACCOUNTS, BAD_CSV, GOOD_CSV, PASSWORD, shot
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-EDITOR = "editor@dolab.example.org"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def live_server(built_profile, tmp_path_factory):
-    """The app on a loopback port, over its own copy of the built profile."""
-    root = tmp_path_factory.mktemp("browser") / "viet-nam"
-    shutil.copytree(built_profile, root)
-    app = create_app(WebSettings(profile_dir=root))
-    with app.state.db.session() as db:
-        profile = Profile.load(root)
-        save_agency(db, profile, agency_id="VN_DOLAB", name="Department of Overseas Labour",
-                    dataflows=["LABOUR_DEPLOYMENTS"], actor="test")
-        add_user(db, profile, email=EDITOR, role="editor", agency="VN_DOLAB",
-                 password=PASSWORD)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.config.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+EDITOR = ACCOUNTS["editor"][0]
 
 
 @pytest.fixture
@@ -75,11 +23,6 @@ def page(browser, live_server):
     page.set_default_timeout(30_000)
     yield page
     context.close()
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
 def upload(page, path: Path) -> None:
