@@ -27,14 +27,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 import migprofile
 from migprofile.build import RECONCILIATION_FILE, STAMP_FILE
 from migprofile.errors import Message, MigprofileError
-from migprofile.exchange.keys import announced_key_change, load_keys, verify
+from migprofile.exchange.keys import KeyPair, announced_key_change, load_keys, verify
 from migprofile.files import staging_directory
 from migprofile.intake import resolve_sources
 from migprofile.profile import Profile
 
-__all__ = ["EDITIONS_FOLDER", "EditionManifest", "UnknownEdition", "Verification", "edition_names",
-           "edition_path", "narrative_files", "output_files", "publish_edition",
-           "read_manifest", "verify_edition"]
+__all__ = ["EDITIONS_FOLDER", "EditionManifest", "UnknownEdition", "Verification",
+           "check_publishable", "edition_names", "edition_path", "narrative_files",
+           "output_files", "publish_edition", "read_manifest", "verify_edition"]
 
 EDITIONS_FOLDER = "editions"
 MANIFEST_FILE = "manifest.json"
@@ -44,6 +44,7 @@ EDITION_NAME = re.compile(r"^(?!current$)[A-Za-z0-9][A-Za-z0-9._-]{0,49}$")
 """An edition's name: one folder name, never ``current`` (what a diff calls the outputs of
 the last build)."""
 READ_ONLY = 0o444
+READABLE_FOLDER = 0o755
 
 
 class _Model(BaseModel):
@@ -123,6 +124,15 @@ def _already_published(profile: Profile, edition: str) -> MigprofileError:
         path=profile.root / EDITIONS_FOLDER)
 
 
+def check_publishable(profile: Profile, edition: str) -> KeyPair:
+    """The key to sign ``edition`` with; refused when the profile has no key (the error
+    says how to make one), or when the edition was already published."""
+    keys = load_keys(profile)
+    if edition_path(profile, edition).exists():
+        raise _already_published(profile, edition)
+    return keys
+
+
 def _copy_read_only(source: Path, staging: Path, name: str) -> EditionFile:
     target = staging / name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,10 +161,8 @@ def publish_edition(profile: Profile, edition: str, *, by: str,
                     now: dt.datetime | None = None) -> EditionManifest:
     """Freeze the current outputs of ``out/`` as ``editions/EDITION/``, with the signed
     manifest; all or nothing, and never over an edition already published."""
+    keys = check_publishable(profile, edition)
     final = edition_path(profile, edition)
-    keys = load_keys(profile)  # no key: the error says how to make one, before any copy
-    if final.exists():
-        raise _already_published(profile, edition)
     with staging_directory(final.parent) as staging:
         files = _frozen_copies(profile, staging)
         manifest = EditionManifest(
@@ -169,6 +177,7 @@ def publish_edition(profile: Profile, edition: str, *, by: str,
         for name, data in ((MANIFEST_FILE, text), (SIGNATURE_FILE, signature)):
             (staging / name).write_bytes(data)
             os.chmod(staging / name, READ_ONLY)
+        os.chmod(staging, READABLE_FOLDER)  # a staging folder is private until then
         try:
             os.rename(staging, final)  # refused when another publication got there first
         except OSError as exc:
