@@ -701,9 +701,9 @@ app.add_typer(editions_app, name="editions")
 def editions_list(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
     """List the published editions: when, by whom, how many files, and whether every file
     and the signature are as published."""
-    from migprofile.operations import editions
+    from migprofile.operations import list_editions
 
-    found = editions(_profile(directory))
+    found = list_editions(_profile(directory))
     if not found:
         typer.echo(f"No edition published yet; publish one with `migprofile publish "
                    f"{directory}`.")

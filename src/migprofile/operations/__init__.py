@@ -42,7 +42,7 @@ _EXPORTS = {
     "sync_partners": "migprofile.operations.exchange",
     "Published": "migprofile.operations.editions",
     "edition_diff": "migprofile.operations.editions",
-    "editions": "migprofile.operations.editions",
+    "list_editions": "migprofile.operations.editions",
     "publish": "migprofile.operations.editions",
     "verify_edition": "migprofile.operations.editions",
     "Account": "migprofile.operations.accounts",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from migprofile.profile import Profile
 
-__all__ = ["Published", "edition_diff", "editions", "publish", "verify_edition"]
+__all__ = ["Published", "edition_diff", "list_editions", "publish", "verify_edition"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def publish(profile: Profile, *, edition: str | None = None, by: str | None = No
     return Published(manifest, not result.up_to_date)
 
 
-def editions(profile: Profile) -> list:
+def list_editions(profile: Profile) -> list:
     """Every published edition, checked: a
     :class:`~migprofile.editions.store.Verification` each, with its manifest."""
     from migprofile.editions.store import edition_names
