@@ -33,7 +33,7 @@ from migprofile.intake import resolve_sources
 from migprofile.profile import Profile
 
 __all__ = ["EDITIONS_FOLDER", "EditionManifest", "UnknownEdition", "Verification",
-           "check_publishable", "edition_names", "edition_path", "narrative_files",
+           "check_publishable", "edition_file", "edition_names", "edition_path", "narrative_files",
            "output_files", "publish_edition", "read_manifest", "verify_edition"]
 
 EDITIONS_FOLDER = "editions"
@@ -201,6 +201,18 @@ def read_manifest(profile: Profile, edition: str) -> EditionManifest:
     except (OSError, ValidationError) as exc:
         raise MigprofileError(Message("the manifest of edition {edition} cannot be read.",
                                       edition=edition), path=path) from exc
+
+
+def edition_file(profile: Profile, edition: str, name: str) -> Path:
+    """A file of an edition, by its name in the manifest (or the manifest and its
+    signature): nothing else is ever reached, whatever ``name`` holds."""
+    listed = {entry.path for entry in read_manifest(profile, edition).files}
+    if name not in listed | {MANIFEST_FILE, SIGNATURE_FILE}:
+        raise LookupError(f"edition {edition} has no file {name!r}")
+    path = edition_path(profile, edition) / name
+    if not path.is_file():
+        raise LookupError(f"the file {name!r} of edition {edition} is missing")
+    return path
 
 
 @dataclass(frozen=True)
