@@ -157,8 +157,7 @@ def _build_stamp(profile: Profile) -> str:
     return json.loads((profile.out_dir / STAMP_FILE).read_text(encoding="utf-8"))["stamp"]
 
 
-def publish_edition(profile: Profile, edition: str, *, by: str,
-                    now: dt.datetime | None = None) -> EditionManifest:
+def publish_edition(profile: Profile, edition: str, *, by: str) -> EditionManifest:
     """Freeze the current outputs of ``out/`` as ``editions/EDITION/``, with the signed
     manifest; all or nothing, and never over an edition already published."""
     keys = check_publishable(profile, edition)
@@ -167,7 +166,7 @@ def publish_edition(profile: Profile, edition: str, *, by: str,
         files = _frozen_copies(profile, staging)
         manifest = EditionManifest(
             edition=edition, country=profile.country,
-            published_at=now or dt.datetime.now(dt.UTC), published_by=by,
+            published_at=dt.datetime.now(dt.UTC), published_by=by,
             program_version=migprofile.__version__, build_stamp=_build_stamp(profile),
             sources=[SourceInput(name=s.name, kind=s.kind.kind, revision=s.meta.revision,
                                  sha256=s.sha256) for s in resolve_sources(profile)],

@@ -4,6 +4,7 @@ say what changed since one."""
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,14 @@ def _quiet(_: str) -> None:
     """Progress nobody follows."""
 
 
+def _os_user() -> str:
+    """Who runs the command; a container's user may have no name, only a number."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
+
+
 def publish(profile: Profile, *, edition: str | None = None, by: str | None = None,
             progress: Callable[[str], None] = _quiet) -> Published:
     """Build the profile if its outputs are not current, then freeze them as the edition
@@ -35,7 +44,7 @@ def publish(profile: Profile, *, edition: str | None = None, by: str | None = No
     name = edition or profile.settings.profile.edition
     check_publishable(profile, name)  # before a long build
     result = build_profile(profile, progress=progress)
-    manifest = publish_edition(profile, name, by=by or getpass.getuser())
+    manifest = publish_edition(profile, name, by=by or _os_user())
     return Published(manifest, not result.up_to_date)
 
 
