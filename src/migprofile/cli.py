@@ -670,7 +670,6 @@ def publish(
 ) -> None:
     """Build if the outputs are not current, then freeze them as an edition in
     DIR/editions/EDITION/: reports, tables, figures, narrative and a signed manifest."""
-    from migprofile.editions.store import edition_path
     from migprofile.operations import publish as publish_edition
 
     profile = _profile(directory)
@@ -679,7 +678,7 @@ def publish(
     typer.echo(f"Published edition {manifest.edition} of {profile.country}"
                + (" (built first)" if result.built else "")
                + f": {len(manifest.files)} files in "
-               f"{edition_path(profile, manifest.edition)}, signed by key "
+               f"{result.folder}, signed by key "
                f"{manifest.fingerprint}.")
 
 

@@ -7,6 +7,7 @@ import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from migprofile.profile import Profile
 
@@ -15,9 +16,10 @@ __all__ = ["Published", "edition_diff", "list_editions", "publish", "verify_edit
 
 @dataclass(frozen=True)
 class Published:
-    """An edition just published, and whether its outputs had to be built first."""
+    """An edition just published, where, and whether its outputs had to be built first."""
 
     manifest: object
+    folder: Path
     built: bool
 
 
@@ -39,13 +41,13 @@ def publish(profile: Profile, *, edition: str | None = None, by: str | None = No
     (default: the profile's ``edition`` setting), signed; ``by`` is who publishes (default:
     the user of the operating system)."""
     from migprofile.build import build_profile
-    from migprofile.editions.store import check_publishable, publish_edition
+    from migprofile.editions.store import check_publishable, edition_path, publish_edition
 
     name = edition or profile.settings.profile.edition
     check_publishable(profile, name)  # before a long build
     result = build_profile(profile, progress=progress)
     manifest = publish_edition(profile, name, by=by or _os_user())
-    return Published(manifest, not result.up_to_date)
+    return Published(manifest, edition_path(profile, name), not result.up_to_date)
 
 
 def list_editions(profile: Profile) -> list:
