@@ -23,6 +23,7 @@ LAYERS = [
     {"report", "exchange"},
     {"intake", "state"},
     {"build"},
+    {"editions"},
     {"operations"},
     {"web"},
     {"cli"},  # `serve` starts the web app

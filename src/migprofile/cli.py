@@ -660,6 +660,116 @@ def _reconciliation_table(rows) -> str:
                      .rstrip() for row in [columns, *cells])
 
 
+# editions -------------------------------------------------------------------------------
+
+@app.command()
+def publish(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    edition: Annotated[str | None, typer.Option(
+        help="The edition's name; default: the profile's edition setting.")] = None,
+) -> None:
+    """Build if the outputs are not current, then freeze them as an edition in
+    DIR/editions/EDITION/: reports, tables, figures, narrative and a signed manifest."""
+    from migprofile.operations import publish as publish_edition
+
+    profile = _profile(directory)
+    result = publish_edition(profile, edition=edition, progress=_progress)
+    manifest = result.manifest
+    typer.echo(f"Published edition {manifest.edition} of {profile.country}"
+               + (" (built first)" if result.built else "")
+               + f": {len(manifest.files)} files in "
+               f"{result.folder}, signed by key "
+               f"{manifest.fingerprint}.")
+
+
+class _ListByDefault(typer.core.TyperGroup):
+    """``migprofile editions DIR`` is ``migprofile editions list DIR``."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+editions_app = typer.Typer(cls=_ListByDefault, no_args_is_help=True, rich_markup_mode=None,
+                           help="Published editions: list, verify, and what changed since "
+                                "one. `migprofile editions DIR` lists them.")
+app.add_typer(editions_app, name="editions")
+
+
+@editions_app.command("list")
+def editions_list(directory: Annotated[Path, typer.Argument(help="The profile folder.")]) -> None:
+    """List the published editions: when, by whom, how many files, and whether every file
+    and the signature are as published."""
+    from migprofile.operations import list_editions
+
+    found = list_editions(_profile(directory))
+    if not found:
+        typer.echo(f"No edition published yet; publish one with `migprofile publish "
+                   f"{directory}`.")
+    for checked in found:
+        manifest = checked.manifest
+        when = (f"published {manifest.published_at:%Y-%m-%d %H:%M} UTC by "
+                f"{manifest.published_by}, {len(manifest.files)} files" if manifest
+                else "no readable manifest")
+        typer.echo(f"{checked.edition}  {when}  verified: {'yes' if checked.ok else 'no'}")
+
+
+@editions_app.command("verify")
+def editions_verify(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    edition: Annotated[str, typer.Argument(help="The edition, e.g. 2026.")],
+) -> None:
+    """Check every file of an edition against its manifest, and the manifest against its
+    signature; name every file changed, added or missing."""
+    from migprofile.operations import verify_edition
+
+    checked = verify_edition(_profile(directory), edition)
+    if checked.ok:
+        manifest = checked.manifest
+        typer.echo(f"Edition {edition}: verified; its {len(manifest.files)} files are as "
+                   f"published, and the manifest is signed by key {manifest.fingerprint}.")
+        return
+    typer.echo(f"Edition {edition} is NOT as published:")
+    for problem in checked.problems():
+        typer.echo(f"  {problem}")
+    raise typer.Exit(1)
+
+
+@editions_app.command("diff")
+def editions_diff(
+    directory: Annotated[Path, typer.Argument(help="The profile folder.")],
+    edition: Annotated[str, typer.Argument(help="The edition, e.g. 2026.")],
+    other: Annotated[str | None, typer.Argument(
+        help="Another edition; default: the current outputs (the last build).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the changes as JSON.")] = False,
+) -> None:
+    """What changed since an edition: figures (indicators.csv), sources and narrative."""
+    from migprofile.operations import edition_diff
+
+    diff = edition_diff(_profile(directory), edition, other)
+    if as_json:
+        typer.echo(json.dumps(diff.as_json(), ensure_ascii=False, indent=1))
+        return
+    typer.echo("\n".join(_diff_lines(diff)))
+
+
+def _diff_lines(diff) -> list[str]:
+    lines = [f"Since edition {diff.since}, to {diff.to}: {len(diff.figures)} figure(s), "
+             f"{len(diff.sources)} source(s), {len(diff.texts)} text(s) changed."]
+    for f in diff.figures:
+        key = " ".join(filter(None, (f.indicator, f.partner, f.year, f.sex, f.revision)))
+        lines.append(f"  figure  {f.kind:8} {key}: {f.old or '-'} -> {f.new or '-'}")
+    for s in diff.sources:
+        lines.append(f"  source  {s.kind:8} {s.name}: revision {s.old_revision or '-'} -> "
+                     f"{s.new_revision or '-'}, sha256 {(s.old_sha256 or '-')[:12]} -> "
+                     f"{(s.new_sha256 or '-')[:12]}")
+    for t in diff.texts:
+        lines += [f"  text    {t.kind:8} {t.file}", t.diff.rstrip("\n")]
+    return lines
+
+
 # the web app ---------------------------------------------------------------------------
 
 DatabaseOption = Annotated[str | None, typer.Option(

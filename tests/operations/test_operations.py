@@ -105,7 +105,8 @@ def test_the_command_line_calls_the_application_layer_not_the_layers_below():
                                                  "migprofile.exchange", "migprofile.state.db",
                                                  "migprofile.state.accounts",
                                                  "migprofile.crossings",
-                                                 "migprofile.indicators"))}
+                                                 "migprofile.indicators",
+                                                 "migprofile.editions"))}
     assert below == set()
     assert "migprofile.operations" in reached
 

@@ -26,6 +26,7 @@ PAGES = {
     "exchange": "/exchange",
     "reconciliation": "/reconciliation",
     "report": "/report",
+    "editions": "/editions",
     "users": "/admin/users",
     "agencies": "/admin/agencies",
     "tokens": "/admin/tokens",

@@ -23,8 +23,8 @@ from migprofile.web.settings import WebSettings
 from migprofile.web.templating import error_text
 
 __all__ = ["DATA_TYPES", "PACKAGE_TYPES", "Context", "TooLarge", "export_package",
-           "import_upload", "issue_access_token", "receive_package", "revoke_access_tokens",
-           "visible_packages"]
+           "import_upload", "issue_access_token", "publish_edition", "receive_package",
+           "revoke_access_tokens", "visible_packages"]
 
 DATA_TYPES = {".csv": None, ".xlsx": None}
 """File types an agency may upload, with the bytes such a file starts with (none for a
@@ -173,6 +173,21 @@ def export_package(ctx: Context, *, to: str, dataflows: list[str],
     ctx.audit("export", to, detail=f"{manifest.package_id}: {summary}")
     ctx.db.commit()
     return package
+
+
+def publish_edition(ctx: Context, edition: str):
+    """Publish an edition (``migprofile publish``), in the admin's name; the manifest."""
+    try:
+        published = ctx.service.publish(edition=edition, by=ctx.actor.email)
+    except MigprofileError as exc:
+        ctx.audit("publish", edition, outcome="refused", detail=error_text(exc, "en"))
+        ctx.db.commit()
+        raise
+    manifest = published.manifest
+    ctx.audit("publish", manifest.edition, detail=f"{len(manifest.files)} files, key "
+                                                   f"{manifest.fingerprint}")
+    ctx.db.commit()
+    return manifest
 
 
 def receive_package(ctx: Context, upload: UploadFile) -> tuple[Package | None, str]:

@@ -324,6 +324,31 @@ class ProfileService:
         with self.lock:
             return package_import(self.profile, file)
 
+    def publish(self, *, edition: str, by: str):
+        """``migprofile publish``: builds first when the outputs are not current."""
+        from migprofile.operations import publish
+
+        with self.lock:
+            return publish(self.profile, edition=edition, by=by)
+
+    def editions(self) -> list:
+        """Every published edition, verified (``migprofile editions``)."""
+        from migprofile.operations import list_editions
+
+        return list_editions(self.profile)
+
+    def edition_diff(self, edition: str, other: str | None):
+        """What changed since an edition (``migprofile editions diff``)."""
+        from migprofile.operations import edition_diff
+
+        return edition_diff(self.profile, edition, other)
+
+    def edition_file(self, edition: str, name: str) -> Path:
+        """A file of an edition, only one its manifest lists."""
+        from migprofile.editions.store import edition_file
+
+        return edition_file(self.profile, edition, name)
+
     @cached_property
     def vega_bundle(self) -> str:
         """Vega, Vega-Lite and vega-embed in one script, served by the app (no CDN)."""

@@ -6,13 +6,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from migprofile.codes import REPORT_LANGUAGES
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.state.accounts import (
     add_user,
     disable_user,
@@ -307,6 +308,57 @@ def report_pdf(language: str, ctx: Context = Depends(context)) -> Response:
     path = ctx.service.report_pdf(language)
     return FileResponse(path, media_type="application/pdf",
                         filename=f"migration-profile-{language}.pdf")
+
+
+# editions -------------------------------------------------------------------------------------
+
+EditionName = Annotated[str, PathParam(max_length=50)]
+
+
+def _editions_page(request: Request, ctx: Context, *, message: str | None = None,
+                   error: str | None = None, status: int = 200) -> Response:
+    return render(request, "editions.html.j2", status=status, message=message, error=error,
+                  editions=ctx.service.editions(),
+                  default_edition=ctx.service.profile.settings.profile.edition)
+
+
+@page("GET", "/editions", READERS)
+def editions(request: Request, ctx: Context = Depends(context)) -> Response:
+    return _editions_page(request, ctx)
+
+
+@page("POST", "/editions", ("admin",))
+async def editions_publish(request: Request, edition: Annotated[str, Form(max_length=50)],
+                           confirm: Annotated[bool, Form()] = False,
+                           ctx: Context = Depends(context)) -> Response:
+    """Publish an edition, once the admin confirmed it (it can never be changed)."""
+    if not confirm:
+        return _editions_page(request, ctx, status=422, error=message_text(
+            Message("Confirm that edition {edition} is to be published as it is.",
+                    edition=edition), request_language(request)))
+    try:
+        manifest = await long_action(request, actions.publish_edition, ctx, edition.strip())
+    except MigprofileError as exc:
+        return _editions_page(request, ctx, error=_shown(request, exc), status=422)
+    return _editions_page(request, ctx, message=message_text(
+        Message("Edition {edition} is published: {count} files, signed.",
+                edition=manifest.edition, count=len(manifest.files)),
+        request_language(request)))
+
+
+@page("GET", "/editions/{edition}/files/{file:path}", READERS)
+def edition_file(edition: EditionName, file: str,
+                 ctx: Context = Depends(context)) -> Response:
+    path = ctx.service.edition_file(edition, file)
+    return FileResponse(path, filename=f"{edition}-{path.name}")
+
+
+@page("GET", "/editions/{edition}/diff", READERS)
+def edition_diff(request: Request, edition: EditionName, other: Code = "",
+                 ctx: Context = Depends(context)) -> Response:
+    diff = ctx.service.edition_diff(edition, other or None)
+    return render(request, "edition_diff.html.j2", diff=diff,
+                  others=[e.edition for e in ctx.service.editions() if e.edition != edition])
 
 
 # administration -------------------------------------------------------------------------------
