@@ -20,6 +20,7 @@ from migprofile.report.model import Map
 from migprofile.report.render import environment
 from migprofile.report.sections.common import partner_map
 from migprofile.report.sections.topics import declared_sections
+from tests.report.test_topic_sections import INDICATOR
 
 DISCLAIMER = ("The boundaries and names shown and the designations used on this map do not "
               "imply official endorsement or acceptance by the United Nations.")
@@ -207,17 +208,6 @@ def test_a_missing_or_broken_boundary_file_is_refused_naming_it(tmp_path, text, 
 
 # the declaration ------------------------------------------------------------------------
 
-INDICATOR = """
-[[indicators]]
-id = "refugees_test"
-section = "asylum"
-unit = "persons"
-sources = ["unhcr"]
-compute = "sum"
-parameters = { source = "unhcr", measure = "REFUGEES" }
-names = { en = "Refugees", vi = "Người tị nạn", lo = "ຜູ້ລີ້ໄພ", ko = "난민" }
-definition = { en = "Refugees.", vi = "Người tị nạn.", lo = "ຜູ້ລີ້ໄພ.", ko = "난민." }
-"""
 SECTION = INDICATOR + """
 [[sections]]
 id = "asylum"
