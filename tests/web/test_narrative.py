@@ -130,3 +130,12 @@ def test_unknown_sections_and_languages_are_not_found(assigned):
     assert admin.get("/narrative/no_such_section").status_code == 404
     assert _save(admin, SECTION, {"fr": "Non."}).status_code == 404
     assert not (assigned.root / "narrative" / f"{SECTION}.fr.md").exists()
+
+
+def test_a_text_too_long_is_refused_and_not_written(assigned):
+    path = assigned.root / "narrative" / f"{SECTION}.en.md"
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    answer = _save(assigned.client("admin"), SECTION, {"en": "x" * 200_001})
+    assert answer.status_code == 422
+    assert "at most 200000 characters" in answer.text
+    assert (path.read_text(encoding="utf-8") if path.exists() else None) == before

@@ -294,7 +294,8 @@ def save_narrative(ctx: Context, section: str, texts: dict[str, str]) -> list[st
     if not may_write_narrative(ctx, section):
         ctx.audit("narrative_save", section, outcome="refused", detail="not assigned")
         ctx.db.commit()
-        raise Forbidden("This section is assigned to another agency; ask an admin.")
+        raise Forbidden("Only an editor of the agency assigned to this section, or an "
+                        "admin, may change its text.")
     changed = [language for language, text in texts.items()
                if text.replace("\r\n", "\n").strip()
                != read_narrative(profile, section, language).strip()]

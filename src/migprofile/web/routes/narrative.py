@@ -11,7 +11,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from migprofile.errors import MigprofileError
+from migprofile.errors import Message, MigprofileError
 from migprofile.operations import narrative_sections, read_narrative
 from migprofile.report.markdown import markdown_html
 from migprofile.state import narrative
@@ -21,7 +21,7 @@ from migprofile.web.actions import Context
 from migprofile.web.auth import READERS, WRITERS
 from migprofile.web.routes.common import context, route
 from migprofile.web.routes.pages import back
-from migprofile.web.templating import error_text, render, request_language
+from migprofile.web.templating import error_text, message_text, render, request_language
 
 router = APIRouter(include_in_schema=False)
 Section = Annotated[str, PathParam(max_length=64)]
@@ -99,14 +99,16 @@ def editor(request: Request, section: Section,
 
 
 @page("POST", "/narrative/{section}", WRITERS)
-def save(section: Section, language: Annotated[list[str], Form()],
+def save(request: Request, section: Section, language: Annotated[list[str], Form()],
          text: Annotated[list[str], Form()], ctx: Context = Depends(context)) -> Response:
     """Save the section's texts; only an editor of its agency (or an admin) may."""
     _known(ctx, section)
-    languages = ctx.service.profile.languages
-    if len(language) != len(text) or not set(language) <= set(languages) \
-            or any(len(t) > MAX_TEXT for t in text):
-        raise LookupError("a text in no language of the profile, or too long")
+    if len(language) != len(text) or not set(language) <= set(ctx.service.profile.languages):
+        raise LookupError("a text in no language of the profile")
+    if any(len(t) > MAX_TEXT for t in text):
+        return _editor(request, ctx, section, status=422, error=message_text(
+            Message("A text may have at most {count} characters.", count=MAX_TEXT),
+            request_language(request)))
     changed = actions.save_narrative(ctx, section, dict(zip(language, text, strict=True)))
     return back(f"/narrative/{section}", saved=",".join(changed) or "-")
 
