@@ -27,6 +27,8 @@ PAGES = {
     "reconciliation": "/reconciliation",
     "report": "/report",
     "editions": "/editions",
+    "narrative": "/narrative",
+    "narrative-editor": "/narrative/findings",
     "users": "/admin/users",
     "agencies": "/admin/agencies",
     "tokens": "/admin/tokens",

@@ -200,7 +200,7 @@ def test_the_migrations_make_the_schema_the_models_describe(web):
 
     with web.db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         assert compare_metadata(context, Base.metadata) == []
 
 

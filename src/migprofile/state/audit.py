@@ -1,6 +1,6 @@
 """The audit log: who signed in, uploaded, imported, exported, published an edition,
-changed a role or an access token, and which SDMX queries partners' servers made (answered
-or refused), when.
+changed a role or an access token, assigned, wrote, commented or approved the narrative,
+and which SDMX queries partners' servers made (answered or refused), when.
 
 Entries are only ever added; the database refuses updates and deletes (see the first
 migration), and no page or API route changes them.
@@ -20,7 +20,8 @@ __all__ = ["ACTIONS", "SYNC_ACTOR", "audit_recorder", "read_log", "record"]
 ACTIONS = ("login", "logout", "upload", "import", "build", "export", "package_import",
            "partner_key", "user_add", "user_disable", "role_change", "agency_save",
            "sdmx_query", "token_issue", "token_revoke", "partner_access", "package_download",
-           "sync", "publish")
+           "sync", "publish", "narrative_assign", "narrative_save", "narrative_comment",
+           "narrative_approve")
 
 
 SYNC_ACTOR = "exchange sync"

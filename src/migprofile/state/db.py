@@ -32,7 +32,8 @@ from migprofile.errors import MigprofileError
 from migprofile.profile import Profile
 
 __all__ = ["ROLES", "STATE_FOLDER", "Agency", "AuditEntry", "Base", "Database",
-           "LoginAttempt", "Package", "Upload", "User", "UserSession", "database_url",
+           "LoginAttempt", "NarrativeComment", "NarrativeRevision", "NarrativeSection",
+           "Package", "Upload", "User", "UserSession", "database_url",
            "default_database_url", "migrate", "now", "state_url"]
 
 STATE_FOLDER = "webapp"
@@ -150,6 +151,43 @@ class AuditEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="ok")
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class NarrativeSection(Base):
+    """A section of the narrative: the agency that writes it, and whether the lead
+    approved its text (a section without a row is a draft nobody is assigned)."""
+
+    __tablename__ = "narrative_sections"
+    section: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    """``draft`` or ``approved``."""
+    changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    changed_by: Mapped[str | None] = mapped_column(String(320), nullable=True)
+
+
+class NarrativeRevision(Base):
+    """A text of the narrative as it was before someone saved a new one."""
+
+    __tablename__ = "narrative_revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    author: Mapped[str] = mapped_column(String(320))
+    """Who replaced the text."""
+    previous: Mapped[str] = mapped_column(Text)
+
+
+class NarrativeComment(Base):
+    """A reviewer's comment on a section of the narrative."""
+
+    __tablename__ = "narrative_comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
 
 
 @cache

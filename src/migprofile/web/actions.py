@@ -270,3 +270,37 @@ def revoke_access_tokens(ctx: Context, partner: str, token_id: str | None = None
               outcome="ok" if count else "none")
     ctx.db.commit()
     return count
+
+
+def may_write_narrative(ctx: Context, section: str) -> bool:
+    """Admins write every section; editors those assigned to their agency."""
+    if ctx.actor.role == "admin":
+        return True
+    from migprofile.state.db import NarrativeSection
+
+    row = ctx.db.get(NarrativeSection, section)
+    return (ctx.actor.role == "editor" and row is not None and row.agency is not None
+            and row.agency == ctx.actor.user.agency)
+
+
+def save_narrative(ctx: Context, section: str, texts: dict[str, str]) -> list[str]:
+    """Write a section's texts (language -> Markdown) that changed, keeping the ones they
+    replace; the languages written. A changed text makes an approved section a draft."""
+    from migprofile.operations import read_narrative
+    from migprofile.operations import save_narrative as write
+    from migprofile.state.narrative import record_save
+
+    profile = ctx.service.profile
+    if not may_write_narrative(ctx, section):
+        ctx.audit("narrative_save", section, outcome="refused", detail="not assigned")
+        ctx.db.commit()
+        raise Forbidden("Only an editor of the agency assigned to this section, or an "
+                        "admin, may change its text.")
+    changed = [language for language, text in texts.items()
+               if text.replace("\r\n", "\n").strip()
+               != read_narrative(profile, section, language).strip()]
+    for language in changed:
+        previous = write(profile, section, language, texts[language])
+        record_save(ctx.db, section, language, previous, actor=ctx.actor.email)
+    ctx.db.commit()
+    return changed

@@ -19,7 +19,7 @@ from migprofile.state.db import Database, state_url
 from migprofile.web.actions import TooLarge
 from migprofile.web.auth import Forbidden, NotSignedIn, authorize
 from migprofile.web.partner_access import PartnerRefused, refused_answer
-from migprofile.web.routes import api, exchange, pages, sdmx
+from migprofile.web.routes import api, exchange, narrative, pages, sdmx
 from migprofile.web.service import ProfileService
 from migprofile.web.settings import WebSettings
 from migprofile.web.templating import error_text, render, request_language
@@ -158,6 +158,7 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.include_router(api.schema_router)
     app.include_router(exchange.router)
     app.include_router(pages.router)
+    app.include_router(narrative.router)
     app.include_router(sdmx.router)
     app.mount("/static", StaticFiles(packages=[("migprofile", "web/static")]), name="static")
 
