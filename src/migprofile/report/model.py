@@ -57,6 +57,9 @@ class KeyFigure:
     value: str
     detail: str
     note: str
+    indicator: str = ""
+    """The indicator shown, and the sex of its value (the web app draws its series)."""
+    sex: str = "_T"
 
 
 @dataclass

@@ -230,10 +230,10 @@ def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
     latest = data.latest(indicator, sex=sex)
     note = indicator_note(data, loc, indicator)
     if latest is None:
-        return KeyFigure(label, loc._("no data"), "", note)
+        return KeyFigure(label, loc._("no data"), "", note, indicator, sex)
     year, value = latest
     return KeyFigure(label, format_by_unit(value, REGISTRY[indicator].unit, loc),
-                     f"{year}; {detail}" if detail else year, note)
+                     f"{year}; {detail}" if detail else year, note, indicator, sex)
 
 
 def format_by_unit(value: float | None, unit: str, loc: Localizer) -> str:

@@ -1,0 +1,63 @@
+"""The dashboard: an overview of the key figures, a page per section of the report, and
+each chart's data to download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from markupsafe import escape
+from openpyxl import load_workbook
+
+
+def test_the_overview_shows_each_key_figure_with_its_series_and_lists_the_sections(web):
+    viewer = web.client("viewer")
+    page = viewer.get("/")
+    assert page.status_code == 200
+    assert "Population" in page.text and "No edition published yet." in page.text
+    lines = re.findall(r'<polyline points="([^"]+)"', page.text)
+    assert lines, "no sparkline"
+    population = lines[0].split()
+    assert population[0].startswith("0.0,") and population[-1].startswith("100.0,")
+    sections = viewer.get("/api/dashboard").json()
+    for section in sections:
+        link = f'<a href="/sections/{section["id"]}">{escape(section["title"])}</a>'
+        assert link in page.text
+    assert 'class="vega"' not in page.text
+
+
+def test_a_section_page_has_its_charts_and_links_to_its_neighbours(web):
+    viewer = web.client("viewer")
+    sections = [s["id"] for s in viewer.get("/api/dashboard").json()]
+    page = viewer.get(f"/sections/{sections[1]}")
+    assert page.status_code == 200
+    assert f'href="/sections/{sections[0]}" rel="prev"' in page.text
+    assert f'href="/sections/{sections[2]}" rel="next"' in page.text
+    assert 'class="vega"' in viewer.get("/sections/emigration").text
+    assert 'rel="prev"' not in viewer.get(f"/sections/{sections[0]}").text
+    assert 'rel="next"' not in viewer.get(f"/sections/{sections[-1]}").text
+
+
+def test_an_unknown_section_or_figure_is_not_found(web):
+    viewer = web.client("viewer")
+    assert viewer.get("/sections/no_such_section").status_code == 404
+    assert viewer.get("/sections/emigration/figures/99.csv").status_code == 404
+    assert viewer.get("/sections/emigration/figures/1.pdf").status_code == 404
+
+
+def test_a_figures_data_downloads_as_the_chart_draws_it(web):
+    viewer = web.client("viewer")
+    figure = next(s for s in viewer.get("/api/dashboard").json()
+                  if s["id"] == "emigration")["figures"][0]
+    drawn = next(v for v in figure["spec"]["datasets"].values() if isinstance(v, list))
+    answer = viewer.get("/sections/emigration/figures/1.csv")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert rows == [{k: str(v) for k, v in row.items()} for row in drawn]
+    book = load_workbook(io.BytesIO(viewer.get("/sections/emigration/figures/1.xlsx").content))
+    cells = [list(row) for row in book.active.iter_rows(values_only=True)]
+    assert cells[0][0] == figure["title"]
+    assert cells[1] == list(drawn[0])
+    assert cells[2:] == [list(row.values()) for row in drawn]
+
