@@ -3,12 +3,15 @@ each chart's data to download."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
 
 from markupsafe import escape
 from openpyxl import load_workbook
+
+from migprofile.web.tooltips import EXACT, with_tooltips
 
 
 def test_the_overview_shows_each_key_figure_with_its_series_and_lists_the_sections(web):
@@ -61,3 +64,31 @@ def test_a_figures_data_downloads_as_the_chart_draws_it(web):
     assert cells[1] == list(drawn[0])
     assert cells[2:] == [list(row.values()) for row in drawn]
 
+
+
+def test_every_value_of_a_chart_says_itself_exactly_with_its_source_and_revision(web):
+    viewer = web.client("viewer")
+    figure = next(s for s in viewer.get("/api/dashboard").json()
+                  if s["id"] == "emigration")["figures"][0]
+    tooltip = figure["spec"]["encoding"]["tooltip"]
+    assert {"field": "value", "type": "quantitative", "format": EXACT,
+            "title": "Value"} in tooltip
+    assert [t["field"] for t in tooltip[-2:]] == ["source", "revision"]
+    published = {(r["time_period"], r["sex"]): (r["source"], r["revision"])
+                 for r in viewer.get("/api/indicators",
+                                     params={"indicator": "emigrant_stock"}).json()}
+    drawn = next(v for v in figure["spec"]["datasets"].values() if isinstance(v, list))
+    assert drawn and all((row["source"], row["revision"]) == published[(row["year"], row["sex"])]
+                         for row in drawn)
+
+
+def test_the_tooltips_leave_the_reports_chart_as_it_is():
+    spec = {"mark": "bar", "encoding": {"tooltip": [{"field": "value", "format": ",d"}]},
+            "datasets": {"d": [{"label": "2020", "value": 1.5}]}}
+    before = copy.deepcopy(spec)
+    shown = with_tooltips(spec, ("stock",), {}, {("stock", "2020"): {("desa", "2024")}},
+                          {"value": "Value", "source": "Source", "revision": "Revision"})
+    assert spec == before
+    assert shown["datasets"]["d"] == [{"label": "2020", "value": 1.5, "source": "desa",
+                                       "revision": "2024"}]
+    assert shown["encoding"]["tooltip"][0]["format"] == EXACT

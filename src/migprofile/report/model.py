@@ -16,6 +16,9 @@ class Figure:
     """Vega-Lite specification (rendered to PNG for the report, interactive on the web)."""
     note: str
     png: bytes | None = None
+    indicators: tuple[str, ...] = ()
+    """The indicators the chart draws, when it draws indicators (the web app says the
+    source and revision of each value)."""
 
 
 @dataclass

@@ -179,14 +179,24 @@ class ProfileService:
         from migprofile.report.charts import themed
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
+        from migprofile.web.tooltips import provenance, with_tooltips
 
         loc = localizer(language)
         sections = []
         with self.registry():
             built = build_sections(self._report_data, loc)
+        names = self.indicator_names(language)
+        found = provenance(self.indicator_rows())
+        titles = {"value": loc._("Value"), "source": loc._("Source"),
+                  "revision": loc._("Revision")}
+
+        def interactive(figure: Figure) -> Figure:
+            chart = with_tooltips(themed(figure.chart, loc), figure.indicators, names, found,
+                                  titles)
+            return replace(figure, chart=chart)
+
         for section in built:
-            blocks = [replace(b, chart=themed(b.chart, loc)) if isinstance(b, Figure)
-                      else b for b in section.blocks]
+            blocks = [interactive(b) if isinstance(b, Figure) else b for b in section.blocks]
             sections.append(DashboardSection(section.id, section.title, blocks))
         return sections
 
