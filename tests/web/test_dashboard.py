@@ -12,6 +12,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from migprofile.web.tooltips import EXACT, with_tooltips
+from migprofile.web.year_choice import PARAMETER, with_year_choice
 
 
 def test_the_overview_shows_each_key_figure_with_its_series_and_lists_the_sections(web):
@@ -92,3 +93,34 @@ def test_the_tooltips_leave_the_reports_chart_as_it_is():
     assert shown["datasets"]["d"] == [{"label": "2020", "value": 1.5, "source": "desa",
                                        "revision": "2024"}]
     assert shown["encoding"]["tooltip"][0]["format"] == EXACT
+
+
+def test_a_partner_chart_offers_every_year_and_shows_the_latest_as_the_report(web):
+    viewer = web.client("viewer")
+    figure = next(s for s in viewer.get("/api/dashboard").json()
+                  if s["id"] == "emigration")["figures"][1]
+    spec = figure["spec"]
+    choice = spec["params"][0]
+    years = choice["bind"]["options"]
+    assert choice["bind"]["input"] == "select" and len(years) > 1
+    assert years == sorted(years, reverse=True) and choice["value"] == years[0]
+    assert spec["transform"][0] == {"filter": f"datum.year === {PARAMETER}"}
+    drawn = next(v for v in spec["datasets"].values() if isinstance(v, list))
+    assert {row["year"] for row in drawn} == set(years)
+    published = viewer.get("/api/indicators", params={
+        "indicator": "emigrant_stock_by_destination", "period": years[0], "sex": "_T"}).json()
+    largest = sorted((float(r["value"]) for r in published if r["value"]), reverse=True)
+    assert [row["value"] for row in drawn if row["year"] == years[0]] == largest[:10]
+
+
+def test_the_year_choice_filters_the_rows_and_orders_the_bars_by_value():
+    spec = {"layer": [{"mark": "bar", "encoding": {"y": {"field": "label", "sort": ["A"]}}}],
+            "data": {"name": "d"}, "datasets": {"d": [{"label": "A", "value": 2}]},
+            "height": 44}
+    shown = with_year_choice(spec, {"2024": [{"label": "A", "value": 2}],
+                                    "2020": [{"label": "B", "value": 1}] * 3}, "2024", "Year")
+    assert shown["datasets"]["d"] == [{"year": "2024", "label": "A", "value": 2},
+                                      *[{"year": "2020", "label": "B", "value": 1}] * 3]
+    assert shown["params"][0]["value"] == "2024"
+    assert shown["layer"][0]["encoding"]["y"]["sort"] == "-x"
+    assert shown["height"] == 66 and spec["height"] == 44

@@ -19,6 +19,11 @@ class Figure:
     indicators: tuple[str, ...] = ()
     """The indicators the chart draws, when it draws indicators (the web app says the
     source and revision of each value)."""
+    partner_year: str = ""
+    """The year of a chart of one indicator's largest partners (its latest): the web app
+    lets the reader choose another."""
+    scale: float = 1.0
+    """What the chart divides the indicator's values by (e.g. a million)."""
 
 
 @dataclass

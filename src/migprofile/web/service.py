@@ -180,6 +180,7 @@ class ProfileService:
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
         from migprofile.web.tooltips import provenance, with_tooltips
+        from migprofile.web.year_choice import with_year_choice
 
         loc = localizer(language)
         sections = []
@@ -191,8 +192,11 @@ class ProfileService:
                   "revision": loc._("Revision")}
 
         def interactive(figure: Figure) -> Figure:
-            chart = with_tooltips(themed(figure.chart, loc), figure.indicators, names, found,
-                                  titles)
+            chart = themed(figure.chart, loc)
+            if figure.partner_year:
+                chart = with_year_choice(chart, self._partners_by_year(figure, loc),
+                                         figure.partner_year, loc._("Year"))
+            chart = with_tooltips(chart, figure.indicators, names, found, titles)
             return replace(figure, chart=chart)
 
         for section in built:
@@ -269,6 +273,22 @@ class ProfileService:
         figure = figures[number - 1]
         rows = next(v for v in figure.chart["datasets"].values() if isinstance(v, list))
         return figure.title, rows
+
+    def _partners_by_year(self, figure, loc) -> dict[str, list[dict]]:
+        """The largest partners of a figure's indicator in each year, newest first, as
+        its chart draws them (names in the language, values divided by its scale)."""
+        data = self._report_data
+        indicator, = figure.indicators
+        years = sorted(set(data.rows(indicator, sex=None, partner=None).time_period),
+                       reverse=True)
+        by_year = {}
+        for year in years:
+            top = data.top_partners(indicator, year=year, n=data.settings.report.top_n)
+            if not top.empty:
+                by_year[str(year)] = [
+                    {"label": loc.country(code), "value": value / figure.scale}
+                    for code, value in zip(top.counterpart_area, top.value, strict=True)]
+        return by_year
 
     def registry(self):
         """A context in which the profile's own indicators are in the registry."""

@@ -148,7 +148,7 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
                        "value": top.value / scale})
     spec = charts.bar_chart(df, x_title=x_title or loc._("persons"), value_format=value_format)
     return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator),
-                  indicators=(indicator,))
+                  indicators=(indicator,), partner_year=year, scale=scale)
 
 
 MAP_DESCRIBED = 5
