@@ -15,7 +15,8 @@ from migprofile.web.service import ProfileService
 
 SAMPLES = {"dataflow": "LABOUR_DEPLOYMENTS", "user_id": "1", "agency_id": "VN_DOLAB",
            "language": "en", "code": "en", "path": "dataflow", "edition": "2026",
-           "file": "indicators.csv", "section": "emigration"}
+           "file": "indicators.csv", "section": "emigration", "section_id": "emigration",
+           "number": "1", "fmt": "csv"}
 """A value for each path parameter; a route with a new parameter fails until it has one."""
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/language/{code}"),
           ("GET", "/vendor/vega.js"), ("POST", "/api/session")}

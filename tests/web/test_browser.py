@@ -38,10 +38,9 @@ def test_sign_in_upload_correct_build_switch_language_download(page, tmp_path):
     page.fill("input[name=email]", EDITOR)
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Sign in')")
-    page.wait_for_selector("div.vega[data-rendered=true]")
     assert page.locator("h1").inner_text() == "Dashboard"
-    assert page.locator("section#labour_migration").count() == 0
-    charts_before = page.locator("div.vega").count()
+    assert page.locator(".key-figure svg.sparkline").count() > 0
+    assert page.locator("a[href='/sections/labour_migration']").count() == 0
     shot(page, "01-dashboard")
 
     draft = tmp_path / "dolab-2023.csv"
@@ -69,15 +68,16 @@ def test_sign_in_upload_correct_build_switch_language_download(page, tmp_path):
     page.click("button:has-text('Build the report')", timeout=300_000)
     page.wait_for_selector("p.success", timeout=300_000)
     page.goto("/")
+    page.click("a[href='/sections/labour_migration']")
     page.wait_for_selector("div.vega[data-rendered=true]")
-    assert page.locator("section#labour_migration").count() == 1
-    assert page.locator("div.vega").count() > charts_before
-    page.locator("section#labour_migration").scroll_into_view_if_needed()
+    assert page.locator("section#labour_migration div.vega").count() > 0
     shot(page, "04-dashboard-after-upload")
 
+    page.goto("/")
     page.click("a[lang=vi]")
     page.wait_for_selector("html[lang=vi]")
     assert page.locator("h1").inner_text() == "Bảng tổng quan"
+    page.click("a[href='/sections/emigration']")
     page.wait_for_selector("div.vega[data-rendered=true]")
     shot(page, "05-dashboard-vi")
     page.click("a[href='/report']")

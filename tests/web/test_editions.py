@@ -3,6 +3,7 @@ but cannot publish, and the page says what changed since an edition."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -99,3 +100,9 @@ def test_the_page_says_what_changed_since_the_edition(published):
     assert "<h3>findings.en.md (added)</h3>" in page.text
     assert "+- Remittances grew again in 2024." in page.text
     assert "<h2>Figures</h2>" not in page.text and "<h2>Sources</h2>" not in page.text
+
+
+def test_the_overview_compares_each_key_figure_with_the_latest_edition(published):
+    page = published.client("viewer").get("/")
+    assert "No edition published yet." not in page.text
+    assert re.search(r'<p class="change">Edition 2026: [\d,]+ \(\d{4}\)</p>', page.text)

@@ -7,6 +7,7 @@ import csv
 import io
 
 import openpyxl
+from markupsafe import escape
 
 from tests.web.conftest import BAD_CSV, GOOD_CSV
 
@@ -148,9 +149,10 @@ def test_the_dashboard_has_the_reports_charts_as_vega_lite(web):
     assert figures[0]["spec"]["config"]["font"] == "Noto Sans"
     assert {s["id"] for s in sections} >= {"key_figures", "emigration", "remittances"}
     viewer.cookies.set("migprofile_lang", "vi")
-    page = viewer.get("/")
-    assert page.text.count('class="vega"') == len(figures)
-    assert sections[0]["title"] in page.text
+    pages = [viewer.get(f"/sections/{s['id']}").text for s in sections]
+    assert sum(page.count('class="vega"') for page in pages) == len(figures)
+    assert all(f"<h1>{escape(s['title'])}</h1>" in page for s, page in zip(sections, pages,
+                                                                   strict=True))
     script = web.client().get("/vendor/vega.js")
     assert script.status_code == 200 and "vegaEmbed" in script.text
 

@@ -16,6 +16,14 @@ class Figure:
     """Vega-Lite specification (rendered to PNG for the report, interactive on the web)."""
     note: str
     png: bytes | None = None
+    indicators: tuple[str, ...] = ()
+    """The indicators the chart draws, when it draws indicators (the web app says the
+    source and revision of each value)."""
+    partner_year: str = ""
+    """The year of a chart of one indicator's largest partners (its latest): the web app
+    lets the reader choose another."""
+    scale: float = 1.0
+    """What the chart divides the indicator's values by (e.g. a million)."""
 
 
 @dataclass
@@ -57,6 +65,9 @@ class KeyFigure:
     value: str
     detail: str
     note: str
+    indicator: str = ""
+    """The indicator shown, and the sex of its value (the web app draws its series)."""
+    sex: str = "_T"
 
 
 @dataclass

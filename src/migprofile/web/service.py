@@ -179,16 +179,116 @@ class ProfileService:
         from migprofile.report.charts import themed
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
+        from migprofile.web.tooltips import provenance, with_tooltips
+        from migprofile.web.year_choice import with_year_choice
 
         loc = localizer(language)
         sections = []
         with self.registry():
             built = build_sections(self._report_data, loc)
+        names = self.indicator_names(language)
+        found = provenance(self.indicator_rows())
+        titles = {"value": loc._("Value"), "source": loc._("Source"),
+                  "revision": loc._("Revision")}
+
+        def interactive(figure: Figure) -> Figure:
+            chart = themed(figure.chart, loc)
+            if figure.partner_year:
+                chart = with_year_choice(chart, self._partners_by_year(figure, loc),
+                                         figure.partner_year, loc._("Year"))
+            chart = with_tooltips(chart, figure.indicators, names, found, titles)
+            return replace(figure, chart=chart)
+
         for section in built:
-            blocks = [replace(b, chart=themed(b.chart, loc)) if isinstance(b, Figure)
-                      else b for b in section.blocks]
+            blocks = [interactive(b) if isinstance(b, Figure) else b for b in section.blocks]
             sections.append(DashboardSection(section.id, section.title, blocks))
         return sections
+
+    def overview(self, language: str) -> list:
+        """The key figures as the overview shows them (a
+        :class:`~migprofile.web.overview.KeyFigureCard` each), compared with the latest
+        published edition."""
+        self._require_build()
+        edition = self.latest_edition_name()
+        return self._cached(f"overview-{language}-{edition}",  # type: ignore[return-value]
+                            lambda: self._cards(language, edition))
+
+    def latest_edition_name(self) -> str | None:
+        from migprofile.editions.store import edition_names, read_manifest
+
+        names = edition_names(self.profile)
+        return max(names, key=lambda name: read_manifest(self.profile, name).published_at,
+                   default=None)
+
+    def _cards(self, language: str, edition: str | None) -> list:
+        from migprofile.i18n import localizer
+        from migprofile.indicators import REGISTRY
+        from migprofile.report.sections.common import format_by_unit
+        from migprofile.web.overview import (
+            EditionValue,
+            KeyFigureCard,
+            latest_edition,
+            sparkline_points,
+        )
+
+        loc = localizer(language)
+        then = {} if edition is None else latest_edition(
+            self.edition_file(edition, "indicators.csv").read_text(encoding="utf-8"))
+        section = next((s for s in self.dashboard(language) if s.id == "key_figures"), None)
+        figures = [f for b in (section.blocks if section else []) if isinstance(b, list)
+                   for f in b]
+        cards = []
+        with self.registry():
+            for figure in figures:
+                series = self._report_data.series(figure.indicator, sex=figure.sex)
+                found = then.get((figure.indicator, figure.sex))
+                cards.append(KeyFigureCard(
+                    figure, sparkline_points(list(series.to_numpy())),
+                    (str(series.index[0]), str(series.index[-1])) if len(series) else None,
+                    EditionValue(edition, found[0], format_by_unit(
+                        float(found[1]), REGISTRY[figure.indicator].unit, loc))
+                    if found else None))
+        return cards
+
+    def section(self, language: str, section_id: str) -> tuple:
+        """A section of the dashboard with the one before and after it (None at the
+        ends); an unknown id is not found (404)."""
+        sections = self.dashboard(language)
+        index = next((i for i, s in enumerate(sections) if s.id == section_id), None)
+        if index is None:
+            raise LookupError(f"no section {section_id!r}")
+        return (sections[index], sections[index - 1] if index else None,
+                sections[index + 1] if index + 1 < len(sections) else None)
+
+    def figure_data(self, language: str, section_id: str, number: int) -> tuple:
+        """The title of a section's figure ``number`` (from 1) and the rows its chart
+        draws: the chart's first table of records (a map's boundaries are not one, nor
+        are the marks of a break in series, which come after)."""
+        from migprofile.report.model import Figure
+
+        figures = [b for b in self.section(language, section_id)[0].blocks
+                   if isinstance(b, Figure)]
+        if not 1 <= number <= len(figures):
+            raise LookupError(f"section {section_id!r} has no figure {number}")
+        figure = figures[number - 1]
+        rows = next(v for v in figure.chart["datasets"].values() if isinstance(v, list))
+        return figure.title, rows
+
+    def _partners_by_year(self, figure, loc) -> dict[str, list[dict]]:
+        """The largest partners of a figure's indicator in each year, newest first, as
+        its chart draws them (names in the language, values divided by its scale)."""
+        data = self._report_data
+        indicator, = figure.indicators
+        years = sorted(set(data.rows(indicator, sex=None, partner=None).time_period),
+                       reverse=True)
+        by_year = {}
+        for year in years:
+            top = data.top_partners(indicator, year=year, n=data.settings.report.top_n)
+            if not top.empty:
+                by_year[str(year)] = [
+                    {"label": loc.country(code), "value": value / figure.scale}
+                    for code, value in zip(top.counterpart_area, top.value, strict=True)]
+        return by_year
 
     def registry(self):
         """A context in which the profile's own indicators are in the registry."""

@@ -124,7 +124,7 @@ def sex_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str) ->
     df = pd.DataFrame({"year": df.time_period, "value": df.value, "sex": df.sex,
                        "label": [sex_label(s, loc) for s in df.sex]})
     spec = charts.stacked_bars(df, y_title=loc._("persons"))
-    return Figure(title, spec, indicator_note(data, loc, indicator))
+    return Figure(title, spec, indicator_note(data, loc, indicator), indicators=(indicator,))
 
 
 def latest_top_partners(data: ReportData, indicator: str) -> tuple[str, pd.DataFrame] | None:
@@ -147,7 +147,8 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
     df = pd.DataFrame({"label": [loc.country(c) for c in top.counterpart_area],
                        "value": top.value / scale})
     spec = charts.bar_chart(df, x_title=x_title or loc._("persons"), value_format=value_format)
-    return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator))
+    return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator),
+                  indicators=(indicator,), partner_year=year, scale=scale)
 
 
 MAP_DESCRIBED = 5
@@ -180,7 +181,7 @@ def partner_map(data: ReportData, loc: Localizer, indicator: str, *, title: str,
     note = " ".join([indicator_note(data, loc, indicator), loc._(
         "Boundaries: {boundaries}.").format(boundaries=boundaries.citation)])
     return Map(
-        title.format(year=year), spec, note,
+        title.format(year=year), spec, note, indicators=(indicator,),
         description=" ".join([title.format(year=year) + ".", loc._(
             "Largest values: {partners}.").format(partners="; ".join(said[:MAP_DESCRIBED]))]),
         unmapped=loc._("Not on the map (no boundary at this scale): {places}.").format(
@@ -221,7 +222,8 @@ def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, 
     notes = [loc._("Break in series ({indicator}): {breaks}; see the annex.").format(
         indicator=indicator_name(key, loc), breaks="; ".join(found))
         for key in indicators if (found := series_breaks(data, loc, key))]
-    return Figure(title, spec, " ".join([*notes, indicator_note(data, loc, *indicators)]))
+    return Figure(title, spec, " ".join([*notes, indicator_note(data, loc, *indicators)]),
+                  indicators=tuple(indicators))
 
 
 def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
@@ -230,10 +232,10 @@ def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
     latest = data.latest(indicator, sex=sex)
     note = indicator_note(data, loc, indicator)
     if latest is None:
-        return KeyFigure(label, loc._("no data"), "", note)
+        return KeyFigure(label, loc._("no data"), "", note, indicator, sex)
     year, value = latest
     return KeyFigure(label, format_by_unit(value, REGISTRY[indicator].unit, loc),
-                     f"{year}; {detail}" if detail else year, note)
+                     f"{year}; {detail}" if detail else year, note, indicator, sex)
 
 
 def format_by_unit(value: float | None, unit: str, loc: Localizer) -> str:

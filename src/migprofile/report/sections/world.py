@@ -98,8 +98,9 @@ def _context_chart(data: ReportData, loc: Localizer) -> Figure | None:
     if not frames:
         return None
     spec = charts.line_chart(pd.concat(frames), y_title="%", value_format=",.1f")
+    shares = tuple(share for _, share in AREAS)
     return Figure(loc._("International migrants as a share of the population (%)"), spec,
-                  indicator_note(data, loc, *(share for _, share in AREAS)))
+                  indicator_note(data, loc, *shares), indicators=shares)
 
 
 def build_context(data: ReportData, loc: Localizer) -> Section:

@@ -27,7 +27,12 @@ from migprofile.state.db import ROLES, Upload
 from migprofile.web import actions
 from migprofile.web.actions import Context
 from migprofile.web.auth import ALL, READERS, WRITERS, Forbidden, client_address, get_db
-from migprofile.web.downloads import FORMATS, explorer_download
+from migprofile.web.downloads import (
+    FIGURE_FORMATS,
+    FORMATS,
+    explorer_download,
+    figure_download,
+)
 from migprofile.web.routes.common import (
     DataUpload,
     RowId,
@@ -57,6 +62,7 @@ from migprofile.web.templating import (
 router = APIRouter(include_in_schema=False)
 ROWS_SHOWN = 300
 Code = Annotated[str, Query(max_length=64)]
+SectionId = Annotated[str, PathParam(max_length=64)]
 
 
 def page(method: str, path: str, roles):
@@ -133,15 +139,40 @@ def language(code: str, next: Annotated[str, Query(max_length=2000)] = "/") -> R
 
 @page("GET", "/", READERS)
 def dashboard(request: Request, ctx: Context = Depends(context)) -> Response:
+    """The overview: the key figures, and the report's sections, a page each."""
+    if not ctx.service.built:
+        return render(request, "dashboard.html.j2", cards=None, sections=None)
     language = request_language(request)
+    return render(request, "dashboard.html.j2", cards=ctx.service.overview(language),
+                  sections=ctx.service.dashboard(language),
+                  edition=ctx.service.latest_edition_name())
 
-    def sections() -> Markup:
+
+@page("GET", "/sections/{section_id}", READERS)
+def dashboard_section(section_id: SectionId, request: Request,
+                      ctx: Context = Depends(context)) -> Response:
+    """One section of the report, its charts drawn in the browser."""
+    language = request_language(request)
+    section, previous, following = ctx.service.section(language, section_id)
+
+    def blocks() -> Markup:
         return Markup(page_environment(language).get_template(
-            "dashboard_sections.html.j2").render(sections=ctx.service.dashboard(language)))
+            "dashboard_sections.html.j2").render(section=section))
 
-    html = ctx.service.page_part(f"dashboard-{language}", sections) \
-        if ctx.service.built else None
-    return render(request, "dashboard.html.j2", sections_html=html)
+    return render(request, "section.html.j2", section=section, previous=previous,
+                  following=following,
+                  section_html=ctx.service.page_part(f"section-{language}-{section.id}",
+                                                     blocks))
+
+
+@page("GET", "/sections/{section_id}/figures/{number}.{fmt}", READERS)
+def figure_data(section_id: SectionId, number: int, fmt: str, request: Request,
+                ctx: Context = Depends(context)) -> Response:
+    """A chart's data, the rows it draws, as CSV or XLSX."""
+    if fmt not in FIGURE_FORMATS:
+        raise LookupError(f"download format {fmt!r}")
+    title, rows = ctx.service.figure_data(request_language(request), section_id, number)
+    return figure_download(title, rows, fmt, f"{section_id}-{number}")
 
 
 def _filter(indicator: str, country: str, period: str, sex: str) -> ExplorerFilter:

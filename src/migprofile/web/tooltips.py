@@ -1,0 +1,79 @@
+"""The dashboard's tooltips: each value exactly, with the source and revision it was
+published from. The report's specification is copied, never changed: its PNGs stay the
+same."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+__all__ = ["EXACT", "Provenance", "provenance", "with_tooltips"]
+
+EXACT = ",.12~g"
+"""Every significant digit, thousands separated."""
+
+Provenance = dict[tuple[str, str], set[tuple[str, str]]]
+"""(indicator, year) -> the (source, revision) of its published values."""
+
+
+def provenance(rows: list[dict]) -> Provenance:
+    """Where each indicator's values of each year come from (``indicators.csv`` rows)."""
+    found: Provenance = {}
+    for row in rows:
+        found.setdefault((row["indicator"], row["time_period"]), set()).add(
+            (row["source"], row["revision"]))
+    return found
+
+
+def _units(spec: dict) -> Iterator[dict]:
+    """The single-view specifications of a chart, inside layers and panels."""
+    if "mark" in spec:
+        yield spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for part in spec.get(key, []):
+            yield from _units(part)
+
+
+def _origin(record: dict, indicators: list[str], names: dict[str, str],
+            found: Provenance) -> set[tuple[str, str]]:
+    """The sources of one value: its series' indicator (all the figure's when it names
+    none), in its year (a bar's label may be one), or else the indicator's latest year."""
+    shown = [k for k in indicators if names.get(k) == record.get("series")] or indicators
+    origins: set[tuple[str, str]] = set()
+    for key in shown:
+        years = sorted(year for indicator, year in found if indicator == key)
+        year = next((str(record[f]) for f in ("year", "label")
+                     if str(record.get(f)) in years), years[-1] if years else "")
+        origins |= found.get((key, year), set())
+    return origins
+
+
+def with_tooltips(spec: dict, indicators: tuple[str, ...], names: dict[str, str],
+                  found: Provenance, titles: dict[str, str]) -> dict:
+    """A copy of ``spec`` whose marks with a tooltip show the exact value and, for the
+    figures of indicators, the source and revision of each value (added to the chart's
+    rows, so that its data downloads with them)."""
+    spec = copy.deepcopy(spec)
+    records = next((v for v in spec.get("datasets", {}).values() if isinstance(v, list)), [])
+    extra = []
+    if indicators:
+        for record in records:
+            origins = sorted(_origin(record, list(indicators), names, found))
+            record["source"] = ", ".join(dict.fromkeys(s for s, _ in origins))
+            record["revision"] = ", ".join(dict.fromkeys(r for _, r in origins))
+        extra = [{"field": f, "type": "nominal", "title": titles[f]}
+                 for f in ("source", "revision")]
+    for unit in _units(spec):
+        for transform in unit.get("transform", []):
+            if "lookup" in transform and extra:
+                transform["from"]["fields"] += ["source", "revision"]
+        tooltip = unit.get("encoding", {}).get("tooltip")
+        if isinstance(tooltip, list):
+            unit["encoding"]["tooltip"] = [_exact(t, titles["value"]) for t in tooltip] + extra
+    return spec
+
+
+def _exact(tooltip: str | dict, title: str) -> str | dict:
+    if isinstance(tooltip, dict) and tooltip.get("field") == "value":
+        return {**tooltip, "format": EXACT, "title": title}
+    return tooltip
