@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from migprofile.codes import NOT_APPLICABLE
 from migprofile.report.model import KeyFigure
 
 __all__ = ["EditionValue", "KeyFigureCard", "latest_edition", "sparkline_points"]
@@ -14,7 +15,6 @@ __all__ = ["EditionValue", "KeyFigureCard", "latest_edition", "sparkline_points"
 WIDTH = 100
 HEIGHT = 28
 """The sparkline's drawing box; the page stretches it to the card's width."""
-NOT_APPLICABLE = "_Z"
 
 
 @dataclass(frozen=True)
