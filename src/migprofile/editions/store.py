@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from migprofile.exchange.keys import KeyPair, announced_key_change, load_keys, v
 from migprofile.files import staging_directory
 from migprofile.intake import resolve_sources
 from migprofile.profile import Profile
+from migprofile.sources.sidecar import file_sha256
 
 __all__ = ["EDITIONS_FOLDER", "EditionManifest", "UnknownEdition", "Verification",
            "check_publishable", "edition_file", "edition_names", "edition_path", "narrative_files",
@@ -113,10 +113,6 @@ def narrative_files(profile: Profile) -> list[Path]:
                   for path in folder.glob(f"*.{language}.md") if path.is_file())
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _already_published(profile: Profile, edition: str) -> MigprofileError:
     return MigprofileError(Message(
         "edition {edition} is already published, and an edition never changes; publish "
@@ -138,7 +134,7 @@ def _copy_read_only(source: Path, staging: Path, name: str) -> EditionFile:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     os.chmod(target, READ_ONLY)
-    return EditionFile(path=name, sha256=_sha256(target), size=target.stat().st_size)
+    return EditionFile(path=name, sha256=file_sha256(target), size=target.stat().st_size)
 
 
 def _frozen_copies(profile: Profile, staging: Path) -> list[EditionFile]:
@@ -286,7 +282,7 @@ def verify_edition(profile: Profile, edition: str) -> Verification:
     present = _files_on_disk(folder)
     changed = [name for name, entry in listed.items() if name in present
                and ((folder / name).stat().st_size != entry.size
-                    or _sha256(folder / name) != entry.sha256)]
+                    or file_sha256(folder / name) != entry.sha256)]
     return Verification(edition, manifest, changed=changed,
                         added=sorted(present - set(listed)),
                         missing=[name for name in listed if name not in present],

@@ -3,10 +3,8 @@ and writing one (``narrative/SECTION.LANG.md``, the files the report is written 
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 from migprofile.errors import MigprofileError
+from migprofile.files import write_if_changed
 from migprofile.profile import Profile
 
 __all__ = ["narrative_sections", "read_narrative", "save_narrative"]
@@ -47,13 +45,5 @@ def save_narrative(profile: Profile, section: str, language: str, text: str) -> 
     path = _path(profile, section, language)
     previous = path.read_text(encoding="utf-8") if path.is_file() else ""
     text = text.replace("\r\n", "\n").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text + "\n" if text else "")
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_if_changed(path, (text + "\n" if text else "").encode("utf-8"))
     return previous
