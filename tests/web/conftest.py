@@ -166,19 +166,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(built_profile, tmp_path_factory):
+def live_server(built_profile, partner_profiles, tmp_path_factory):
     """The app on a loopback port, over its own copy of the built profile (with a signing
-    key, to publish editions), with an admin, an editor of the agency VN_DOLAB and a
-    viewer."""
+    key, to publish editions), with an account of each role: an admin, an editor of the
+    agency VN_DOLAB, a viewer and a partner (Lao PDR's ministry)."""
     root = tmp_path_factory.mktemp("browser") / "viet-nam"
     shutil.copytree(built_profile, root)
     init_keys(Profile.load(root))
+    add_partner(Profile.load(root), "LA_MOLSW", country="LAO", public_key=partner_profiles[1])
     app = create_app(WebSettings(profile_dir=root))
     with app.state.db.session() as db:
         profile = Profile.load(root)
         save_agency(db, profile, agency_id="VN_DOLAB", name="Department of Overseas Labour",
                     dataflows=["LABOUR_DEPLOYMENTS"], actor="test")
-        for who in ("admin", "editor", "viewer"):
+        for who in ROLES:
             email, role, agency = ACCOUNTS[who]
             add_user(db, profile, email=email, role=role, agency=agency, password=PASSWORD)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=_free_port(),

@@ -45,8 +45,11 @@ def assigned(web):
 def test_the_overview_lists_every_section_with_its_agency(assigned):
     page = assigned.client("viewer").get("/narrative")
     assert page.status_code == 200
-    assert 'href="/narrative/governance_laws"' in page.text
-    assert 'href="/narrative/findings"' in page.text
+    assert 'href="/narrative/governance_laws">Policy and legal framework</a>' in page.text
+    assert 'href="/narrative/findings">Main findings</a>' in page.text
+    assert 'href="/narrative/emigration">' in page.text
+    vietnamese = assigned.client("viewer", cookies={"migprofile_lang": "vi"}).get("/narrative")
+    assert 'href="/narrative/findings">Các phát hiện chính</a>' in vietnamese.text
     assert "VN_DOLAB" in page.text and "<select" not in page.text  # only the admin assigns
     assert 'selected>VN_DOLAB' in assigned.client("admin").get("/narrative").text
     entry = _audit(assigned, "narrative_assign")[0]

@@ -87,6 +87,10 @@ def render_html(data: ReportData, loc: Localizer) -> str:
 PDF_LIBRARIES = tuple(f"{name} {importlib.metadata.version(name)}"
                       for name in ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"))
 """What lays out a PDF, with versions: a new one may change the bytes."""
+_EMBEDDED_ONLY = weasyprint.urls.URLFetcher(allowed_protocols=("data",))
+"""The report's HTML carries its charts and maps in itself (``data:`` URIs); nothing else
+is fetched, so that the PDF is laid out offline, the same every time, and an address in a
+narrative never makes the server read a file or a page."""
 REPRODUCIBLE_EPOCH = "946684800"
 """2000-01-01: the timestamp font subsets embedded in the PDF carry instead of 'now'."""
 
@@ -106,9 +110,10 @@ def _layout_pdf(html: str) -> bytes:
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = REPRODUCIBLE_EPOCH
     try:
-        return weasyprint.HTML(string=html).write_pdf()
+        return weasyprint.HTML(string=html, url_fetcher=_EMBEDDED_ONLY).write_pdf()
     finally:
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+

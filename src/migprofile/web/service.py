@@ -204,6 +204,18 @@ class ProfileService:
             sections.append(DashboardSection(section.id, section.title, blocks))
         return sections
 
+    def narrative_titles(self, language: str) -> dict[str, str]:
+        """The title, in ``language``, of every section a narrative is written for: the
+        report's sections and the sub-parts of governance and of the findings."""
+        from migprofile.i18n import localizer
+        from migprofile.report.sections.findings import narrative_titles
+        from migprofile.report.sections.governance import part_titles
+
+        loc = localizer(language)
+        titles = {section.id: section.title for section in self.dashboard(language)}
+        titles |= {f"governance_{part}": title for part, title in part_titles(loc).items()}
+        return titles | narrative_titles(loc)
+
     def overview(self, language: str) -> list:
         """The key figures as the overview shows them (a
         :class:`~migprofile.web.overview.KeyFigureCard` each), compared with the latest

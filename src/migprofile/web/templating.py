@@ -35,7 +35,17 @@ def page_environment(language: str) -> jinja2.Environment:
     env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     env.filters["localized"] = lambda text: localized(text, language, _gettext(language))
     env.filters["problem_text"] = lambda problem: problem_text(problem, language)
+    env.filters["published_figure"] = lambda text: published_figure(text, env.globals["loc"])
     return env
+
+
+def published_figure(text: str | None, loc) -> str:
+    """A value of ``indicators.csv`` in the page's language, with the decimals it was
+    published with ("–" for none)."""
+    if text is None or text == "":
+        return "–"
+    digits = len(text.partition(".")[2])
+    return loc.decimal(float(text), digits)
 
 
 def _gettext(language: str):

@@ -335,11 +335,16 @@ def sdg_block(register: Register, loc: Localizer) -> Table | Callout:
         register_note(register, loc, GCM_FILE) + source, widths=[3, 2])
 
 
+def part_titles(loc: Localizer) -> dict[str, str]:
+    """The title of each sub-part (:data:`PARTS`)."""
+    return {"laws": loc._("Policy and legal framework"), "institutions": loc._("Institutions"),
+            "agreements": loc._("Bilateral and multilateral agreements"),
+            "gcm": loc._("GCM implementation and SDG 10.7.2")}
+
+
 def build(data: ReportData, loc: Localizer) -> Section:
     register = data.register
-    titles = {"laws": loc._("Policy and legal framework"), "institutions": loc._("Institutions"),
-              "agreements": loc._("Bilateral and multilateral agreements"),
-              "gcm": loc._("GCM implementation and SDG 10.7.2")}
+    titles = part_titles(loc)
     intro = [loc._("How the country governs migration: its laws and policies, the "
                    "institutions in charge, its agreements with other countries, and its "
                    "implementation of the Global Compact for Migration, from the register "

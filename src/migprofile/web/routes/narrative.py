@@ -44,6 +44,7 @@ def _overview(request: Request, ctx: Context, *, error: str | None = None,
               status: int = 200) -> Response:
     return render(request, "narrative.html.j2", status=status, error=error,
                   sections=narrative_sections(ctx.service.profile),
+                  titles=ctx.service.narrative_titles(request_language(request)),
                   states=narrative.section_states(ctx.db), agencies=list_agencies(ctx.db))
 
 
@@ -84,6 +85,8 @@ def _editor(request: Request, ctx: Context, section: str, *, error: str | None =
              for language in profile.languages}
     return render(request, "narrative_editor.html.j2", status=status, error=error,
                   saved=saved, section=section, texts=texts,
+                  title=ctx.service.narrative_titles(request_language(request)).get(section,
+                                                                                     section),
                   previews={k: Markup(markdown_html(v)) for k, v in texts.items()},
                   state=narrative.section_states(ctx.db).get(section),
                   writable=actions.may_write_narrative(ctx, section),

@@ -389,6 +389,7 @@ def edition_diff(request: Request, edition: EditionName, other: Code = "",
                  ctx: Context = Depends(context)) -> Response:
     diff = ctx.service.edition_diff(edition, other or None)
     return render(request, "edition_diff.html.j2", diff=diff,
+                  names=ctx.service.indicator_names(request_language(request)),
                   others=[e.edition for e in ctx.service.editions() if e.edition != edition])
 
 
