@@ -11,7 +11,8 @@ import re
 from markupsafe import escape
 from openpyxl import load_workbook
 
-from migprofile.web.tooltips import EXACT, with_tooltips
+from migprofile.report.model import Figure
+from migprofile.web.tooltips import EXACT, origin_of, with_tooltips
 from migprofile.web.year_choice import PARAMETER, with_year_choice
 
 
@@ -87,7 +88,9 @@ def test_the_tooltips_leave_the_reports_chart_as_it_is():
     spec = {"mark": "bar", "encoding": {"tooltip": [{"field": "value", "format": ",d"}]},
             "datasets": {"d": [{"label": "2020", "value": 1.5}]}}
     before = copy.deepcopy(spec)
-    shown = with_tooltips(spec, ("stock",), {}, {("stock", "2020"): {("desa", "2024")}},
+    origin = origin_of(Figure("Stock", spec, "", indicators=("stock",)), {},
+                       {("stock", "2020"): {("desa", "2024")}})
+    shown = with_tooltips(spec, origin,
                           {"value": "Value", "source": "Source", "revision": "Revision"})
     assert spec == before
     assert shown["datasets"]["d"] == [{"label": "2020", "value": 1.5, "source": "desa",

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Callout", "Figure", "KeyFigure", "Map", "Narrative", "Section", "Table"]
+__all__ = ["Callout", "Figure", "KeyFigure", "Map", "Narrative", "Origin", "Section", "Table"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where some values of a chart come from, when they are not indicators' values (whose
+    source and revision are published with them): the source, in the words of the
+    figure's note, and its revision (a file without one: its short checksum)."""
+
+    source: str
+    revision: str
+    where: tuple[tuple[str, str], ...] = ()
+    """The values it is the origin of: the chart's rows with these (field, value) pairs,
+    e.g. ``(("series", "Revision 2024"),)``; every row when empty."""
+
+    def of(self, row: dict) -> bool:
+        return all(str(row.get(name)) == value for name, value in self.where)
 
 
 @dataclass
@@ -19,6 +35,9 @@ class Figure:
     indicators: tuple[str, ...] = ()
     """The indicators the chart draws, when it draws indicators (the web app says the
     source and revision of each value)."""
+    origins: tuple[Origin, ...] = ()
+    """Where the values come from, when the chart draws no indicators (the web app says
+    it of each value, as it does for indicators)."""
     partner_year: str = ""
     """The year of a chart of one indicator's largest partners (its latest): the web app
     lets the reader choose another."""

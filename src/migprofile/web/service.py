@@ -179,7 +179,7 @@ class ProfileService:
         from migprofile.report.charts import themed
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
-        from migprofile.web.tooltips import provenance, with_tooltips
+        from migprofile.web.tooltips import origin_of, provenance, with_tooltips
         from migprofile.web.year_choice import with_year_choice
 
         loc = localizer(language)
@@ -196,7 +196,7 @@ class ProfileService:
             if figure.partner_year:
                 chart = with_year_choice(chart, self._partners_by_year(figure, loc),
                                          figure.partner_year, loc._("Year"))
-            chart = with_tooltips(chart, figure.indicators, names, found, titles)
+            chart = with_tooltips(chart, origin_of(figure, names, found), titles)
             return replace(figure, chart=chart)
 
         for section in built:

@@ -5,15 +5,20 @@ same."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-__all__ = ["EXACT", "Provenance", "provenance", "with_tooltips"]
+from migprofile.report.model import Figure
+
+__all__ = ["EXACT", "Origins", "Provenance", "origin_of", "provenance", "with_tooltips"]
 
 EXACT = ",.12~g"
 """Every significant digit, thousands separated."""
 
 Provenance = dict[tuple[str, str], set[tuple[str, str]]]
 """(indicator, year) -> the (source, revision) of its published values."""
+
+Origins = Callable[[dict], set[tuple[str, str]]]
+"""A chart's row -> the (source, revision) of the value it holds."""
 
 
 def provenance(rows: list[dict]) -> Provenance:
@@ -34,8 +39,8 @@ def _units(spec: dict) -> Iterator[dict]:
             yield from _units(part)
 
 
-def _origin(record: dict, indicators: list[str], names: dict[str, str],
-            found: Provenance) -> set[tuple[str, str]]:
+def _indicator_origin(record: dict, indicators: list[str], names: dict[str, str],
+                      found: Provenance) -> set[tuple[str, str]]:
     """The sources of one value: its series' indicator (all the figure's when it names
     none), in its year (a bar's label may be one), or else the indicator's latest year."""
     shown = [k for k in indicators if names.get(k) == record.get("series")] or indicators
@@ -48,17 +53,26 @@ def _origin(record: dict, indicators: list[str], names: dict[str, str],
     return origins
 
 
-def with_tooltips(spec: dict, indicators: tuple[str, ...], names: dict[str, str],
-                  found: Provenance, titles: dict[str, str]) -> dict:
-    """A copy of ``spec`` whose marks with a tooltip show the exact value and, for the
-    figures of indicators, the source and revision of each value (added to the chart's
-    rows, so that its data downloads with them)."""
+def origin_of(figure: Figure, names: dict[str, str], found: Provenance) -> Origins | None:
+    """Where each value of ``figure`` comes from: as published with its indicators, or as
+    the figure declares for values that are not indicators'; None when it says neither."""
+    if figure.indicators:
+        return lambda record: _indicator_origin(record, list(figure.indicators), names, found)
+    if figure.origins:
+        return lambda record: {(o.source, o.revision) for o in figure.origins if o.of(record)}
+    return None
+
+
+def with_tooltips(spec: dict, origin: Origins | None, titles: dict[str, str]) -> dict:
+    """A copy of ``spec`` whose marks with a tooltip show the exact value and, when the
+    figure says where its values come from (``origin``), the source and revision of each
+    value (added to the chart's rows, so that its data downloads with them)."""
     spec = copy.deepcopy(spec)
     records = next((v for v in spec.get("datasets", {}).values() if isinstance(v, list)), [])
     extra = []
-    if indicators:
+    if origin is not None:
         for record in records:
-            origins = sorted(_origin(record, list(indicators), names, found))
+            origins = sorted(origin(record))
             record["source"] = ", ".join(dict.fromkeys(s for s, _ in origins))
             record["revision"] = ", ".join(dict.fromkeys(r for _, r in origins))
         extra = [{"field": f, "type": "nominal", "title": titles[f]}

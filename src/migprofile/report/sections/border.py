@@ -18,8 +18,13 @@ from migprofile.indicators.border import FLOWS, BorderTables
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Figure, Section, Table
-from migprofile.report.sections.common import indicator_name, sex_label, source_note
+from migprofile.report.model import Figure, Origin, Section, Table
+from migprofile.report.sections.common import (
+    indicator_name,
+    sex_label,
+    source_note,
+    source_origin,
+)
 
 ID = "border"
 SEXES = ("F", "M", "_U", TOTAL)
@@ -64,6 +69,12 @@ def _intro(data: ReportData, border: BorderTables, loc: Localizer) -> list[str]:
     return paragraphs
 
 
+def _crossings(data: ReportData) -> tuple[Origin, ...]:
+    """Where every value of the section's charts comes from: the imported crossings."""
+    source = data.source("crossings")
+    return (source_origin(source),) if source else ()
+
+
 def _monthly(data: ReportData, indicator: str) -> pd.Series:
     return data.series(indicator).sort_index()
 
@@ -87,11 +98,11 @@ def _flows_figure(data: ReportData, loc: Localizer) -> Figure | None:
                  "later crossings show otherwise. They are drawn on their own scale, on the "
                  "right.") if (df.status != loc._("final")).any() else ""
     return Figure(loc._("Long-term arrivals and departures by month: final counts, then "
-                        "provisional counts (dashed)"), spec, note)
+                        "provisional counts (dashed)"), spec, note, origins=_crossings(data))
 
 
 def _citizenship_figure(border: BorderTables, loc: Localizer, indicator: str, title: str,
-                        *, top_n: int) -> Figure | None:
+                        *, top_n: int, origins: tuple[Origin, ...]) -> Figure | None:
     shown = {partner: value for (own, partner, sex), value in border.window_flows.items()
              if own == indicator and sex == TOTAL and partner not in NOT_COUNTRIES
              and not math.isnan(value) and value > 0}
@@ -101,7 +112,8 @@ def _citizenship_figure(border: BorderTables, loc: Localizer, indicator: str, ti
     df = pd.DataFrame({"label": [loc.country(c) for c, _ in top],
                        "value": [v for _, v in top]})
     spec = charts.bar_chart(df, x_title=loc._("long-term migrants"))
-    return Figure(title.format(first=border.window[0], last=border.window[-1]), spec, "")
+    return Figure(title.format(first=border.window[0], last=border.window[-1]), spec, "",
+                  origins=origins)
 
 
 def _sex_table(border: BorderTables, loc: Localizer) -> Table | None:
@@ -128,7 +140,8 @@ def _year_label(year: str, months: tuple[str, ...]) -> str:
     return f"{year} ({months[0][5:]}–{months[-1][5:]})"
 
 
-def _residence_figure(border: BorderTables, loc: Localizer) -> Figure | None:
+def _residence_figure(border: BorderTables, loc: Localizer, *,
+                      origins: tuple[Origin, ...]) -> Figure | None:
     rows = [{"group": _year_label(year, border.year_months.get(year, ())),
              "value": value, "series": indicator_name(indicator, loc)}
             for (indicator, year), value in sorted(border.by_year.items(),
@@ -140,7 +153,8 @@ def _residence_figure(border: BorderTables, loc: Localizer) -> Figure | None:
     return Figure(loc._("Arrivals and departures of residents and non-residents by year "
                         "(final counts)"), spec,
                   loc._("All crossings, not only long-term ones, in each year's final months "
-                        "(shown beside the year when they are not all twelve)."))
+                        "(shown beside the year when they are not all twelve)."),
+                  origins=origins)
 
 
 def _month_table(data: ReportData, border: BorderTables, loc: Localizer) -> Table | None:
@@ -164,17 +178,17 @@ def build(data: ReportData, loc: Localizer) -> Section | None:
     border = data.border
     if border is None:
         return None
-    top_n = data.settings.report.top_n
+    top_n, origins = data.settings.report.top_n, _crossings(data)
     blocks = [
         _flows_figure(data, loc),
         _citizenship_figure(border, loc, "ltm_arrivals",
                             loc._("Long-term arrivals by citizenship, {first} to {last}"),
-                            top_n=top_n),
+                            top_n=top_n, origins=origins),
         _citizenship_figure(border, loc, "ltm_departures",
                             loc._("Long-term departures by citizenship, {first} to {last}"),
-                            top_n=top_n),
+                            top_n=top_n, origins=origins),
         _sex_table(border, loc),
-        _residence_figure(border, loc),
+        _residence_figure(border, loc, origins=origins),
         _month_table(data, border, loc),
     ]
     return Section(ID, loc._("Long-term migration from border data"),

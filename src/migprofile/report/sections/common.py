@@ -14,7 +14,7 @@ from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
 from migprofile.report.maps import map_boundaries
 from migprofile.report.markdown import markdown_html
-from migprofile.report.model import Figure, KeyFigure, Map, Narrative, Table
+from migprofile.report.model import Figure, KeyFigure, Map, Narrative, Origin, Table
 
 __all__ = [
     "cite_source",
@@ -32,6 +32,7 @@ __all__ = [
     "sex_bars",
     "sex_label",
     "source_note",
+    "source_origin",
     "year_spans",
 ]
 
@@ -65,6 +66,13 @@ def cite_source(source: Source, loc: Localizer) -> str:
                  "{checksum}…)").format(
         provider=source.provider, title=source.title, revision=source.revision,
         file=source.path, checksum=source.sha256[:12])
+
+
+def source_origin(source: Source, **where: str) -> Origin:
+    """Where the values ``where`` of a chart come from: ``source`` as its note cites it
+    (provider, title), in its revision."""
+    return Origin(f"{source.provider}, {source.title}", source.revision,
+                  tuple(where.items()))
 
 
 def every_revision_note(data: ReportData, loc: Localizer, kind: str) -> str:

@@ -27,7 +27,7 @@ from migprofile.governance import (
 from migprofile.report import charts
 from migprofile.report.data import ReportData
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Callout, Figure, Section, Table
+from migprofile.report.model import Callout, Figure, Origin, Section, Table
 from migprofile.report.sections.common import narrative_part
 
 ID = "governance"
@@ -188,6 +188,13 @@ def register_note(register: Register, loc: Localizer, *files: str) -> str:
         files="; ".join(cited))
 
 
+def register_origins(register: Register, file: str, **where: str) -> tuple[Origin, ...]:
+    """Where the values ``where`` of a chart come from: a file of the register, as its note
+    cites it; the register has no revisions, so the checksum the note prints stands for one."""
+    return tuple(Origin(f.name, f"sha256 {f.sha256[:12]}…", tuple(where.items()))
+                 for f in register.cites(f"governance/{file}"))
+
+
 def _or_none(rows: list[list[str]], columns: list[str], loc: Localizer) -> list[list[str]]:
     """The rows, or one saying the register has no entries (a stated gap)."""
     return rows or [[loc._("No entries in the register"), *[""] * (len(columns) - 1)]]
@@ -280,8 +287,11 @@ def timeline_figure(register: Register, loc: Localizer) -> Figure | None:
     df["label"] = pd.Categorical(df.label, categories=order, ordered=True)
     df = df.sort_values(["label", "date"], kind="stable").astype({"label": str})
     note = register_note(register, loc, LAWS_FILE, AGREEMENTS_FILE) + text.note()
+    origins = (register_origins(register, LAWS_FILE, kind=law_kind)
+               + register_origins(register, AGREEMENTS_FILE, kind=agreement_kind))
     return Figure(loc._("Laws, policies and agreements over time"),
-                  charts.timeline_chart(df[["label", "date", "year", "event", "kind"]]), note)
+                  charts.timeline_chart(df[["label", "date", "year", "event", "kind"]]), note,
+                  origins=origins)
 
 
 def gcm_blocks(register: Register, loc: Localizer) -> list:

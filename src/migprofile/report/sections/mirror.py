@@ -7,14 +7,17 @@ of both figures, their difference and the asymmetry index, flagged above the thr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 
 from migprofile.codes import builtin_dataflows
 from migprofile.indicators.comparisons import MirrorSide, Reconciliation, mirror_pair
 from migprofile.report import charts
-from migprofile.report.data import ReportData
+from migprofile.report.data import ReportData, Source
 from migprofile.report.i18n import Localizer
-from migprofile.report.model import Figure, Section, Table
+from migprofile.report.model import Figure, Origin, Section, Table
+from migprofile.report.sections.common import source_origin
 
 ID = "mirror_statistics"
 
@@ -27,15 +30,33 @@ def _side_label(loc: Localizer, side: MirrorSide, country: str) -> str:
         measure=measure.names[loc.language], country=loc.country(country))
 
 
+def _sources(data: ReportData, label: str) -> Iterator[tuple[str, str, Source | None]]:
+    """Kind, revision and, if the profile lists it, source of each source behind one
+    side's figure (``kind revision, kind revision``)."""
+    for item in label.split(", "):
+        kind, _, revision = item.partition(" ")
+        yield kind, revision, data.source(kind, revision=revision)
+
+
 def _cited(data: ReportData, labels: set[str]) -> str:
     """'provider, title (revision)' of each source behind one side's figures."""
-    parts = []
-    for label in sorted(labels):
-        for item in label.split(", "):
-            kind, _, revision = item.partition(" ")
-            source = data.source(kind, revision=revision)
-            parts.append(f"{source.provider}, {source.title} ({revision})" if source else item)
+    parts = [f"{source.provider}, {source.title} ({revision})" if source
+             else f"{kind} {revision}"
+             for label in sorted(labels) for kind, revision, source in _sources(data, label)]
     return "; ".join(dict.fromkeys(parts))
+
+
+def _origins(data: ReportData, rows: list[Reconciliation],
+             labels: tuple[str, str]) -> tuple[Origin, ...]:
+    """Where each bar comes from: its side's sources, in the revisions of its year."""
+    origins = []
+    for row in rows:
+        for series, label in zip(labels, (row.first_source, row.second_source), strict=True):
+            where = {"series": series, "group": row.period}
+            origins += [source_origin(source, **where) if source
+                        else Origin(kind, revision, tuple(where.items()))
+                        for kind, revision, source in _sources(data, label)]
+    return tuple(origins)
 
 
 def _note(data: ReportData, loc: Localizer, rows: list[Reconciliation]) -> str:
@@ -52,7 +73,7 @@ def _figure(data: ReportData, loc: Localizer, rows: list[Reconciliation], labels
         [{"group": r.period, "series": labels[0], "value": r.first_value} for r in rows]
         + [{"group": r.period, "series": labels[1], "value": r.second_value} for r in rows])
     return Figure(title, charts.grouped_bars(frame, y_title=loc._("persons")),
-                  _note(data, loc, rows))
+                  _note(data, loc, rows), origins=_origins(data, rows, labels))
 
 
 def _table(data: ReportData, loc: Localizer, rows: list[Reconciliation], labels: tuple[str, str],

@@ -22,6 +22,7 @@ from migprofile.report.sections.common import (
     every_revision_note,
     indicator_name,
     indicator_note,
+    source_origin,
 )
 
 CONTEXT_ID = "context"
@@ -138,8 +139,7 @@ def _revision_table(data: ReportData, loc: Localizer, stock: str, indicator: str
                     revisions: list[str]) -> Table:
     frame = _by_revision(data, indicator, revisions)
     used, other = revisions[0], revisions[1]
-    columns = [loc._("Year"), *[loc._("Revision {revision}").format(revision=r)
-                                for r in revisions],
+    columns = [loc._("Year"), *[_revision_label(loc, r) for r in revisions],
                loc._("Difference ({other} minus {used})").format(other=other, used=used),
                loc._("Difference (%)")]
     rows = []
@@ -154,16 +154,23 @@ def _revision_table(data: ReportData, loc: Localizer, stock: str, indicator: str
         numeric=[False, *[True] * (len(revisions) + 2)])
 
 
+def _revision_label(loc: Localizer, revision: str) -> str:
+    return loc._("Revision {revision}").format(revision=revision)
+
+
 def _revision_chart(data: ReportData, loc: Localizer, stock: str, indicator: str,
                     revisions: list[str]) -> Figure:
+    """Bars of each revision side by side; each bar's values come from its revision."""
     frame = _by_revision(data, indicator, revisions)
-    long = [{"group": year, "series": loc._("Revision {revision}").format(revision=r),
-             "value": value}
+    long = [{"group": year, "series": _revision_label(loc, r), "value": value}
             for year, values in frame.iterrows() for r in revisions
             if not pd.isna(value := values.get(r))]
     spec = charts.grouped_bars(pd.DataFrame(long), y_title=loc._("persons"))
+    origins = tuple(source_origin(source, series=_revision_label(loc, r)) for r in revisions
+                    if (source := data.source(UNDESA, revision=r)) is not None)
     return Figure(loc._("{indicator} in each revision of UN DESA").format(
-        indicator=indicator_name(stock, loc)), spec, every_revision_note(data, loc, UNDESA))
+        indicator=indicator_name(stock, loc)), spec, every_revision_note(data, loc, UNDESA),
+        origins=origins)
 
 
 def _largest_change(data: ReportData, loc: Localizer, stock: str, indicator: str,
