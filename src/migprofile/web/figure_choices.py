@@ -54,7 +54,7 @@ def with_figure_choices(figure: Figure, spec: dict, data: ReportData,
     return (spec, figure.indicators) if build is None else build(figure, spec, data, loc)
 
 
-def records(df: pd.DataFrame) -> list[dict]:
+def _records(df: pd.DataFrame) -> list[dict]:
     """A frame's rows as a chart's specification embeds them."""
     return to_values(df)["values"]
 
@@ -82,7 +82,7 @@ def _partner_bars(figure: Figure, spec: dict, data: ReportData, loc: Localizer):
     indicator, = figure.indicators
     choices = [Choice("year", loc._("Year"), _years(data, indicator), figure.partner_year),
                _sex(data, loc, [indicator], partner=None)]
-    rows = choice_rows(choices, lambda chosen: records(top_partner_rows(
+    rows = choice_rows(choices, lambda chosen: _records(top_partner_rows(
         data, loc, indicator, year=chosen["year"], sex=chosen["sex"], scale=figure.scale)))
     spec = with_choices(spec, rows, choices)
     for layer in spec["layer"]:
@@ -100,7 +100,7 @@ def _map(figure: Figure, spec: dict, data: ReportData, loc: Localizer):
     choices = [Choice("year", loc._("Year"), years, next(iter(years))),
                _sex(data, loc, [indicator], partner=None)]
     codes = map_boundaries(data.profile).codes
-    rows = choice_rows(choices, lambda chosen: records(map_rows(
+    rows = choice_rows(choices, lambda chosen: _records(map_rows(
         loc, data.partners(indicator, year=chosen["year"], sex=chosen["sex"]), codes,
         scale=figure.scale)))
     return with_keyed_choices(spec, rows, choices), figure.indicators
@@ -139,7 +139,7 @@ def _lines(figure: Figure, spec: dict, data: ReportData, loc: Localizer):
 
     def rows_of(chosen: dict[str, str]) -> list[dict]:
         shown = indicators if chosen["partner"] == NOT_APPLICABLE else by_partner
-        return records(line_rows(data, loc, shown, scale=figure.scale, sex=chosen["sex"],
+        return _records(line_rows(data, loc, shown, scale=figure.scale, sex=chosen["sex"],
                                  partner=chosen["partner"]))
     return with_choices(spec, choice_rows(choices, rows_of), choices), tuple(drawn)
 
@@ -158,5 +158,5 @@ def _sex_bars(figure: Figure, spec: dict, data: ReportData, loc: Localizer):
     def rows_of(chosen: dict[str, str]) -> list[dict]:
         key = indicator if chosen["partner"] == NOT_APPLICABLE else by_partner[0]
         sexes = ("F", "M") if chosen["sexes"] == TOTAL else (chosen["sexes"],)
-        return records(sex_bar_rows(data, loc, key, sexes=sexes, partner=chosen["partner"]))
+        return _records(sex_bar_rows(data, loc, key, sexes=sexes, partner=chosen["partner"]))
     return with_choices(spec, choice_rows(choices, rows_of), choices), tuple(drawn)
