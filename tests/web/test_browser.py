@@ -105,3 +105,40 @@ def test_pages_work_without_javascript(browser, live_server):
     assert page.locator("h1").inner_text() == "ຄົ້ນຫາຕົວຊີ້ວັດ"
     shot(page, "07-explorer-lo-no-javascript")
     context.close()
+
+
+DRAWN = """f => [...f.querySelectorAll('div.vega svg [role=graphics-symbol]')]
+  .map(mark => mark.getAttribute('aria-label')).sort().join('\\n')"""
+"""What a chart draws: the description of each of its marks (a value, its country)."""
+
+
+def redrawn(page, figure, before: str) -> str:
+    """What the chart draws once it no longer draws ``before``."""
+    page.wait_for_function(f"([f, b]) => ({DRAWN})(f) !== b",
+                           arg=[figure.element_handle(), before])
+    return figure.evaluate(DRAWN)
+
+
+def test_choosing_another_year_or_sex_redraws_a_map_and_a_partner_chart(page):
+    page.goto("/")
+    page.fill("input[name=email]", EDITOR)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.goto("/sections/emigration")
+    page.wait_for_selector("div.vega[data-rendered=true] svg")
+    for title in ("Main countries of destination", "Emigrants by country of destination"):
+        figure = page.locator("figure.chart", has_text=title)
+        year = figure.get_by_label("Year")
+        years = year.locator("option").all_inner_texts()
+        assert year.input_value() == years[0] and len(years) > 1
+        report = figure.evaluate(DRAWN)
+        assert "United States" in report
+        year.select_option(years[-1])
+        earliest = redrawn(page, figure, report)
+        figure.get_by_label("Sex").select_option(label="Women")
+        redrawn(page, figure, earliest)
+        year.select_option(years[0])
+        figure.get_by_label("Sex").select_option(label="Total")
+        page.wait_for_function(f"([f, b]) => ({DRAWN})(f) === b",
+                               arg=[figure.element_handle(), report])
+    shot(page, "08-emigration-choices")

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from migprofile.report.model import Figure
 from migprofile.web.tooltips import EXACT, origin_of, with_tooltips
-from migprofile.web.year_choice import PARAMETER, with_year_choice
 
 
 def test_the_overview_shows_each_key_figure_with_its_series_and_lists_the_sections(web):
@@ -98,32 +97,116 @@ def test_the_tooltips_leave_the_reports_chart_as_it_is():
     assert shown["encoding"]["tooltip"][0]["format"] == EXACT
 
 
-def test_a_partner_chart_offers_every_year_and_shows_the_latest_as_the_report(web):
-    viewer = web.client("viewer")
-    figure = next(s for s in viewer.get("/api/dashboard").json()
-                  if s["id"] == "emigration")["figures"][1]
-    spec = figure["spec"]
-    choice = spec["params"][0]
-    years = choice["bind"]["options"]
-    assert choice["bind"]["input"] == "select" and len(years) > 1
-    assert years == sorted(years, reverse=True) and choice["value"] == years[0]
-    assert spec["transform"][0] == {"filter": f"datum.year === {PARAMETER}"}
-    drawn = next(v for v in spec["datasets"].values() if isinstance(v, list))
-    assert {row["year"] for row in drawn} == set(years)
-    published = viewer.get("/api/indicators", params={
-        "indicator": "emigrant_stock_by_destination", "period": years[0], "sex": "_T"}).json()
-    largest = sorted((float(r["value"]) for r in published if r["value"]), reverse=True)
-    assert [row["value"] for row in drawn if row["year"] == years[0]] == largest[:10]
+# choices under the charts ------------------------------------------------------------
+
+def dashboard_chart(web, section: str, number: int) -> dict:
+    """The specification of a section's figure ``number`` (from 1) on the dashboard."""
+    figures = next(s for s in web.client("viewer").get("/api/dashboard").json()
+                   if s["id"] == section)["figures"]
+    return figures[number - 1]["spec"]
 
 
-def test_the_year_choice_filters_the_rows_and_orders_the_bars_by_value():
-    spec = {"layer": [{"mark": "bar", "encoding": {"y": {"field": "label", "sort": ["A"]}}}],
-            "data": {"name": "d"}, "datasets": {"d": [{"label": "A", "value": 2}]},
-            "height": 44}
-    shown = with_year_choice(spec, {"2024": [{"label": "A", "value": 2}],
-                                    "2020": [{"label": "B", "value": 1}] * 3}, "2024", "Year")
-    assert shown["datasets"]["d"] == [{"year": "2024", "label": "A", "value": 2},
-                                      *[{"year": "2020", "label": "B", "value": 1}] * 3]
-    assert shown["params"][0]["value"] == "2024"
-    assert shown["layer"][0]["encoding"]["y"]["sort"] == "-x"
-    assert shown["height"] == 66 and spec["height"] == 44
+def report_rows(web, section: str, number: int) -> list[dict]:
+    """The rows of the same figure in the report."""
+    from migprofile.i18n import localizer
+    from migprofile.report.model import Figure
+    from migprofile.report.sections import build_sections
+
+    service = web.app.state.service
+    with service.registry():
+        built = build_sections(service._report_data, localizer("en"))
+    figure = [b for s in built if s.id == section for b in s.blocks
+              if isinstance(b, Figure)][number - 1]
+    return next(v for v in figure.chart["datasets"].values() if isinstance(v, list))
+
+
+def lists(spec: dict) -> dict[str, dict]:
+    """The choices offered under a chart, by field: options (value: label) and default."""
+    return {p["name"].removeprefix("choice_"): {
+        "options": dict(zip(p["bind"]["options"], p["bind"]["labels"], strict=True)),
+        "default": p["value"]} for p in spec.get("params", [])}
+
+
+def drawn_rows(spec: dict, **chosen: str) -> list[dict]:
+    """The rows a chart draws for the options ``chosen`` (the defaults for the others), as
+    the report's rows (without the choices, the lookup key and the provenance)."""
+    options = {field: choice["default"] for field, choice in lists(spec).items()} | chosen
+    rows = next(v for v in spec["datasets"].values() if isinstance(v, list))
+    left_out = {*options, "choice_key", "source", "revision"}
+    return [{k: v for k, v in row.items() if k not in left_out} for row in rows
+            if all(row[field] == value for field, value in options.items())]
+
+
+def published(web, **wanted: str) -> list[dict]:
+    return web.client("viewer").get("/api/indicators", params=wanted).json()
+
+
+def test_the_emigrants_chart_offers_sex_and_partner_and_shows_the_report_by_default(web):
+    spec = dashboard_chart(web, "emigration", 1)
+    offered = lists(spec)
+    assert offered["sexes"] == {"options": {"_T": "Women and men", "F": "Women", "M": "Men"},
+                                "default": "_T"}
+    partners = offered["partner"]["options"]
+    assert offered["partner"]["default"] == "_Z" and partners["_Z"] == "All countries"
+    assert list(partners)[1:4] == ["USA", "JPN", "AUS"] and len(partners) == 11
+    assert drawn_rows(spec) == report_rows(web, "emigration", 1)
+    japan = {(r["time_period"], r["sex"]): float(r["value"]) for r in published(
+        web, indicator="emigrant_stock_by_destination", country="JPN")}
+    women = drawn_rows(spec, sexes="F", partner="JPN")
+    assert women and all(row["sex"] == "F" for row in women)
+    assert {(row["year"], "F"): row["value"] for row in women} == {
+        key: value for key, value in japan.items() if key[1] == "F"}
+
+
+def test_a_map_offers_every_year_and_sex_and_shows_the_report_by_default(web):
+    spec = dashboard_chart(web, "emigration", 3)
+    offered = lists(spec)
+    years = list(offered["year"]["options"])
+    assert years == sorted(years, reverse=True) and len(years) > 1
+    assert offered["year"]["default"] == years[0]
+    assert offered["sex"] == {"options": {"_T": "Total", "F": "Women", "M": "Men"},
+                              "default": "_T"}
+    assert drawn_rows(spec) == report_rows(web, "emigration", 3)
+    men = {r["counterpart_area"]: float(r["value"]) for r in published(
+        web, indicator="emigrant_stock_by_destination", period=years[-1], sex="M")
+        if r["value"] and float(r["value"]) > 0}
+    drawn = {row["code"]: row["value"] for row in drawn_rows(spec, year=years[-1], sex="M")}
+    assert drawn and drawn.items() <= men.items()
+
+
+def test_a_partner_chart_offers_every_year_and_sex_and_shows_the_report_by_default(web):
+    spec = dashboard_chart(web, "emigration", 2)
+    offered = lists(spec)
+    years = list(offered["year"]["options"])
+    assert years == sorted(years, reverse=True) and offered["year"]["default"] == years[0]
+    assert list(offered["sex"]["options"]) == ["_T", "F", "M"]
+    assert drawn_rows(spec) == report_rows(web, "emigration", 2)
+    women = sorted((float(r["value"]) for r in published(
+        web, indicator="emigrant_stock_by_destination", period=years[1], sex="F")
+        if r["value"]), reverse=True)
+    assert [row["value"] for row in drawn_rows(spec, year=years[1], sex="F")] == women[:10]
+
+
+def test_a_line_chart_of_totals_offers_their_partners_and_shows_the_report_by_default(web):
+    spec = dashboard_chart(web, "forced_migration", 1)
+    offered = lists(spec)
+    assert list(offered) == ["partner"], "UNHCR's refugees have no women and men values"
+    assert next(iter(offered["partner"]["options"])) == "_Z"
+    assert drawn_rows(spec) == report_rows(web, "forced_migration", 1)
+    partner = list(offered["partner"]["options"])[1]
+    refugees = {int(r["time_period"]): float(r["value"]) for r in published(
+        web, indicator="refugees_by_origin", country=partner, sex="_T")}
+    drawn = drawn_rows(spec, partner=partner)
+    assert {row["series"] for row in drawn} == {
+        "Refugees from the country, by country of asylum",
+        "Asylum-seekers from the country, by country of asylum"}
+    assert {row["year"]: row["value"] for row in drawn
+            if row["series"].startswith("Refugees")} == refugees
+    breaks = [v for v in spec["datasets"].values() if isinstance(v, list)][1]
+    assert breaks and all(row["partner"] == "_Z" for row in breaks)
+
+
+def test_a_chart_whose_data_allow_no_choice_offers_none(web):
+    spec = dashboard_chart(web, "remittances", 1)
+    assert "params" not in spec
+    assert drawn_rows(spec) == report_rows(web, "remittances", 1)

@@ -146,9 +146,10 @@ class ReportData:
                                           kind="stable")
         return {str(key): part for key, part in ordered.groupby("indicator", sort=False)}
 
-    def series(self, indicator: str, *, sex: str = TOTAL) -> pd.Series:
-        """Values by year (partner not applicable)."""
-        df = self.rows(indicator, sex=sex)
+    def series(self, indicator: str, *, sex: str = TOTAL,
+               partner: str = NOT_APPLICABLE) -> pd.Series:
+        """Values by year (of one partner of a by-partner indicator)."""
+        df = self.rows(indicator, sex=sex, partner=partner)
         return pd.Series(df.value.to_numpy(), index=df.time_period.to_numpy(), dtype=float)
 
     def latest(self, indicator: str, *, sex: str = TOTAL,

@@ -43,6 +43,10 @@ class Figure:
     lets the reader choose another."""
     scale: float = 1.0
     """What the chart divides the indicator's values by (e.g. a million)."""
+    kind: str = ""
+    """What the chart draws, for the choices the web app adds: ``lines`` (indicators
+    over years), ``sex_bars`` (women and men), ``partner_bars`` (largest partners),
+    ``map`` (every partner)."""
 
 
 @dataclass

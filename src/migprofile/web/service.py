@@ -179,8 +179,8 @@ class ProfileService:
         from migprofile.report.charts import themed
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
+        from migprofile.web.figure_choices import with_figure_choices
         from migprofile.web.tooltips import origin_of, provenance, with_tooltips
-        from migprofile.web.year_choice import with_year_choice
 
         loc = localizer(language)
         sections = []
@@ -192,16 +192,16 @@ class ProfileService:
                   "revision": loc._("Revision")}
 
         def interactive(figure: Figure) -> Figure:
-            chart = themed(figure.chart, loc)
-            if figure.partner_year:
-                chart = with_year_choice(chart, self._partners_by_year(figure, loc),
-                                         figure.partner_year, loc._("Year"))
-            chart = with_tooltips(chart, origin_of(figure, names, found), titles)
-            return replace(figure, chart=chart)
+            chart, drawn = with_figure_choices(figure, themed(figure.chart, loc),
+                                               self._report_data, loc)
+            origin = origin_of(replace(figure, indicators=drawn), names, found)
+            return replace(figure, chart=with_tooltips(chart, origin, titles))
 
-        for section in built:
-            blocks = [interactive(b) if isinstance(b, Figure) else b for b in section.blocks]
-            sections.append(DashboardSection(section.id, section.title, blocks))
+        with self.registry():
+            for section in built:
+                blocks = [interactive(b) if isinstance(b, Figure) else b
+                          for b in section.blocks]
+                sections.append(DashboardSection(section.id, section.title, blocks))
         return sections
 
     def narrative_titles(self, language: str) -> dict[str, str]:
@@ -275,7 +275,10 @@ class ProfileService:
     def figure_data(self, language: str, section_id: str, number: int) -> tuple:
         """The title of a section's figure ``number`` (from 1) and the rows its chart
         draws: the chart's first table of records (a map's boundaries are not one, nor
-        are the marks of a break in series, which come after)."""
+        are the marks of a break in series, which come after). A chart with choices
+        (:mod:`migprofile.web.chart_choices`) draws the rows of every option, one option
+        at a time: each row leads with the options it belongs to (and, on a map, the key
+        its country is looked up by)."""
         from migprofile.report.model import Figure
 
         figures = [b for b in self.section(language, section_id)[0].blocks
@@ -285,22 +288,6 @@ class ProfileService:
         figure = figures[number - 1]
         rows = next(v for v in figure.chart["datasets"].values() if isinstance(v, list))
         return figure.title, rows
-
-    def _partners_by_year(self, figure, loc) -> dict[str, list[dict]]:
-        """The largest partners of a figure's indicator in each year, newest first, as
-        its chart draws them (names in the language, values divided by its scale)."""
-        data = self._report_data
-        indicator, = figure.indicators
-        years = sorted(set(data.rows(indicator, sex=None, partner=None).time_period),
-                       reverse=True)
-        by_year = {}
-        for year in years:
-            top = data.top_partners(indicator, year=year, n=data.settings.report.top_n)
-            if not top.empty:
-                by_year[str(year)] = [
-                    {"label": loc.country(code), "value": value / figure.scale}
-                    for code, value in zip(top.counterpart_area, top.value, strict=True)]
-        return by_year
 
     def registry(self):
         """A context in which the profile's own indicators are in the registry."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from migprofile.codes import NOT_APPLICABLE, TOTAL
 from migprofile.indicators import REGISTRY
 from migprofile.indicators.national import national_source
 from migprofile.report import charts
@@ -24,15 +25,19 @@ __all__ = [
     "indicator_note",
     "key_figure",
     "line_figure",
+    "line_rows",
+    "map_rows",
     "narrative_part",
     "partner_bars",
     "partner_map",
     "partner_table",
     "series_breaks",
+    "sex_bar_rows",
     "sex_bars",
     "sex_label",
     "source_note",
     "source_origin",
+    "top_partner_rows",
     "year_spans",
 ]
 
@@ -123,16 +128,24 @@ def _revision_notes(data: ReportData, loc: Localizer, indicator: str) -> list[st
     return notes
 
 
+def sex_bar_rows(data: ReportData, loc: Localizer, indicator: str, *,
+                 sexes: Sequence[str] = ("F", "M"),
+                 partner: str = NOT_APPLICABLE) -> pd.DataFrame:
+    """The values of ``sexes`` by year (of one partner of a by-partner indicator)."""
+    df = pd.concat([data.rows(indicator, sex=sex, partner=partner).assign(sex=sex)
+                    for sex in sexes])
+    return pd.DataFrame({"year": df.time_period, "value": df.value, "sex": df.sex,
+                         "label": [sex_label(s, loc) for s in df.sex]})
+
+
 def sex_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str) -> Figure | None:
     """Women and men over time, stacked."""
-    frames = [data.rows(indicator, sex=sex).assign(sex=sex) for sex in ("F", "M")]
-    df = pd.concat(frames)
+    df = sex_bar_rows(data, loc, indicator)
     if df.empty:
         return None
-    df = pd.DataFrame({"year": df.time_period, "value": df.value, "sex": df.sex,
-                       "label": [sex_label(s, loc) for s in df.sex]})
     spec = charts.stacked_bars(df, y_title=loc._("persons"))
-    return Figure(title, spec, indicator_note(data, loc, indicator), indicators=(indicator,))
+    return Figure(title, spec, indicator_note(data, loc, indicator), indicators=(indicator,),
+                  kind="sex_bars")
 
 
 def latest_top_partners(data: ReportData, indicator: str) -> tuple[str, pd.DataFrame] | None:
@@ -151,12 +164,19 @@ def partner_bars(data: ReportData, loc: Localizer, indicator: str, *, title: str
     found = latest_top_partners(data, indicator)
     if found is None:
         return None
-    year, top = found
-    df = pd.DataFrame({"label": [loc.country(c) for c in top.counterpart_area],
-                       "value": top.value / scale})
+    year = found[0]
+    df = top_partner_rows(data, loc, indicator, year=year, scale=scale)
     spec = charts.bar_chart(df, x_title=x_title or loc._("persons"), value_format=value_format)
     return Figure(title.format(year=year), spec, indicator_note(data, loc, indicator),
-                  indicators=(indicator,), partner_year=year, scale=scale)
+                  indicators=(indicator,), partner_year=year, scale=scale, kind="partner_bars")
+
+
+def top_partner_rows(data: ReportData, loc: Localizer, indicator: str, *, year: str,
+                     sex: str = TOTAL, scale: float = 1.0) -> pd.DataFrame:
+    """The top-N partners in ``year``, largest first: their names and values."""
+    top = data.top_partners(indicator, year=year, n=data.settings.report.top_n, sex=sex)
+    return pd.DataFrame({"label": [loc.country(c) for c in top.counterpart_area],
+                         "value": top.value / scale})
 
 
 MAP_DESCRIBED = 5
@@ -177,9 +197,7 @@ def partner_map(data: ReportData, loc: Localizer, indicator: str, *, title: str,
     said = [f"{loc.country(code)} ({format_by_unit(value, unit, loc)})"
             for code, value in zip(partners.counterpart_area, partners.value, strict=True)]
     shown = partners.counterpart_area.isin(boundaries.codes).to_numpy()
-    df = pd.DataFrame({"code": partners.counterpart_area[shown],
-                       "label": [loc.country(c) for c in partners.counterpart_area[shown]],
-                       "value": partners.value[shown] / scale})
+    df = map_rows(loc, partners, boundaries.codes, scale=scale)
     spec = charts.world_map(df, topology=boundaries.topology, feature=boundaries.feature,
                             own=data.country, own_label=loc.country(data.country),
                             no_data_label=loc._("no data"),
@@ -189,7 +207,7 @@ def partner_map(data: ReportData, loc: Localizer, indicator: str, *, title: str,
     note = " ".join([indicator_note(data, loc, indicator), loc._(
         "Boundaries: {boundaries}.").format(boundaries=boundaries.citation)])
     return Map(
-        title.format(year=year), spec, note, indicators=(indicator,),
+        title.format(year=year), spec, note, indicators=(indicator,), scale=scale, kind="map",
         description=" ".join([title.format(year=year) + ".", loc._(
             "Largest values: {partners}.").format(partners="; ".join(said[:MAP_DESCRIBED]))]),
         unmapped=loc._("Not on the map (no boundary at this scale): {places}.").format(
@@ -197,6 +215,15 @@ def partner_map(data: ReportData, loc: Localizer, indicator: str, *, title: str,
         disclaimer=loc._("The boundaries and names shown and the designations used on this "
                          "map do not imply official endorsement or acceptance by the United "
                          "Nations."))
+
+
+def map_rows(loc: Localizer, partners: pd.DataFrame, codes, *, scale: float) -> pd.DataFrame:
+    """The partners (rows of :meth:`ReportData.partners`) a map can show, those with a
+    boundary among ``codes``: code, name and value."""
+    shown = partners.counterpart_area.isin(codes).to_numpy()
+    return pd.DataFrame({"code": partners.counterpart_area[shown],
+                         "label": [loc.country(c) for c in partners.counterpart_area[shown]],
+                         "value": partners.value[shown] / scale})
 
 
 def series_breaks(data: ReportData, loc: Localizer, indicator: str) -> list[str]:
@@ -212,15 +239,7 @@ def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, 
                 y_title: str, scale: float = 1.0, value_format: str = ",d") -> Figure | None:
     """One line per indicator over time; a break in a series is marked between its two
     years, the line is not drawn across it, and the note under the chart names it."""
-    frames = []
-    for key in indicators:
-        series = data.series(key)
-        years = series.index.astype(int)
-        starts = [int(b.after_year) for b in data.breaks(key)]
-        frames.append(pd.DataFrame({"year": years, "value": series.to_numpy() / scale,
-                                    "series": indicator_name(key, loc),
-                                    "segment": [sum(y >= s for s in starts) for y in years]}))
-    df = pd.concat(frames)
+    df = line_rows(data, loc, indicators, scale=scale)
     if df.empty:
         return None
     marks = [(int(b.before_year) + int(b.after_year)) / 2
@@ -231,7 +250,23 @@ def line_figure(data: ReportData, loc: Localizer, indicators: Sequence[str], *, 
         indicator=indicator_name(key, loc), breaks="; ".join(found))
         for key in indicators if (found := series_breaks(data, loc, key))]
     return Figure(title, spec, " ".join([*notes, indicator_note(data, loc, *indicators)]),
-                  indicators=tuple(indicators))
+                  indicators=tuple(indicators), scale=scale, kind="lines")
+
+
+def line_rows(data: ReportData, loc: Localizer, indicators: Sequence[str], *,
+              scale: float = 1.0, sex: str = TOTAL,
+              partner: str = NOT_APPLICABLE) -> pd.DataFrame:
+    """The values of each indicator by year (of one sex, of one partner of by-partner
+    indicators), named by the indicator; a series is cut (``segment``) at each break."""
+    frames = []
+    for key in indicators:
+        series = data.series(key, sex=sex, partner=partner)
+        years = series.index.astype(int)
+        starts = [int(b.after_year) for b in data.breaks(key)]
+        frames.append(pd.DataFrame({"year": years, "value": series.to_numpy() / scale,
+                                    "series": indicator_name(key, loc),
+                                    "segment": [sum(y >= s for s in starts) for y in years]}))
+    return pd.concat(frames)
 
 
 def key_figure(data: ReportData, loc: Localizer, indicator: str, *, label: str,
