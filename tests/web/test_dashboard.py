@@ -12,7 +12,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from migprofile.report.model import Figure
-from migprofile.web.tooltips import EXACT, origin_of, with_tooltips
+from migprofile.web.tooltips import EXACT, origin_of, provenance, with_tooltips
 
 
 def test_the_overview_shows_each_key_figure_with_its_series_and_lists_the_sections(web):
@@ -78,9 +78,21 @@ def test_every_value_of_a_chart_says_itself_exactly_with_its_source_and_revision
     published = {(r["time_period"], r["sex"]): (r["source"], r["revision"])
                  for r in viewer.get("/api/indicators",
                                      params={"indicator": "emigrant_stock"}).json()}
+    assert {source for source, _ in published.values()} == {"undesa_ims"}
     drawn = next(v for v in figure["spec"]["datasets"].values() if isinstance(v, list))
-    assert drawn and all((row["source"], row["revision"]) == published[(row["year"], row["sex"])]
+    assert drawn and all(row["revision"] == published[(row["year"], row["sex"])][1]
                          for row in drawn)
+    # named as the report's notes name it, not by its id
+    assert {row["source"] for row in drawn} == {
+        "United Nations, Department of Economic and Social Affairs, Population Division, "
+        "International Migrant Stock 2024: destination and origin, by sex"}
+
+
+def test_each_source_a_value_combines_is_named_by_itself():
+    rows = [{"indicator": "share", "time_period": "2020", "source": "desa+wdi",
+             "revision": "2024+2025"}]
+    found = provenance(rows, lambda kind, revision: f"{kind.upper()} ({revision})")
+    assert found == {("share", "2020"): {("DESA (2024)", "2024"), ("WDI (2025)", "2025")}}
 
 
 def test_the_tooltips_leave_the_reports_chart_as_it_is():

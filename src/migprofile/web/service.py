@@ -187,7 +187,7 @@ class ProfileService:
         with self.registry():
             built = build_sections(self._report_data, loc)
         names = self.indicator_names(language)
-        found = provenance(self.indicator_rows())
+        found = provenance(self.indicator_rows(), self._cite)
         titles = {"value": loc._("Value"), "source": loc._("Source"),
                   "revision": loc._("Revision")}
 
@@ -215,6 +215,14 @@ class ProfileService:
         titles = {section.id: section.title for section in self.dashboard(language)}
         titles |= {f"governance_{part}": title for part, title in part_titles(loc).items()}
         return titles | narrative_titles(loc)
+
+    def _cite(self, kind: str, revision: str) -> str:
+        """A source of published values in the words of the report's notes (its id when
+        the profile no longer lists it)."""
+        from migprofile.report.sections.common import source_origin
+
+        source = self._report_data.source(kind, revision=revision)
+        return kind if source is None else source_origin(source).source
 
     def overview(self, language: str) -> list:
         """The key figures as the overview shows them (a

@@ -21,12 +21,18 @@ Origins = Callable[[dict], set[tuple[str, str]]]
 """A chart's row -> the (source, revision) of the value it holds."""
 
 
-def provenance(rows: list[dict]) -> Provenance:
-    """Where each indicator's values of each year come from (``indicators.csv`` rows)."""
+def provenance(rows: list[dict],
+               cite: Callable[[str, str], str] = lambda kind, revision: kind) -> Provenance:
+    """Where each indicator's values of each year come from (``indicators.csv`` rows): each
+    source the value combines (``undesa_ims+wdi`` in ``2024+2024``) by itself, named by
+    ``cite`` (kind, revision), as figures that are not indicators name theirs."""
     found: Provenance = {}
     for row in rows:
-        found.setdefault((row["indicator"], row["time_period"]), set()).add(
-            (row["source"], row["revision"]))
+        kinds, revisions = row["source"].split("+"), row["revision"].split("+")
+        pairs = (zip(kinds, revisions, strict=True) if len(kinds) == len(revisions)
+                 else [(row["source"], row["revision"])])
+        found.setdefault((row["indicator"], row["time_period"]), set()).update(
+            (cite(kind, revision), revision) for kind, revision in pairs)
     return found
 
 
