@@ -44,9 +44,10 @@ class Figure:
     scale: float = 1.0
     """What the chart divides the indicator's values by (e.g. a million)."""
     kind: str = ""
-    """What the chart draws, for the choices the web app adds: ``lines`` (indicators
-    over years), ``sex_bars`` (women and men), ``partner_bars`` (largest partners),
-    ``map`` (every partner)."""
+    """What the chart draws, for the choices and the headings the web app adds: ``lines``
+    (indicators over years), ``sex_bars`` (women and men), ``partner_bars`` (largest
+    partners), ``map`` (every partner), ``year_bars`` (one bar a year),
+    ``citizenship_bars`` (largest citizenships), ``timeline`` (laws and agreements)."""
 
 
 @dataclass

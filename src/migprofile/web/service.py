@@ -180,6 +180,7 @@ class ProfileService:
         from migprofile.report.model import Figure
         from migprofile.report.sections import build_sections
         from migprofile.web.figure_choices import with_figure_choices
+        from migprofile.web.figure_table import field_titles
         from migprofile.web.tooltips import origin_of, provenance, with_tooltips
 
         loc = localizer(language)
@@ -188,14 +189,13 @@ class ProfileService:
             built = build_sections(self._report_data, loc)
         names = self.indicator_names(language)
         found = provenance(self.indicator_rows(), self._cite)
-        titles = {"value": loc._("Value"), "source": loc._("Source"),
-                  "revision": loc._("Revision")}
 
         def interactive(figure: Figure) -> Figure:
             chart, drawn = with_figure_choices(figure, themed(figure.chart, loc),
                                                self._report_data, loc)
             origin = origin_of(replace(figure, indicators=drawn), names, found)
-            return replace(figure, chart=with_tooltips(chart, origin, titles))
+            return replace(figure, chart=with_tooltips(chart, origin,
+                                                       field_titles(figure, loc)))
 
         with self.registry():
             for section in built:

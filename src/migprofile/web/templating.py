@@ -16,6 +16,7 @@ from migprofile.codes import REPORT_LANGUAGES
 from migprofile.errors import Message, MigprofileError, localized
 from migprofile.i18n import localizer
 from migprofile.report.render import environment
+from migprofile.web.figure_table import figure_table
 from migprofile.web.security import CSRF_COOKIE, new_token
 
 __all__ = ["LANGUAGE_COOKIE", "LANGUAGE_NAMES", "error_text", "page_environment",
@@ -36,6 +37,7 @@ def page_environment(language: str) -> jinja2.Environment:
     env.filters["localized"] = lambda text: localized(text, language, _gettext(language))
     env.filters["problem_text"] = lambda problem: problem_text(problem, language)
     env.filters["published_figure"] = lambda text: published_figure(text, env.globals["loc"])
+    env.filters["figure_table"] = lambda figure: figure_table(figure, env.globals["loc"])
     return env
 
 

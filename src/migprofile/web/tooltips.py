@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 from migprofile.report.model import Figure
 
-__all__ = ["EXACT", "Origins", "Provenance", "origin_of", "provenance", "with_tooltips"]
+__all__ = ["EXACT", "Origins", "Provenance", "origin_of", "provenance", "views", "with_tooltips"]
 
 EXACT = ",.12~g"
 """Every significant digit, thousands separated."""
@@ -36,13 +36,13 @@ def provenance(rows: list[dict],
     return found
 
 
-def _units(spec: dict) -> Iterator[dict]:
+def views(spec: dict) -> Iterator[dict]:
     """The single-view specifications of a chart, inside layers and panels."""
     if "mark" in spec:
         yield spec
     for key in ("layer", "hconcat", "vconcat", "concat"):
         for part in spec.get(key, []):
-            yield from _units(part)
+            yield from views(part)
 
 
 def _indicator_origin(record: dict, indicators: list[str], names: dict[str, str],
@@ -70,9 +70,11 @@ def origin_of(figure: Figure, names: dict[str, str], found: Provenance) -> Origi
 
 
 def with_tooltips(spec: dict, origin: Origins | None, titles: dict[str, str]) -> dict:
-    """A copy of ``spec`` whose marks with a tooltip show the exact value and, when the
-    figure says where its values come from (``origin``), the source and revision of each
-    value (added to the chart's rows, so that its data downloads with them)."""
+    """A copy of ``spec`` whose marks with a tooltip head each field by ``titles`` (field:
+    heading, see :func:`~migprofile.web.figure_table.field_titles`), show the exact value
+    and, when the figure says where its values come from (``origin``), the source and
+    revision of each value (added to the chart's rows, so that its data downloads with
+    them)."""
     spec = copy.deepcopy(spec)
     records = next((v for v in spec.get("datasets", {}).values() if isinstance(v, list)), [])
     extra = []
@@ -83,17 +85,22 @@ def with_tooltips(spec: dict, origin: Origins | None, titles: dict[str, str]) ->
             record["revision"] = ", ".join(dict.fromkeys(r for _, r in origins))
         extra = [{"field": f, "type": "nominal", "title": titles[f]}
                  for f in ("source", "revision")]
-    for unit in _units(spec):
+    for unit in views(spec):
         for transform in unit.get("transform", []):
             if "lookup" in transform and extra:
                 transform["from"]["fields"] += ["source", "revision"]
         tooltip = unit.get("encoding", {}).get("tooltip")
         if isinstance(tooltip, list):
-            unit["encoding"]["tooltip"] = [_exact(t, titles["value"]) for t in tooltip] + extra
+            unit["encoding"]["tooltip"] = [_titled(t, titles) for t in tooltip] + extra
     return spec
 
 
-def _exact(tooltip: str | dict, title: str) -> str | dict:
-    if isinstance(tooltip, dict) and tooltip.get("field") == "value":
-        return {**tooltip, "format": EXACT, "title": title}
-    return tooltip
+def _titled(tooltip: str | dict, titles: dict[str, str]) -> str | dict:
+    """A tooltip's field headed in the page's language (not by the field's name); a value
+    exactly."""
+    if not isinstance(tooltip, dict):
+        return tooltip
+    field = tooltip.get("field")
+    if field == "value":
+        return {**tooltip, "format": EXACT, "title": titles[field]}
+    return {**tooltip, "title": titles[field]} if field in titles else tooltip

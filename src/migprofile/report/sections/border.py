@@ -113,7 +113,7 @@ def _citizenship_figure(border: BorderTables, loc: Localizer, indicator: str, ti
                        "value": [v for _, v in top]})
     spec = charts.bar_chart(df, x_title=loc._("long-term migrants"))
     return Figure(title.format(first=border.window[0], last=border.window[-1]), spec, "",
-                  origins=origins)
+                  origins=origins, kind="citizenship_bars")
 
 
 def _sex_table(border: BorderTables, loc: Localizer) -> Table | None:

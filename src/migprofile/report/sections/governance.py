@@ -291,7 +291,7 @@ def timeline_figure(register: Register, loc: Localizer) -> Figure | None:
                + register_origins(register, AGREEMENTS_FILE, kind=agreement_kind))
     return Figure(loc._("Laws, policies and agreements over time"),
                   charts.timeline_chart(df[["label", "date", "year", "event", "kind"]]), note,
-                  origins=origins)
+                  origins=origins, kind="timeline")
 
 
 def gcm_blocks(register: Register, loc: Localizer) -> list:

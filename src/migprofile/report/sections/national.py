@@ -236,7 +236,8 @@ def year_bars(data: ReportData, loc: Localizer, indicator: str, *,
     unit = REGISTRY[indicator].unit
     return Figure(title, charts.bar_chart(df, x_title=unit_title(unit, loc),
                                           value_format=unit_value_format(unit)),
-                  indicator_note(data, loc, indicator), indicators=(indicator,))
+                  indicator_note(data, loc, indicator), indicators=(indicator,),
+                  kind="year_bars")
 
 
 def unit_value_format(unit: str) -> str:
