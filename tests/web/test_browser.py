@@ -128,17 +128,20 @@ def test_choosing_another_year_or_sex_redraws_a_map_and_a_partner_chart(page):
     page.wait_for_selector("div.vega[data-rendered=true] svg")
     for title in ("Main countries of destination", "Emigrants by country of destination"):
         figure = page.locator("figure.chart", has_text=title)
-        year = figure.get_by_label("Year")
+        year = figure.get_by_role("combobox", name="Year")
         years = year.locator("option").all_inner_texts()
         assert year.input_value() == years[0] and len(years) > 1
         report = figure.evaluate(DRAWN)
         assert "United States" in report
+        caption = figure.locator(":scope > figcaption")
+        assert caption.inner_text().endswith(years[0])
         year.select_option(years[-1])
         earliest = redrawn(page, figure, report)
-        figure.get_by_label("Sex").select_option(label="Women")
+        assert caption.inner_text().endswith(years[-1])  # the title follows the year
+        figure.get_by_role("combobox", name="Sex").select_option(label="Women")
         redrawn(page, figure, earliest)
         year.select_option(years[0])
-        figure.get_by_label("Sex").select_option(label="Total")
+        figure.get_by_role("combobox", name="Sex").select_option(label="Total")
         page.wait_for_function(f"([f, b]) => ({DRAWN})(f) === b",
                                arg=[figure.element_handle(), report])
     shot(page, "08-emigration-choices")
